@@ -1,0 +1,55 @@
+"""Matching what officers write to what the framework calls it.
+
+Officers rename labels, add colons, change case and spacing, write plurals ("Strategic
+owners"), number headings ("8. The Policy") and use the framework's aliases. One
+normalisation serves field labels, section headings, column headers and choice values,
+so every stage is exactly as tolerant as every other.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_LEADING_NUMBER = re.compile(r"^\s*(?:appendix\s+)?(?:\d+(?:\.\d+)*\.?|[a-z]\)|\([a-z0-9]+\))\s+", re.IGNORECASE)
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def normalise(text: str) -> str:
+    """Case-, space-, punctuation- and plural-insensitive form of a label.
+
+    "Strategic Owners:" -> "strategic owner"; "8. The Policy" -> "the policy";
+    "Time-Scale" -> "time scale".
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _LEADING_NUMBER.sub("", text)
+    text = text.replace("&", " and ")
+    words = _NON_WORD.sub(" ", text.casefold()).split()
+    return " ".join(_singular(w) for w in words)
+
+
+def _singular(word: str) -> str:
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def matches(text: str, names: Iterable[str]) -> bool:
+    """Whether ``text`` is one of ``names`` once both are normalised."""
+    key = normalise(text)
+    return bool(key) and any(key == normalise(n) for n in names)
+
+
+def best_match(text: str, options: Iterable[tuple[T, Iterable[str]]]) -> T | None:
+    """The option whose names match ``text``; ``None`` when none does."""
+    key = normalise(text)
+    if not key:
+        return None
+    for value, names in options:
+        if any(key == normalise(n) for n in names):
+            return value
+    return None

@@ -1,0 +1,125 @@
+"""The neutral record every form is read into, whatever it arrived as.
+
+A Word policy and an Excel policy become the same :class:`FormRecord`. Section text keeps
+its structure (paragraphs, sub-headings, list items with levels, bold, italic, links,
+simple tables) so the assembled document loses nothing the officer wrote. Every value
+keeps where it was found, so a problem can point the officer at the right place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text with one look. ``href`` makes it a hyperlink."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    runs: tuple[Run, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class SubHeading:
+    text: str
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """A bulleted (``ordered=False``) or lettered/numbered item, ``level`` 0 for the outermost."""
+
+    runs: tuple[Run, ...]
+    level: int = 0
+    ordered: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A simple table; the first row is the header row when ``header`` is true."""
+
+    rows: tuple[tuple[str, ...], ...]
+    header: bool = True
+
+
+Block = Paragraph | SubHeading | ListItem | Table
+
+
+@dataclass(frozen=True)
+class SectionContent:
+    key: str  # the framework's section key
+    heading: str  # the heading as the officer wrote it
+    blocks: tuple[Block, ...]
+    location: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(_block_text(b).strip() for b in self.blocks)
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """A value as written (kept for display) and where it was found ("table row 3", "Sheet1!B4")."""
+
+    text: str
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a repeating table (an implementation area, a consultation theme)."""
+
+    cells: dict[str, str]
+    location: str = ""
+
+    def get(self, key: str) -> str:
+        return self.cells.get(key, "")
+
+
+@dataclass
+class FormRecord:
+    form_type: str  # a key of the framework's forms
+    source: Path
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+    sections: list[SectionContent] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    # Headings or labels the reader could not place: reported as warnings, never dropped silently.
+    unplaced: list[FieldValue] = field(default_factory=list)
+
+    def value(self, key: str) -> str:
+        """The field's text, stripped; empty when the form does not have it."""
+        fv = self.fields.get(key)
+        return fv.text.strip() if fv else ""
+
+    def location(self, key: str) -> str:
+        fv = self.fields.get(key)
+        return fv.location if fv else ""
+
+    def section(self, key: str) -> SectionContent | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+
+def _block_text(block: Block) -> str:
+    if isinstance(block, Table):
+        return " ".join(" ".join(row) for row in block.rows)
+    return block.text
+
+
+def block_text(block: Block) -> str:
+    """The plain words of a block, for checks and search."""
+    return _block_text(block)
