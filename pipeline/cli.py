@@ -1,0 +1,78 @@
+"""The command line: parse options, call the library, print.
+
+Every command is a thin wrapper whose docstring is its --help. Expected failures
+(:class:`PipelineError`) print one line, ``Error: ...``, and exit with their code; anything
+unexpected exits 3 with the traceback written to a log file the message points to.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline import __version__
+from pipeline.commands import framework_cmd, forms_cmd, init_cmd, register_cmd, run_cmd, status_cmd
+from pipeline.commands import templates_cmd, validate_cmd, watch_cmd
+from pipeline.errors import PipelineError
+
+UNEXPECTED_EXIT = 3
+
+
+class _Group(click.Group):
+    """Turns errors into one line and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PipelineError as exc:
+            click.echo(f"Error: {exc.message}", err=True)
+            sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except Exception:
+            log = _crash_log()
+            click.echo(
+                f"Error: something unexpected went wrong; nothing has been lost. "
+                f"Please send {log} to the administrator.",
+                err=True,
+            )
+            sys.exit(UNEXPECTED_EXIT)
+
+
+def _crash_log() -> Path:
+    folder = Path.home() / ".cache" / "pipeline"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path("/tmp")
+    log = folder / f"crash-{datetime.now():%Y%m%d-%H%M%S}.log"
+    log.write_text(traceback.format_exc(), encoding="utf-8")
+    return log
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pipeline")
+def cli() -> None:
+    """Turn officers' policy forms into published documents and the policy register.
+
+    Officers drop filled Word or Excel forms into the workspace's inbox/. `pipeline run`
+    processes what is waiting; `pipeline watch` does it as files arrive.
+
+    \b
+    Example:
+        pipeline init council && cp examples/*.docx council/inbox/
+        cd council && pipeline run
+    """
+
+
+for module in (init_cmd, run_cmd, validate_cmd, watch_cmd, status_cmd, forms_cmd, framework_cmd, templates_cmd, register_cmd):
+    cli.add_command(module.command)
+
+
+def main() -> None:
+    cli(prog_name="pipeline")

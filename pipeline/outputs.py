@@ -1,0 +1,142 @@
+"""Where finished documents go, and publishing them when the gate opens.
+
+``outbox/<ref>/<version>/`` holds each document's .docx and .pdf: the PDF is stamped
+DRAFT while the policy is not publishable. An unstamped master of every PDF is kept in the
+workspace's state folder, so when the missing piece arrives later the policy is published
+from its master without re-rendering or resubmitting anything. ``outbox/publish/`` holds
+the latest publishable PDF of each document under a stable, web-friendly name, with
+``manifest.csv`` for the web team. Every write is a temporary file and a rename.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pipeline.framework import Framework
+from pipeline.gate import missing_for_publication, status_for
+from pipeline.intake import write_text_atomic
+from pipeline.journal import Journal
+from pipeline.pdf import PdfMetadata, finalize_pdf
+from pipeline.updates import Prepared, slug
+from pipeline.workspace import Workspace
+
+PUBLISHED_KINDS = ("policy", "consultation_response")
+MANIFEST_COLUMNS = ("file", "title", "ref", "version", "date", "what changed", "document")
+
+
+def _copy_atomic(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
+
+
+class Outputs:
+    def __init__(self, workspace: Workspace, framework: Framework) -> None:
+        self.workspace = workspace
+        self.framework = framework
+
+    def master_path(self, ref: str, version: str, name: str) -> Path:
+        folder = self.workspace.state / "masters" / ref / version
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{name}.pdf"
+
+    def finish(self, prepared: Prepared) -> list[str]:
+        """Nothing to do per file beyond conversion: the gate writes the outbox PDFs."""
+        return []
+
+    def gate_updates(self, journal: Journal, ref: str, today: date) -> dict[str, dict[str, Any]]:
+        """Recompute ``ref``'s gate, write its outbox PDFs (DRAFT or clean) and publish."""
+        row = journal.policy(ref) or {}
+        missing = missing_for_publication(row, self.framework)
+        status = status_for(row, missing)
+        documents: dict[str, dict[str, Any]] = dict(row.get("documents") or {})
+        for kind, doc in documents.items():
+            master, pdf = Path(doc["master"]), Path(doc["pdf"])
+            if not master.exists():
+                continue
+            draft = kind == "policy" and bool(missing)
+            _copy_atomic(master, pdf)
+            if draft:
+                finalize_pdf(pdf, self._metadata(doc, kind, ref), draft=True)
+            if kind in PUBLISHED_KINDS and not (kind == "policy" and missing):
+                published = self.workspace.publish_dir / self.public_name(ref, doc, kind)
+                _copy_atomic(master, published)
+                doc["published"] = str(published)
+        values: dict[str, Any] = {
+            "status": status,
+            "missing": "; ".join(missing),
+            "documents": documents,
+        }
+        policy_doc = documents.get("policy") or next(iter(documents.values()), None)
+        if policy_doc:
+            values["pdf"] = self._relative(Path(policy_doc["pdf"]))
+            values["docx"] = self._relative(Path(policy_doc["docx"]))
+        if not row.get("implementation_plan"):
+            values["implementation_plan"] = "No"
+        if row.get("policy_received"):
+            values["consultation"] = self._consultation_text(row)
+        self._write_manifest(journal, pending={ref: documents})
+        return {ref: values}
+
+    def public_name(self, ref: str, doc: dict[str, Any], kind: str) -> str:
+        base = f"{ref.lower()}-{slug(str(doc.get('title', '')).split(': ', 1)[-1])}"
+        return f"{base}.pdf" if kind == "policy" else f"{base}-{kind.replace('_', '-')}.pdf"
+
+    def _metadata(self, doc: dict[str, Any], kind: str, ref: str) -> PdfMetadata:
+        label = self.framework.form(kind).label
+        return PdfMetadata(
+            title=str(doc.get("title", "")),
+            subject=label,
+            author=self.framework.council,
+            keywords=f"adult social care; {label.lower()}; {ref}",
+            language=self.framework.language,
+            version=str(doc.get("version", "")),
+        )
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.workspace.register.parent))
+        except ValueError:
+            return str(path)
+
+    @staticmethod
+    def _consultation_text(row: dict[str, Any]) -> str:
+        if not row.get("consultation_required"):
+            return "Not required"
+        if row.get("consultation_response"):
+            return f"Required: {row.get('consultation_dates', '')}; response published"
+        return "Required: response not yet received"
+
+    def _write_manifest(self, journal: Journal, pending: dict[str, dict[str, Any]]) -> None:
+        rows: list[dict[str, str]] = []
+        for policy in journal.policies():
+            ref = str(policy.get("ref", ""))
+            documents = pending.get(ref) or policy.get("documents") or {}
+            for kind, doc in sorted(documents.items()):
+                published = doc.get("published")
+                if not published:
+                    continue
+                rows.append(
+                    {
+                        "file": Path(published).name,
+                        "title": str(doc.get("title", "")),
+                        "ref": ref,
+                        "version": str(doc.get("version", "")),
+                        "date": str(doc.get("date", "")),
+                        "what changed": str(doc.get("change", "")),
+                        "document": self.framework.form(kind).label,
+                    }
+                )
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=MANIFEST_COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(sorted(rows, key=lambda r: (r["ref"], r["file"])))
+        self.workspace.publish_dir.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(self.workspace.publish_dir / "manifest.csv", buffer.getvalue())

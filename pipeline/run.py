@@ -1,0 +1,242 @@
+"""One batch: claim, read, validate, assemble, convert, register, move the originals.
+
+Data flows one way through the stages. Conversion, the slow part, is done for the whole
+batch at once so LibreOffice's workers stay busy; the register is loaded and saved once per
+batch. Each file's journal entry is written in one transaction after its outputs exist, so
+a crash leaves either nothing or a complete result, and recovery finishes the job.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline import intake, register
+from pipeline.assemble import Assembler
+from pipeline.errors import RejectedFile
+from pipeline.forms import read_form
+from pipeline.journal import Event, Journal
+from pipeline.outcome import Accepted, BatchResult, Rejected
+from pipeline.outputs import Outputs
+from pipeline.publish import ConversionJob, Converter, make_converter
+from pipeline.records import FormRecord
+from pipeline.report import render_report
+from pipeline.safety import check_file
+from pipeline.updates import Prepared, prepare_accepted
+from pipeline.validate import Context, Problem, has_errors, interpret, validate
+from pipeline.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Work:
+    claim: intake.Claim
+    sha256: str
+    prepared: Prepared | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+class Pipeline:
+    """A workspace's pipeline, with the framework, templates and LibreOffice loaded once.
+
+    Use it as a context manager; a watcher keeps one open across many batches.
+    """
+
+    def __init__(self, workspace: Workspace, *, converter: Converter | None = None) -> None:
+        self.workspace = workspace
+        self.framework = workspace.framework()
+        workspace.ensure_folders()
+        self.assembler = Assembler(workspace.templates, self.framework)
+        self._converter = converter
+        self._own_converter = converter is None
+        self.journal = Journal(workspace.journal_path)
+        self.outputs = Outputs(workspace, self.framework)
+
+    @property
+    def converter(self) -> Converter:
+        if self._converter is None:
+            self._converter = make_converter(self.workspace.converter, self.workspace.state)
+        return self._converter
+
+    def close(self) -> None:
+        if self._converter is not None and self._own_converter:
+            self._converter.close()
+        self.journal.close()
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- checking only -------------------------------------------------------------
+
+    def check(self, path: Path, today: date | None = None) -> tuple[FormRecord | None, list[Problem], str]:
+        """Read and validate one file without producing anything: (record, problems, reason)."""
+        try:
+            kind = check_file(path)
+            record = read_form(path, self.framework, kind)
+        except RejectedFile as exc:
+            return None, [Problem(field="", message=exc.reason, fix=exc.advice)], exc.reason
+        ref = record.value("policy_ref") or self.journal.find_reference(
+            record.value(self.framework.form(record.form_type).title_field)
+        )
+        known = self.journal.policy(ref) if ref else None
+        context = Context(
+            today=today or date.today(),
+            registered_version=str(known["version"]) if known and known.get("version") else None,
+        )
+        problems = validate(record, self.framework, context)
+        return record, problems, ""
+
+    # -- a batch -------------------------------------------------------------------
+
+    def run(self, files: Sequence[Path] | None = None, *, today: date | None = None) -> BatchResult:
+        """Process the given files, or everything waiting in the inbox."""
+        today = today or date.today()
+        result = BatchResult()
+        claims = intake.orphans(self.workspace)
+        for path in files if files is not None else intake.waiting(self.workspace):
+            taken = self._take(path)
+            if taken is not None:
+                claims.append(taken)
+        if not claims:
+            result.register_note = self._sync_register(today)
+            return result
+        work = [self._read(claim, today) for claim in claims]
+        ready = [w for w in work if w.prepared is not None]
+        self._convert(ready)
+        for w in work:
+            if w.prepared is not None:
+                result.accepted.append(self._accept(w, today))
+            else:
+                result.rejected.append(self._reject(w))
+        result.register_note = self._sync_register(today)
+        return result
+
+    def _take(self, path: Path) -> intake.Claim | None:
+        path = path.resolve()
+        if path.parent == self.workspace.inbox.resolve():
+            return intake.claim(path, self.workspace)
+        return intake.claim_copy(path, self.workspace)
+
+    def _read(self, claim: intake.Claim, today: date) -> _Work:
+        work = _Work(claim=claim, sha256=claim.sha256())
+        earlier = self.journal.file_outcome(work.sha256)
+        if earlier is not None and earlier.outcome == "accepted":
+            work.prepared = Prepared.duplicate(earlier)
+            return work
+        record, problems, _reason = self.check(claim.path, today)
+        work.problems = problems
+        if record is None or has_errors(problems):
+            return work
+        try:
+            work.prepared = prepare_accepted(
+                record, interpret(record, self.framework), problems, self, file_name=claim.name, today=today
+            )
+        except RejectedFile as exc:
+            work.problems = [*problems, Problem(field="", message=exc.reason, fix=exc.advice)]
+        return work
+
+    def _convert(self, ready: list[_Work]) -> None:
+        jobs: list[ConversionJob] = [job for w in ready if w.prepared for job in w.prepared.jobs]
+        if not jobs:
+            return
+        results = self.converter.convert(jobs)
+        failed = {r.job.docx: r.error or "conversion failed" for r in results if not r.ok}
+        for w in ready:
+            assert w.prepared is not None
+            errors = [failed[j.docx] for j in w.prepared.jobs if j.docx in failed]
+            if errors:
+                w.problems.append(
+                    Problem(
+                        field="",
+                        message=f"The PDF could not be made: {errors[0]}",
+                        fix="Tell the administrator; the form itself may be fine. Drop it again once they say so.",
+                    )
+                )
+                w.prepared = None
+
+    def _accept(self, w: _Work, today: date) -> Accepted:
+        prepared = w.prepared
+        assert prepared is not None
+        if prepared.earlier is not None:
+            archived = intake.archive(w.claim, self.workspace, today)
+            when = prepared.earlier.processed_at.strftime("%d/%m/%Y %H:%M")
+            outputs = tuple(Path(p) for p in prepared.earlier.detail.get("outputs", []))
+            note = f"already processed on {when}; outputs: {', '.join(str(p) for p in outputs) or 'none'}"
+            intake.write_text_atomic(archived.with_name(archived.name + " - already processed.txt"), note + "\n")
+            return Accepted(w.claim.name, str(prepared.earlier.detail.get("form_type", "")),
+                            str(prepared.earlier.detail.get("policy_ref", "")), "duplicate", outputs, note=note)
+        published = self.outputs.finish(prepared)
+        with self.journal.transaction():
+            self.journal.upsert_policy(prepared.ref, prepared.row_updates())
+            for ref, values in self.outputs.gate_updates(self.journal, prepared.ref, today).items():
+                self.journal.upsert_policy(ref, values)
+            self.journal.add_event(
+                Event(
+                    when=datetime.now(),
+                    file=w.claim.name,
+                    form_type=prepared.record.form_type,
+                    policy_ref=prepared.ref,
+                    who=prepared.who,
+                    outcome="accepted",
+                    detail="; ".join([f"outputs: {len(prepared.outputs)} files", *published]),
+                )
+            )
+            self.journal.record_file(
+                w.sha256,
+                w.claim.name,
+                "accepted",
+                {
+                    "form_type": prepared.record.form_type,
+                    "policy_ref": prepared.ref,
+                    "outputs": [str(p) for p in prepared.outputs],
+                },
+            )
+        intake.archive(w.claim, self.workspace, today)
+        row = self.journal.policy(prepared.ref) or {}
+        warnings = tuple(p for p in w.problems if p.severity == "warning")
+        return Accepted(w.claim.name, prepared.record.form_type, prepared.ref, str(row.get("status", "")),
+                        tuple(prepared.outputs), warnings)
+
+    def _reject(self, w: _Work) -> Rejected:
+        reason = w.problems[0].message if len(w.problems) == 1 and not w.problems[0].field else "problems in the form"
+        report_text = render_report(w.claim.name, None, w.problems, when=datetime.now())
+        moved, report_path = intake.reject(w.claim, self.workspace, report_text)
+        with self.journal.transaction():
+            self.journal.add_event(
+                Event(
+                    when=datetime.now(),
+                    file=w.claim.name,
+                    form_type="",
+                    policy_ref="",
+                    who="",
+                    outcome="rejected",
+                    detail="; ".join(p.message for p in w.problems if p.severity == "error")[:500],
+                )
+            )
+            self.journal.record_file(w.sha256, w.claim.name, "rejected", {"reason": reason})
+        errors = tuple(p for p in w.problems if p.severity == "error") or tuple(w.problems)
+        return Rejected(w.claim.name, errors, reason, report_path, moved)
+
+    def _sync_register(self, today: date) -> str:
+        if not self.journal.register_pending() and self.workspace.register.exists():
+            return "register up to date"
+        result = register.sync(self.journal, self.workspace.register, today=today)
+        return result.reason or ("register updated" if result.written else "register not written")
+
+
+def run_batch(workspace: Workspace, files: Sequence[Path] | None = None, *, today: date | None = None) -> BatchResult:
+    """Process one batch with a pipeline opened and closed around it."""
+    with Pipeline(workspace) as pipeline:
+        return pipeline.run(files, today=today)
+
+
+def describe(value: Any) -> str:
+    return "" if value is None else str(value)
