@@ -1,0 +1,52 @@
+# make demo: install everything (system packages included) and run the samples.
+# make test: the same set-up, then lint, type checks and the whole test suite.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test system install lint typecheck bench clean-demo help
+
+help:
+	@echo "make demo   install everything and run the pipeline over the sample forms"
+	@echo "make test   install everything and run lint, type checks and the tests"
+	@echo "make bench  measure conversion and batch speed (benchmarks/)"
+
+system:
+	@bash scripts/install-system.sh
+
+$(STAMP): pyproject.toml scripts/install-system.sh
+	@bash scripts/install-system.sh
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	@cp examples/*.docx examples/*.xlsx inbox/
+	@echo "Copied the sample forms into inbox/; running the pipeline..."
+	@$(BIN)/pipeline run; status=$$?; test $$status -le 1 || exit $$status
+	@echo
+	@echo "Documents:     outbox/<reference>/<version>/ (Word and PDF)"
+	@echo "For the web:   outbox/publish/ and outbox/publish/manifest.csv"
+	@echo "Register:      register.xlsx"
+	@echo "Originals:     inbox/processed/<date>/ (accepted), inbox/rejected/ (with a report beside each)"
+
+lint: install
+	$(BIN)/ruff check pipeline tests benchmarks examples
+	$(BIN)/ruff format --check pipeline tests benchmarks examples
+
+typecheck: install
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+clean-demo:
+	rm -rf outbox/ASC-* outbox/publish inbox/processed inbox/rejected inbox/.processing .pipeline
+	git checkout -- register.xlsx
