@@ -20,7 +20,8 @@ from pipeline.messages import MESSAGES, Message, Problem
 
 WIDTH = 78
 KEPT = "Nothing has been lost: your file is in the rejected folder, unchanged."
-NEXT_STEP = "Correct the form and drop it in the inbox again. You do not need to rename it."
+NEXT_STEP = "Correct the form and drop it in the inbox again."
+NEXT_STEP_FILE = "Put this right, then drop the file in the inbox again."
 
 
 def render_report(
@@ -42,7 +43,7 @@ def render_report(
     if reason is not None:
         lines += _para(f"Your file was not processed. {KEPT}") + [""]
         lines += _para(f"The problem: {_sentence(reason)}") + [""]
-        return _finish(lines, NEXT_STEP)
+        return _finish(lines, NEXT_STEP_FILE)
     if errors:
         count = f"{len(errors)} problem" + ("" if len(errors) == 1 else "s")
         lines += _para(f"Your form was not processed because of {count}. {KEPT}") + [""]
