@@ -38,28 +38,17 @@ import time
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
+from subprocess import DEVNULL, PIPE
 from typing import IO, Any, Literal, Protocol
 
 from pipeline.errors import ConversionError
-from pipeline.pdf import PdfMetadata, PdfReport, finalize_pdf, inspect_pdf
-
-__all__ = [
-    "ConversionJob",
-    "ConversionResult",
-    "Converter",
-    "ConverterSettings",
-    "PdfMetadata",
-    "PdfReport",
-    "export_filter_data",
-    "find_soffice",
-    "find_uno_python",
-    "inspect_pdf",
-    "make_converter",
-]
+from pipeline.pdf import PdfMetadata as PdfMetadata  # re-exported: part of this interface
+from pipeline.pdf import PdfReport as PdfReport
+from pipeline.pdf import finalize_pdf
+from pipeline.pdf import inspect_pdf as inspect_pdf
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +56,7 @@ INSTALL_HINT = (
     "Install it with `make demo`, or on Debian/Ubuntu `sudo apt-get install "
     "libreoffice-writer-nogui python3-uno`."
 )
-_COMMON_SOFFICE = (
-    "/usr/bin/soffice",
-    "/usr/lib/libreoffice/program/soffice",
-    "/opt/libreoffice/program/soffice",
-    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
-)
+_COMMON_SOFFICE = ("/usr/lib/libreoffice/program/soffice", "/opt/libreoffice/program/soffice")
 _UNO_PYTHONS = ("/usr/bin/python3", "/usr/lib/libreoffice/program/python", "python3")
 
 
@@ -112,12 +96,7 @@ class Converter(Protocol):
 
     def __enter__(self) -> Converter: ...
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
+    def __exit__(self, *exc_info: object) -> None: ...
 
 
 def export_filter_data(pdfa: bool) -> dict[str, bool | int]:
@@ -161,16 +140,15 @@ def find_uno_python() -> str | None:
     env = os.environ.get("PIPELINE_UNO_PYTHON")
     for candidate in ([env] if env else []) + list(_UNO_PYTHONS):
         path = shutil.which(candidate)
-        if path is None:
-            continue
-        try:
-            probe = subprocess.run(
-                [path, "-c", "import uno"], capture_output=True, timeout=30, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        if probe.returncode == 0:
-            return path
+        with suppress(OSError, subprocess.TimeoutExpired):
+            if (
+                path
+                and subprocess.run(
+                    [path, "-c", "import uno"], capture_output=True, timeout=30
+                ).returncode
+                == 0
+            ):
+                return path
     return None
 
 
@@ -181,10 +159,8 @@ _LIVE_GROUPS: set[int] = set()
 
 def kill_group(pgid: int) -> None:
     """SIGKILL a process group (soffice forks soffice.bin; killing the launcher is not enough)."""
-    try:
+    with suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
     _LIVE_GROUPS.discard(pgid)
 
 
@@ -261,9 +237,13 @@ def finish(job: ConversionJob, produced: Path) -> ConversionResult:
     try:
         finalize_pdf(produced, job.metadata, draft=job.draft)
         job.pdf.parent.mkdir(parents=True, exist_ok=True)
-        tmp = job.pdf.with_name(f".{job.pdf.name}.{os.getpid()}.tmp")
-        shutil.copyfile(produced, tmp)  # produced may be on another filesystem (state_dir)
-        os.replace(tmp, job.pdf)
+        fd, tmp = tempfile.mkstemp(prefix=f".{job.pdf.name}.", suffix=".tmp", dir=job.pdf.parent)
+        try:  # produced may be on another filesystem (state_dir), so copy then rename
+            with os.fdopen(fd, "wb") as out, open(produced, "rb") as src:
+                shutil.copyfileobj(src, out)
+            os.replace(tmp, job.pdf)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
     except OSError as exc:
         return ConversionResult(job, False, f"Could not write {job.pdf}: {exc.strerror or exc}.")
     except Exception as exc:  # pypdf's errors are many; any of them means a broken PDF
@@ -302,12 +282,7 @@ class _ConverterBase:
     def __enter__(self) -> _ConverterBase:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
@@ -319,39 +294,24 @@ class OneShotConverter(_ConverterBase):
 
     def __init__(self, settings: ConverterSettings, state_dir: Path) -> None:
         self.settings = settings
-        self.state_dir = state_dir
+        self.state_dir = state_dir.resolve()
         self.soffice = find_soffice(settings.soffice)
 
     def _filter(self) -> str:
-        parts = []
-        for key, value in export_filter_data(self.settings.pdfa).items():
-            kind, text = (
-                ("boolean", str(value).lower()) if isinstance(value, bool) else ("long", str(value))
-            )
-            parts.append(f'"{key}":{{"type":"{kind}","value":"{text}"}}')
-        return "pdf:writer_pdf_Export:{" + ",".join(parts) + "}"
+        """The --convert-to argument in the JSON options syntax (LibreOffice 7.4 and later)."""
+        options = {
+            key: {"type": "boolean" if isinstance(v, bool) else "long", "value": str(v).lower()}
+            for key, v in export_filter_data(self.settings.pdfa).items()
+        }
+        return "pdf:writer_pdf_Export:" + json.dumps(options, separators=(",", ":"))
 
     def _run(self, profile: Path, inputs: list[Path], outdir: Path, timeout: float) -> bool:
         """Run soffice over ``inputs``; False if it had to be killed for taking too long."""
-        cmd = [
-            self.soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--infilter=MS Word 2007 XML",  # never fall back to importing bytes as text
-            "--convert-to",
-            self._filter(),
-            "--outdir",
-            str(outdir),
-            *map(str, inputs),
-        ]
+        cmd = [self.soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless"]
+        cmd += ["--norestore", "--nolockcheck", "--infilter=MS Word 2007 XML"]  # no text fallback
+        cmd += ["--convert-to", self._filter(), "--outdir", str(outdir), *map(str, inputs)]
         proc = subprocess.Popen(
-            cmd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            cmd, stdin=DEVNULL, stdout=PIPE, stderr=subprocess.STDOUT, start_new_session=True
         )
         _LIVE_GROUPS.add(proc.pid)
         try:
@@ -393,12 +353,8 @@ class OneShotConverter(_ConverterBase):
             inputs[i] = tmp / f"{i:05d}.docx"
             shutil.copyfile(jobs[i].docx, inputs[i])
         while pending:
-            finished = self._run(
-                profile,
-                [inputs[i] for i in pending],
-                outdir,
-                self.settings.timeout * len(pending) + 30,
-            )
+            batch_timeout = self.settings.timeout * len(pending) + 30  # + start-up
+            finished = self._run(profile, [inputs[i] for i in pending], outdir, batch_timeout)
             done = [i for i in pending if pdf_complete(outdir / f"{i:05d}.pdf")]
             for i in done:
                 results[i] = finish(jobs[i], outdir / f"{i:05d}.pdf")
@@ -437,12 +393,8 @@ class _Worker:
     def start(self) -> None:
         self.stop()
         with open(self.log_path, "ab") as log_file:
-            self.proc = subprocess.Popen(
-                self.cmd,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=log_file,
-                start_new_session=True,  # its own process group, soffice included
+            self.proc = subprocess.Popen(  # its own process group, soffice included
+                self.cmd, stdin=PIPE, stdout=PIPE, stderr=log_file, start_new_session=True
             )
         _LIVE_GROUPS.add(self.proc.pid)
         self.buf, self.count = b"", 0
@@ -515,18 +467,14 @@ class WarmConverter(_ConverterBase):
     def __init__(
         self, settings: ConverterSettings, state_dir: Path, *, soffice: str, python: str
     ) -> None:
+        state_dir = state_dir.resolve()
         self.settings = settings
         self.filter_data = export_filter_data(settings.pdfa)
         self._stack = ExitStack()
         self._lock = threading.Lock()
         self.tmp = Path(tempfile.mkdtemp(dir=state_dir, prefix="warm-out-"))
         self._stack.callback(shutil.rmtree, self.tmp, True)
-        self.workers = [
-            _Worker(
-                python, soffice, self._stack.enter_context(claim_profile(state_dir, "warm")), 90
-            )
-            for _ in range(max(1, settings.workers))
-        ]
+        self.workers: list[_Worker] = []
         errors: list[ConversionError] = []
 
         def start(worker: _Worker) -> None:
@@ -535,10 +483,16 @@ class WarmConverter(_ConverterBase):
             except ConversionError as exc:
                 errors.append(exc)
 
-        self._each_worker(start)
-        if errors:
+        try:
+            for _ in range(max(1, settings.workers)):
+                profile = self._stack.enter_context(claim_profile(state_dir, "warm"))
+                self.workers.append(_Worker(python, soffice, profile, startup_timeout=90))
+            self._each_worker(start)  # in parallel: each start-up takes a second or two
+            if errors:
+                raise errors[0]
+        except BaseException:
             self.close()
-            raise errors[0]
+            raise
 
     def _each_worker(self, action: Callable[[_Worker], None]) -> None:
         threads = [threading.Thread(target=action, args=(w,)) for w in self.workers]
@@ -576,12 +530,8 @@ class WarmConverter(_ConverterBase):
         if problem:
             return ConversionResult(job, False, problem)
         out = self.tmp / f"{uuid.uuid4().hex}.pdf"
-        payload = {
-            "id": out.stem,
-            "docx": str(job.docx.resolve()),
-            "pdf": str(out),
-            "filter_data": self.filter_data,
-        }
+        payload: dict[str, Any] = {"id": out.stem, "docx": str(job.docx.resolve())}
+        payload.update(pdf=str(out), filter_data=self.filter_data)
         for _attempt in range(2):  # a crashed office gets one retry on a fresh one
             try:
                 if worker.proc is None or worker.count >= self.settings.recycle_after:
@@ -622,6 +572,7 @@ class WarmConverter(_ConverterBase):
 
 def make_converter(settings: ConverterSettings, state_dir: Path) -> Converter:
     """The converter ``settings`` ask for; warm falls back to one-shot if UNO is unavailable."""
+    state_dir = state_dir.resolve()  # soffice and UNO need absolute file URLs
     state_dir.mkdir(parents=True, exist_ok=True)
     if settings.mode == "oneshot":
         return OneShotConverter(settings, state_dir)

@@ -18,6 +18,7 @@ at stderr and the protocol uses a private duplicate of the original stdout.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -128,16 +129,12 @@ class Office:
                 _props(FilterName="writer_pdf_Export", FilterData=fd),
             )
         finally:
-            try:
+            with contextlib.suppress(Exception):
                 doc.close(True)
-            except Exception:
-                pass
 
     def shutdown(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self.desktop.terminate()
-        except Exception:
-            pass
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:

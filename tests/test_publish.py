@@ -216,6 +216,23 @@ def test_warm_worker_recovers_when_soffice_is_killed(
 
 
 @needs_uno
+def test_warm_worker_is_recycled(
+    sources: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a relative state dir must work too
+    job = ConversionJob(sources["one"], Path("one.pdf"), metadata("Eligibility policy"))
+    settings = ConverterSettings(mode="warm", workers=1, recycle_after=2)
+    with make_converter(settings, Path("state")) as converter:
+        worker = converter.workers[0]  # type: ignore[attr-defined]
+        pids = []
+        for _ in range(3):
+            assert converter.convert([job])[0].ok
+            pids.append(worker.soffice_pid)
+        assert pids[0] == pids[1] != pids[2]
+    assert wait_gone(tmp_path / "state") == []
+
+
+@needs_uno
 def test_warm_hung_document_is_stopped_and_reported(
     sources: dict[str, Path], tmp_path: Path
 ) -> None:
