@@ -61,7 +61,7 @@ def make_docx(path: Path, title: str) -> Path:
         (1, 1): "Care Act",
     }.items():
         table.cell(r, c).text = text
-    doc.add_page_break()
+    doc.add_page_break()  # type: ignore[no-untyped-call]
     doc.add_heading(HEADINGS[2], level=1)
     doc.add_paragraph("Reviewed every year by the policy team.")
     doc.save(str(path))
@@ -151,7 +151,7 @@ def check_batch(converter: Converter, sources: dict[str, Path], out: Path) -> No
 
     reader = PdfReader(out / "two.pdf")
     assert all("DRAFT" in page.extract_text() for page in reader.pages)
-    assert reader.metadata is not None and reader.metadata["/Version"] == "1.3"
+    assert reader.metadata is not None and str(reader.metadata["/Version"]) == "1.3"
     assert reader.metadata.subject == "Adult social care"
     assert not list(out.glob(".*"))  # no temp files left next to the PDFs
 
