@@ -108,7 +108,7 @@ MESSAGES: dict[str, Message] = {
     ),
     "review_overdue": Message(
         "The next review date has passed",
-        "The next review date, {end}, has already passed.",
+        '"{end_label}" is {end}, which has already passed: the review is overdue.',
         'Arrange the review now. If the policy has been reviewed, update "{start_label}" and '
         '"{end_label}".',
         "This does not stop the form: it is a reminder that the policy is overdue for review.",

@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from pipeline.dates import add_months, format_date, parse_date
-from pipeline.framework import Area, Field, FormType, Framework, Rule, Section
+from pipeline.framework import Area, Field, FormType, Framework, Rule
 from pipeline.interpret import (
     Interpreted,
     choice_label,
@@ -114,8 +115,15 @@ class _Checker:
         self.found: list[tuple[tuple[int, int], int, Problem]] = []
         self.position = {f.key: i for i, f in enumerate(form.fields)}
 
-    def add(self, place: tuple[int, int], item: Problem) -> None:
-        self.found.append((place, len(self.found), item))
+    def say(
+        self, place: tuple[int, int], key: str, field: str, location: str = "", **values: Any
+    ) -> None:
+        """Record a catalogue message; ``place`` is (part of the form, position within it).
+
+        ``{label}`` in a message means the problem's own field unless the caller says otherwise.
+        """
+        values.setdefault("label", field)
+        self.found.append((place, len(self.found), problem(key, field, location, **values)))
 
     def run(self) -> list[Problem]:
         for index, field in enumerate(self.form.fields):
@@ -125,24 +133,10 @@ class _Checker:
             if not section.required:
                 continue
             if content is None:
-                self.add(
-                    (1, index),
-                    problem(
-                        "section_missing", section.title, label=section.title, help=section.help
-                    ),
-                )
+                self.say((1, index), "section_missing", section.title, help=section.help)
             elif content.is_empty:
                 location = content.location or f"heading '{content.heading}'"
-                self.add(
-                    (1, index),
-                    problem(
-                        "section_empty",
-                        section.title,
-                        location,
-                        label=section.title,
-                        help=section.help,
-                    ),
-                )
+                self.say((1, index), "section_empty", section.title, location, help=section.help)
         checks: dict[str, Callable[[Rule], None]] = {
             "date_order": self.date_order,
             "review_cycle": self.review_cycle,
@@ -153,12 +147,10 @@ class _Checker:
         }
         for rule in self.framework.rules_for(self.form.key):
             checks[rule.kind](rule)
-        headings = self.form.sections or self.form.fields
-        names = either(s.title if isinstance(s, Section) else s.label for s in headings)
+        headings = [s.title for s in self.form.sections] or [f.label for f in self.form.fields]
         for index, item in enumerate(self.record.unplaced):
-            self.add(
-                (3, index), problem("unplaced", "", item.location, value=item.text, names=names)
-            )
+            names = either(headings)
+            self.say((3, index), "unplaced", "", item.location, value=item.text, names=names)
         self.found.sort(key=lambda entry: (entry[2].severity != "error", entry[0], entry[1]))
         return [entry[2] for entry in self.found]
 
@@ -167,43 +159,33 @@ class _Checker:
     def check_field(self, index: int, field: Field) -> None:
         text = self.record.value(field.key)
         location = self.record.location(field.key)
-        place = (0, index)
         if not text:
             if field.required:
                 help_text = field.help or "it is needed on every form of this kind."
-                self.add(
-                    place,
-                    problem(
-                        "field_missing", field.label, location, label=field.label, help=help_text
-                    ),
-                )
+                self.say((0, index), "field_missing", field.label, location, help=help_text)
             return
-        bad = {
-            "date": lambda: parse_date(text) is None,
-            "version": lambda: parse_version(text) is None,
-            "choice": lambda: match_choice(self.framework, field, text) is None,
-            "yes_no": lambda: parse_yes_no(text) is None,
-            "number": lambda: parse_number(text) is None,
-        }.get(field.type)
-        if bad is not None and bad():
+        readers: dict[str, Callable[[], object]] = {
+            "date": lambda: parse_date(text),
+            "version": lambda: parse_version(text),
+            "choice": lambda: match_choice(self.framework, field, text),
+            "yes_no": lambda: parse_yes_no(text),
+            "number": lambda: parse_number(text),
+        }
+        read = readers.get(field.type)
+        if read is not None and read() is None:
             choices = either(field.choices)
-            self.add(
-                place,
-                problem(
-                    f"bad_{field.type}",
-                    field.label,
-                    location,
-                    value=text,
-                    label=field.label,
-                    choices=choices,
-                ),
+            self.say(
+                (0, index), f"bad_{field.type}", field.label, location, value=text, choices=choices
             )
 
     def label(self, key: str) -> str:
         return self.form.field(key).label
 
-    def place(self, key: str) -> tuple[int, int]:
+    def at(self, key: str) -> tuple[int, int]:
         return (0, self.position[key])
+
+    def column_label(self, key: str) -> str:
+        return next((c.label for c in self.form.columns if c.key == key), key)
 
     # -- rules ----------------------------------------------------------------------------
 
@@ -211,85 +193,73 @@ class _Checker:
         return rule.message or DEFAULT_RULE_MESSAGES.get(rule.kind, "")
 
     def date_order(self, rule: Rule) -> None:
-        earlier_key, later_key = str(rule.param("earlier")), str(rule.param("later"))
-        earlier, later = self.values.dates.get(earlier_key), self.values.dates.get(later_key)
+        first, then = str(rule.param("earlier")), str(rule.param("later"))
+        earlier, later = self.values.dates.get(first), self.values.dates.get(then)
         if earlier is None or later is None or later.end > earlier.start:
             return
-        self.add(
-            self.place(later_key),
-            problem(
-                "date_order",
-                self.label(later_key),
-                self.record.location(later_key),
-                rule=self.base(rule),
-                earlier_label=self.label(earlier_key),
-                earlier=self.record.value(earlier_key),
-                later_label=self.label(later_key),
-                later=self.record.value(later_key),
-            ),
+        self.say(
+            self.at(then),
+            "date_order",
+            self.label(then),
+            self.record.location(then),
+            rule=self.base(rule),
+            earlier_label=self.label(first),
+            earlier=self.record.value(first),
+            later_label=self.label(then),
+            later=self.record.value(then),
         )
 
     def review_cycle(self, rule: Rule) -> None:
-        end_key = str(rule.param("end"))
-        start_key = str(rule.param("start"))
+        """Next review within the cycle of the last (or fallback) date; overdue is a warning."""
+        end_key, start_key = str(rule.param("end")), str(rule.param("start"))
         fallback = rule.params.get("fallback_start")
         if not self.record.value(start_key) and fallback:
             start_key = str(fallback)
-        end = self.values.dates.get(end_key)
+        end, start = self.values.dates.get(end_key), self.values.dates.get(start_key)
         if end is None:
             return
-        start = self.values.dates.get(start_key)
         months = int(rule.params.get("cycle_months", self.framework.review_cycle_months))
         names = {"start_label": self.label(start_key), "end_label": self.label(end_key)}
-        location = self.record.location(end_key)
+        place, label, location = (
+            self.at(end_key),
+            self.label(end_key),
+            self.record.location(end_key),
+        )
+        written_end = self.record.value(end_key)
         if start is not None and end.start > add_months(start.end, months):
-            self.add(
-                self.place(end_key),
-                problem(
-                    "review_cycle",
-                    self.label(end_key),
-                    location,
-                    rule=self.base(rule),
-                    months=months,
-                    start=self.record.value(start_key),
-                    deadline=format_date(add_months(start.end, months)),
-                    end=self.record.value(end_key),
-                    **names,
-                ),
+            deadline = format_date(add_months(start.end, months))
+            start_text = self.record.value(start_key)
+            self.say(
+                place,
+                "review_cycle",
+                label,
+                location,
+                rule=self.base(rule),
+                months=months,
+                start=start_text,
+                deadline=deadline,
+                end=written_end,
+                **names,
             )
         if end.end < self.context.today:
-            self.add(
-                self.place(end_key),
-                problem(
-                    "review_overdue",
-                    self.label(end_key),
-                    location,
-                    end=self.record.value(end_key),
-                    **names,
-                ),
-            )
+            self.say(place, "review_overdue", label, location, end=written_end, **names)
 
     def sign_off_level(self, rule: Rule) -> None:
         change_key, sign_key = str(rule.param("change_type")), str(rule.param("sign_off"))
         change, given = self.values.choices.get(change_key), self.values.choices.get(sign_key)
         if change is None or given is None or sign_off_ok(self.framework, change, given):
             return
-        change_text = self.framework.change_type(change).label
-        self.add(
-            self.place(sign_key),
-            problem(
-                "sign_off_low",
-                self.label(sign_key),
-                self.record.location(sign_key),
-                article="An" if change_text[:1].lower() in "aeiou" else "A",
-                change=change_text,
-                minimum=self.framework.sign_off_level(
-                    self.framework.change_type(change).minimum_sign_off
-                ).label,
-                given=choice_label(self.framework, self.form.field(sign_key), given),
-                label=self.label(sign_key),
-                change_label=self.label(change_key),
-            ),
+        change_type = self.framework.change_type(change)
+        self.say(
+            self.at(sign_key),
+            "sign_off_low",
+            self.label(sign_key),
+            self.record.location(sign_key),
+            article="An" if change_type.label[:1].lower() in "aeiou" else "A",
+            change=change_type.label,
+            minimum=self.framework.sign_off_level(change_type.minimum_sign_off).label,
+            given=choice_label(self.framework, self.form.field(sign_key), given),
+            change_label=self.label(change_key),
         )
 
     def version_not_lower(self, rule: Rule) -> None:
@@ -299,17 +269,14 @@ class _Checker:
         if not registered or version is None or parse_version(registered) is None:
             return
         if version_key(version) < version_key(registered):
-            self.add(
-                self.place(key),
-                problem(
-                    "version_lower",
-                    self.label(key),
-                    self.record.location(key),
-                    rule=self.base(rule),
-                    value=self.record.value(key),
-                    registered=registered,
-                    label=self.label(key),
-                ),
+            self.say(
+                self.at(key),
+                "version_lower",
+                self.label(key),
+                self.record.location(key),
+                rule=self.base(rule),
+                value=self.record.value(key),
+                registered=registered,
             )
 
     def rows_present(self, rule: Rule) -> None:
@@ -317,61 +284,53 @@ class _Checker:
         if any(all(row.get(c).strip() for c in columns) for row in self.record.rows):
             return
         labels = [self.column_label(c) for c in columns]
-        self.add(
-            (2, 0), problem("rows_missing", labels[0], rule=self.base(rule), columns=quoted(labels))
-        )
-
-    def column_label(self, key: str) -> str:
-        return next((c.label for c in self.form.columns if c.key == key), key)
+        self.say((2, 0), "rows_missing", labels[0], rule=self.base(rule), columns=quoted(labels))
 
     def rows_complete(self, rule: Rule) -> None:
-        """Every area covered; every row with its columns filled or a reasoned "Not applicable"."""
+        """Every area covered; every row with its columns filled or a reasoned "Not applicable".
+
+        The area column is the form's column the rule does not ask to be filled, so the rule
+        names no column itself. A row with a blank area continues the area above it, as a
+        merged cell in Word does.
+        """
         columns = [str(c) for c in rule.param("columns")]
-        phrases = [
-            normalise(str(p)) for p in rule.params.get("not_applicable", ["not applicable", "n/a"])
-        ]
-        base = self.base(rule)
-        areas = self.form.areas
+        phrases = [normalise(str(p)) for p in rule.params.get("not_applicable", ["not applicable"])]
+        area_key = next((c.key for c in self.form.columns if c.key not in columns), "area")
+        area_label, base, areas = self.column_label(area_key), self.base(rule), self.form.areas
         area_names = either(a.title for a in areas)
         rows = [r for r in self.record.rows if any(v.strip() for v in r.cells.values())]
         if areas and not rows:
-            self.add(
-                (2, 0),
-                problem("plan_empty", self.column_label("area"), areas=area_names, rule=base),
-            )
+            self.say((2, 0), "plan_empty", area_label, areas=area_names, rule=base)
             return
         seen: set[str] = set()
         current: Area | None = None
         for index, row in enumerate(rows):
-            written = row.get("area").strip()
+            written = row.get(area_key).strip()
             if written:
                 current = _find_area(written, areas)
                 if current is None and areas:
-                    self.add(
+                    self.say(
                         (2, index),
-                        problem(
-                            "area_unknown",
-                            self.column_label("area"),
-                            row.location,
-                            value=written,
-                            areas=area_names,
-                        ),
+                        "area_unknown",
+                        area_label,
+                        row.location,
+                        value=written,
+                        areas=area_names,
                     )
             name = current.title if current else written
             if current:
                 seen.add(current.key)
             location = where(f"area '{name}'" if name else "", row.location)
-            self.check_row(index, row, columns, phrases, base, name, location)
+            self.check_row((2, index), row, columns, phrases, base, name, location)
         for index, area in enumerate(areas):
             if area.key not in seen:
-                self.add(
-                    (2, len(rows) + index),
-                    problem("area_missing", area.title, area=area.title, rule=base),
+                self.say(
+                    (2, len(rows) + index), "area_missing", area.title, area=area.title, rule=base
                 )
 
     def check_row(
         self,
-        index: int,
+        place: tuple[int, int],
         row: Row,
         columns: list[str],
         phrases: list[str],
@@ -384,29 +343,14 @@ class _Checker:
         for phrase in phrases:
             if said == phrase or said.startswith(phrase + " "):
                 if not said[len(phrase) :].strip():
-                    self.add(
-                        (2, index),
-                        problem(
-                            "row_no_reason",
-                            self.column_label(columns[0]),
-                            location,
-                            area=name,
-                            value=first,
-                        ),
-                    )
+                    label = self.column_label(columns[0])
+                    self.say(place, "row_no_reason", label, location, area=name, value=first)
                 return
         missing = [self.column_label(c) for c in columns if not row.get(c).strip()]
         if missing:
-            self.add(
-                (2, index),
-                problem(
-                    "row_incomplete",
-                    missing[0],
-                    location,
-                    area=name,
-                    missing=quoted(missing, "or"),
-                    rule=base,
-                ),
+            others = quoted(missing, "or")
+            self.say(
+                place, "row_incomplete", missing[0], location, area=name, missing=others, rule=base
             )
 
 

@@ -88,7 +88,7 @@ def test_overdue_review_is_a_warning_that_does_not_block(devon: Framework) -> No
     assert problems == [
         Problem(
             "Next review date",
-            "The next review date, October 2024, has already passed.",
+            '"Next review date" is October 2024, which has already passed: the review is overdue.',
             'Arrange the review now. If the policy has been reviewed, update "Last review date" '
             'and "Next review date".',
             "table 1, row 10",
