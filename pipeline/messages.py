@@ -8,7 +8,8 @@ filled from the form and the framework.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
@@ -206,3 +207,8 @@ def problem(key: str, field: str, location: str = "", **values: Any) -> Problem:
         location=location,
         severity=template.severity,
     )
+
+
+def problems_as_json(problems: Sequence[Problem]) -> list[dict[str, str]]:
+    """The problems as plain dictionaries (field, message, fix, location, severity)."""
+    return [{k: str(v) for k, v in asdict(p).items()} for p in problems]

@@ -11,12 +11,13 @@ from __future__ import annotations
 import sys
 import textwrap
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import datetime
 
 from pipeline.dates import format_date
 from pipeline.framework import Framework, default_framework
-from pipeline.messages import MESSAGES, Message, Problem
+from pipeline.messages import MESSAGES, Message, Problem, problems_as_json
+
+__all__ = ["messages_doc", "problems_as_json", "render_report"]
 
 WIDTH = 78
 KEPT = "Nothing has been lost: your file is in the rejected folder, unchanged."
@@ -57,11 +58,6 @@ def render_report(
         return _finish(lines, "Nothing needs doing now: put these right in the next version.")
     lines += _para("Your form was processed with no problems.") + [""]
     return "\n".join(lines)
-
-
-def problems_as_json(problems: Sequence[Problem]) -> list[dict[str, str]]:
-    """The problems as plain dictionaries, for the summary file and the journal."""
-    return [{k: str(v) for k, v in asdict(p).items()} for p in problems]
 
 
 def _sentence(text: str) -> str:

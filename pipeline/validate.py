@@ -31,7 +31,15 @@ from pipeline.interpret import (
     version_key,
 )
 from pipeline.labels import best_match, normalise
-from pipeline.messages import DEFAULT_RULE_MESSAGES, MESSAGES, Message, Problem, Severity, problem
+from pipeline.messages import (
+    DEFAULT_RULE_MESSAGES,
+    MESSAGES,
+    Message,
+    Problem,
+    Severity,
+    problem,
+    problems_as_json,
+)
 from pipeline.records import FormRecord, Row
 
 __all__ = [
@@ -42,6 +50,7 @@ __all__ = [
     "Problem",
     "Severity",
     "has_errors",
+    "problems_as_json",
     "interpret",
     "sign_off_ok",
     "validate",
