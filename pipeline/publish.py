@@ -544,7 +544,7 @@ class WarmConverter(_ConverterBase):
                 worker.kill()
                 continue
             if reply is None:
-                log.warning("LibreOffice hung converting %s; restarting it", job.docx)
+                log.warning("LibreOffice hung converting %s; killed it", job.docx)
                 worker.kill()
                 out.unlink(missing_ok=True)
                 return ConversionResult(job, False, timeout_error(job, self.settings.timeout))
