@@ -181,7 +181,7 @@ MESSAGES: dict[str, Message] = {
     "unknown_form": Message(
         "The form is not one the framework knows",
         'This form is not one the framework knows ("{value}").',
-        "Use one of the framework's templates: {names}.",
+        "Use one of the framework's templates: {forms}.",
         "The file was read, but as a kind of form the framework does not describe.",
     ),
 }

@@ -125,6 +125,7 @@ PLACEHOLDERS = {
     "columns": "the columns",
     "registered": "version in the register",
     "names": "the framework's headings",
+    "forms": "the framework's forms",
 }
 
 
@@ -179,7 +180,7 @@ def messages_doc(framework: Framework) -> str:
         "",
     ]
     for rule in framework.rules:
-        if rule.message:
+        if rule.message and rule.kind != "sign_off_level":  # its message names both levels
             lines.append(f"- {framework.form(rule.form).label}: {rule.message}")
     return "\n".join(lines) + "\n"
 

@@ -87,8 +87,8 @@ def validate(record: FormRecord, framework: Framework, context: Context) -> list
     """Every problem with the form, errors first then warnings, each in the form's order."""
     form = framework.forms.get(record.form_type)
     if form is None:
-        names = either((f.label for f in framework.forms.values()), "or")
-        return [problem("unknown_form", "", value=record.form_type, names=names)]
+        forms = either(f.label for f in framework.forms.values())
+        return [problem("unknown_form", "", value=record.form_type, forms=forms)]
     return _Checker(record, framework, form, context).run()
 
 

@@ -587,6 +587,10 @@ def test_unknown_form_type(devon: Framework) -> None:
     record = FormRecord("memo", Path("memo.docx"))
     [found] = check(record, devon)
     assert found.message == 'This form is not one the framework knows ("memo").'
+    assert found.fix == (
+        "Use one of the framework's templates: Policy, One-page policy request, "
+        "Implementation plan or Consultation response."
+    )
 
 
 # -- another council's framework -----------------------------------------------------------
