@@ -77,17 +77,17 @@ COLUMNS: tuple[Column, ...] = (
     Column("author", "Author", 20),
     Column("sign_off_level", "Sign-off level", 18),
     Column("approved_by", "Approved by", 20),
-    Column("approval_date", "Approval date", 13, "date"),
-    Column("last_review", "Last review", 13, "date"),
-    Column("next_review", "Next review", 13, "date"),
-    Column("review_state", "Review state", 18),
+    Column("approval_date", "Approval date", 14, "date"),
+    Column("last_review", "Last review", 14, "date"),
+    Column("next_review", "Next review", 14, "date"),
+    Column("review_state", "Review state", 20),
     Column("consultation", "Consultation", 34),
     Column("implementation_plan", "Implementation plan", 24),
     Column("impact_assessment", "Impact assessment", 24),
     Column("missing", "Missing before publication", 34),
     Column("pdf", "Latest PDF", 30, "link"),
     Column("docx", "Latest DOCX", 30, "link"),
-    Column("updated", "Last updated", 16, "date"),
+    Column("updated", "Last updated", 17, "date"),
     Column("source", "Source form", 30),
 )
 
@@ -96,6 +96,8 @@ TABLE = "PolicyRegister"
 COMMENT_AUTHOR = "pipeline"
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+TOP = Alignment(vertical="top")
+CENTRE_TOP = Alignment(vertical="top", horizontal="center")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 OVERDUE_FILL = PatternFill(bgColor="FFC7CE", fill_type="solid")
@@ -284,9 +286,7 @@ def _update_register(
                 _write_cell(cell, column, policy, base, today)
                 if fresh:
                     # one line per policy keeps a sorted, filtered register scannable
-                    cell.alignment = Alignment(
-                        vertical="top", horizontal="center" if column.kind == "int" else None
-                    )
+                    cell.alignment = CENTRE_TOP if column.kind in ("int", "date") else TOP
     last_row = max(last_row, 2)
     last_col = max(cols.values())
     while (header := ws._cells.get((1, last_col + 1))) is not None and header.value is not None:
@@ -404,14 +404,14 @@ def _run(journal: Journal, path: Path, today: date | None, fresh: bool) -> SyncR
                     note = f"the previous file is kept as {keep.name}"
             else:
                 wb, note = _load(path)
-            updated, added = _write(wb, snap, path, today)
+            _, added = _write(wb, snap, path, today)
             save_atomically(wb, path)
         except PermissionError as exc:
             return _busy(path, f"it cannot be written: {exc.strerror or exc}")
         journal.mark_register_synced(snap.generation)
     verb = "rebuilt" if fresh else "updated"
     summary = (
-        f"{verb} {path.name}: {len(snap.policies)} policies ({added} new, {updated} updated), "
+        f"{verb} {path.name}: {len(snap.policies)} policies ({added} new), "
         f"{len(snap.events)} history entries"
     )
     return SyncResult(written=True, reason=f"{summary}; {note}" if note else summary)

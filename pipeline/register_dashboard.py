@@ -35,6 +35,9 @@ HISTORY_COLUMNS = (
     ("Outcome", 12),
     ("Detail", 70),
 )
+TOP = Alignment(vertical="top")
+CENTRE_TOP = Alignment(vertical="top", horizontal="center")
+WRAP_TOP = Alignment(vertical="top", wrap_text=True)
 TITLE_FONT = Font(size=16, bold=True, color="1F3864")
 HEADING_FONT = Font(size=12, bold=True, color="1F3864")
 HEAD_FILL = PatternFill("solid", fgColor="1F3864")
@@ -219,7 +222,7 @@ def write_history(wb: Workbook, events: Sequence[Event]) -> None:
         for col, value in enumerate((*values, event.outcome, event.detail), start=1):
             cell = ws.cell(row, col)
             put_value(cell, value, "dd/mm/yyyy hh:mm" if col == 1 else None)
-            cell.alignment = Alignment(vertical="top", wrap_text=col == 7)
+            cell.alignment = WRAP_TOP if col == 7 else CENTRE_TOP if col == 1 else TOP
     fit_table(ws, "PolicyHistory", 1, len(events) + 1, 1, len(HISTORY_COLUMNS))
     ws.freeze_panes = "A2"
     _landscape(ws)
@@ -318,6 +321,7 @@ def write_dashboard(wb: Workbook, policies: Sequence[dict[str, Any]], today: dat
         put_value(ws.cell(offset, 4), policy["ref"])
         put_value(ws.cell(offset, 5), as_text(policy.get("title") or ""))
         put_value(ws.cell(offset, 6), when, "dd/mm/yyyy")
+        ws.cell(offset, 6).alignment = Alignment(horizontal="center")
         put_value(ws.cell(offset, 7), as_text(policy.get("business_owner") or ""))
         ws.cell(offset, 8, (today - when).days)
     if not overdue:

@@ -221,7 +221,7 @@ def test_managers_edits_survive_a_sync(journal: Journal, tmp_path: Path) -> None
     third = _policy(journal, title="=1+1 not a formula")
     result = sync(journal, path, today=TODAY)
     assert result.written, result.reason
-    assert "1 new, 2 updated" in result.reason
+    assert "3 policies (1 new)" in result.reason
 
     wb = load_workbook(path)
     assert wb.sheetnames == ["Register", "History", "Dashboard", "My notes"]
