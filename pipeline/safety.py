@@ -52,6 +52,7 @@ _BROKEN = "it is not a complete Word or Excel file ({}); " + _RESAVE
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _XML_STARTS = (b"<", b"\xff\xfe", b"\xfe\xff", b"\x00<", b"\x00\x00\x00<", b"\x00\x00\xfe\xff", b"\x4c\x6f\xa7\x94")  # fmt: skip
+_TYPES = "[Content_Types].xml"
 _CHUNK = 64 * 1024
 _BIG_MEMBER = 1024 * 1024  # the ratio limit applies to members bigger than this
 _KEEP_BYTES = 8 * 1024 * 1024  # package parts we parse ourselves (content types, rels)
@@ -60,6 +61,7 @@ _DANGER = re.compile(rb"<!(?:doctype|entity)", re.IGNORECASE)
 _DANGER_IN_MAPS = re.compile(rb"<!(?:doctype|entity)|schemaLocation\s*=", re.IGNORECASE)
 _CELL = re.compile(
     rb'<(?:[A-Za-z_][\w.-]{0,20}:)?(?:c[\s/>]|mergeCell\s+ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7}))'
+    rb'|\st="s"(?:[^<>]{0,100}>\s{0,10}<(?:[A-Za-z_][\w.-]{0,20}:)?v>(\d{1,9})<)?'
 )
 _SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?si[\s/>]")
 _DIMENSION = re.compile(
@@ -293,20 +295,21 @@ def _check_zip(fh: IO[bytes], ext: str, limits: Limits, deadline: float) -> Lite
             n.lower().rsplit("/", 1)[-1] == "vbaproject.bin" for n in names
         ):
             raise _reject(MACROS, _RESAVE)
-        if "[Content_Types].xml" not in names:
+        if _TYPES not in names:
             if "mimetype" in names:
                 raise _not_ours("an OpenDocument (LibreOffice) file")
             if ext in _OFFICE_EXTS:
                 raise _damaged("its list of contents is missing")
             raise _not_ours("a zip archive", "drop the Word or Excel form itself")
+        tally = _Tally(limits)
         types = _parse_content_types(
-            _read_member(zf, zf.getinfo("[Content_Types].xml"), limits, deadline, keep=True)
+            _read_member(zf, zf.getinfo(_TYPES), limits, tally, deadline, keep=True)
         )
-        kept: dict[str, bytes] = {}
-        for info in infos:
+        kept: dict[str, bytes] = {}  # shared strings first: sheets are measured against them
+        for info in sorted(infos, key=lambda i: _content_type(types, i.filename) != _CT_STRINGS):
             ctype = _content_type(types, info.filename)
             keep = info.filename.lower().endswith(".rels")
-            data = _read_member(zf, info, limits, deadline, keep=keep, ctype=ctype)
+            data = _read_member(zf, info, limits, tally, deadline, keep=keep, ctype=ctype)
             if keep:
                 kept[info.filename] = data
             if "macroenabled" in ctype or "vbaproject" in ctype:
@@ -352,6 +355,7 @@ def _read_member(
     zf: zipfile.ZipFile,
     info: zipfile.ZipInfo,
     limits: Limits,
+    tally: _Tally,
     deadline: float,
     *,
     keep: bool,
@@ -366,9 +370,9 @@ def _read_member(
     ext = name.rsplit(".", 1)[-1] if "." in name.rsplit("/", 1)[-1] else ""
     xmlish = ctype.endswith("xml") or ext in {"xml", "rels", "vml", "svg"}
     counter = _CELL if ctype == _CT_SHEET else _SHARED_STRING if ctype == _CT_STRINGS else None
-    tally = _Tally(limits)
+    tally.start_part()
     decoder: codecs.IncrementalDecoder | None = None
-    kept, carry, seen, first = bytearray(), b"", 0, True
+    kept, carry, seen, first, done = bytearray(), b"", 0, True, 0
     with _damaged_unless_ok("part of it is corrupt or cut short"), zf.open(info) as member:
         while True:
             chunk = member.read(_CHUNK)
@@ -396,41 +400,62 @@ def _read_member(
             if (_DANGER_IN_MAPS if "xmlmaps" in ctype else _DANGER).search(buf):
                 raise _unsafe("it declares a DTD, XML entities or an outside schema")
             if counter is not None:
-                tally.feed(counter, buf, len(buf) - _CARRY)
-            carry = buf[-_CARRY:]
+                tally.feed(counter, buf, len(buf) - _CARRY, done - len(carry))
+            carry, done = buf[-_CARRY:], done + len(text)
         if counter is not None:
-            tally.feed(counter, carry, len(carry))
+            tally.feed(counter, carry, len(carry), done - len(carry))
+        if counter is _SHARED_STRING:
+            tally.end_strings(done)
     return bytes(kept)
 
 
 class _Tally:
-    """Count a sheet's cells, merged cells and merges (or shared strings) as it streams.
+    """Count what openpyxl will build from a package's sheets, as they stream past.
 
-    openpyxl makes an object per cell and per cell inside a merged range, and checks
-    each merge against all earlier ones (50,000 merges take 11 seconds), so these
-    counts, not bytes, are what bound its memory and time.
+    openpyxl makes an object per cell and per cell inside a merged range, and checks each
+    merge against all earlier ones (50,000 merges took 11 seconds), so these counts, not
+    bytes, bound its memory and time. Cells sharing one long string cost openpyxl nothing
+    but whoever reads their text gets a copy each (a 1 MB string in 12,000 cells of the
+    corpus is 12 GB of text), so the text the cells reach is bounded too.
     """
 
     def __init__(self, limits: Limits) -> None:
-        self.limits, self.cells, self.merges = limits, 0, 0
+        self.limits, self.lengths, self.longest, self.text = limits, list[int](), 0, 0
+        self.start_part()
 
-    def feed(self, pattern: re.Pattern[bytes], buf: bytes, end: int) -> None:
+    def start_part(self) -> None:
+        self.cells, self.merges, self.last_si = 0, 0, -1
+
+    def feed(self, pattern: re.Pattern[bytes], buf: bytes, end: int, offset: int) -> None:
         """Count matches starting before ``end``; the rest is carried to the next chunk."""
         for m in pattern.finditer(buf):
             if m.start() >= end:
                 break
-            if m.lastindex:
-                c1, r1, c2, r2 = m.groups()
+            if pattern is _SHARED_STRING:  # a string's size: from its <si> to the next one
+                if self.last_si >= 0:
+                    self.lengths.append(offset + m.start() - self.last_si)
+                self.cells, self.last_si = self.cells + 1, offset + m.start()
+            elif m.group(1):
+                c1, r1, c2, r2 = m.group(1, 2, 3, 4)
                 self.merges += 1
                 self.cells += (abs(_column(c2) - _column(c1)) + 1) * (abs(int(r2) - int(r1)) + 1)
-            else:
+            elif m.group(0).startswith(b"<"):
                 self.cells += 1
-        if self.cells > self.limits.max_sheet_cells:
-            raise _too_large(f"a sheet has more than {self.limits.max_sheet_cells:,} cells")
-        if self.merges > self.limits.max_merged_ranges:
-            raise _too_large(
-                f"a sheet has more than {self.limits.max_merged_ranges:,} merged areas"
-            )
+            else:  # a cell using a shared string; unreadable index: assume the longest
+                index = int(m.group(5) or len(self.lengths))
+                self.text += self.lengths[index] if index < len(self.lengths) else self.longest
+        limits = self.limits
+        if self.cells > limits.max_sheet_cells:
+            raise _too_large(f"a sheet has more than {limits.max_sheet_cells:,} cells")
+        if self.merges > limits.max_merged_ranges:
+            raise _too_large(f"a sheet has more than {limits.max_merged_ranges:,} merged areas")
+        if self.text > limits.max_uncompressed_bytes:
+            raise _too_large(f"its cells repeat text to over {_mb(limits.max_uncompressed_bytes)}")
+
+    def end_strings(self, total: int) -> None:
+        if self.last_si >= 0:
+            self.lengths.append(total - self.last_si)
+        self.longest = max(self.lengths, default=0)
 
 
 def _xml_decoder(first: bytes, name: str) -> codecs.IncrementalDecoder | None:
