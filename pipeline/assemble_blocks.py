@@ -1,0 +1,223 @@
+"""Writing a policy section's blocks into a docxtpl subdocument, in the template's styles.
+
+The subdocument comes from ``tpl.new_subdoc()``, which shares the template's document part:
+style names resolve to the template's style ids, hyperlink relationships land in the main
+document, and new list instances go into the template's numbering part. So the section text
+comes out in the house style without any direct formatting except the officer's own bold
+and italic.
+
+Body paragraphs are renumbered here ("5.1", "5.2", ...): the reader strips the officer's
+numbers so a paragraph added or removed in the middle never leaves a gap or a duplicate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Twips
+
+from pipeline.records import Block, ListItem, Paragraph, Run, SubHeading, Table
+
+NUMBERED_STYLE = "Numbered Paragraph"
+SUBHEADING_STYLE = "Heading 2"
+TABLE_STYLE = "Council Table"
+TABLE_HEADING_STYLE = "Table Heading"
+TABLE_TEXT_STYLE = "Table Text"
+LINK_STYLE = "Hyperlink"
+BULLET_STYLES = ("List Bullet", "List Bullet 2", "List Bullet 3")
+ORDERED_STYLES = ("List Number", "List Number 2", "List Number 3")
+# Every style the block writer needs; a template missing one cannot take section text.
+BLOCK_STYLES = (
+    NUMBERED_STYLE,
+    SUBHEADING_STYLE,
+    TABLE_STYLE,
+    TABLE_HEADING_STYLE,
+    TABLE_TEXT_STYLE,
+    LINK_STYLE,
+    *BULLET_STYLES,
+    *ORDERED_STYLES,
+)
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+TEXT_WIDTH = 9070  # twips: A4 less 25 mm margins; the table stretches to the text column
+
+# XML 1.0 forbids these; lxml refuses them and Word reports the file as corrupt.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# docxtpl turns "{_{", "}_}", "{_%" and "%_}" into "{{", "}}", "{%", "%}" after rendering
+# (its escape for template authors); splitting text between the two characters keeps them.
+_DOCXTPL_ESCAPE = re.compile(r"(?<=[{}%])(?=_[{}%])")
+
+
+def clean_text(text: str) -> str:
+    """The text with Windows line ends made ``\\n`` and XML-illegal characters removed."""
+    return _ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def guarded_pieces(text: str) -> list[str]:
+    """``text`` split so that no piece contains one of docxtpl's escape sequences."""
+    return [p for p in _DOCXTPL_ESCAPE.split(clean_text(text)) if p]
+
+
+def safe_href(href: str | None) -> str | None:
+    """The address when it may be a link (http, https, mailto); ``None`` for anything else.
+
+    ``javascript:``, ``file:`` and relative addresses are written as plain text: a
+    published policy must never carry a link that runs code or points into someone's disk.
+    """
+    if not href:
+        return None
+    address = clean_text(href).strip()
+    if not address.lower().startswith(SAFE_SCHEMES) or len(address) <= len("mailto:"):
+        return None
+    return re.sub(r"\s", lambda m: "%20" if m.group() == " " else "", address)
+
+
+def _numbering_of(style: Any) -> tuple[int, int] | None:
+    """(numId, ilvl) of a list style, so each list paragraph can name its list explicitly."""
+    num_pr = style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+    if num_pr is None or num_pr.find(qn("w:numId")) is None:
+        return None
+    ilvl = num_pr.find(qn("w:ilvl"))
+    return int(num_pr.find(qn("w:numId")).get(qn("w:val"))), int(
+        ilvl.get(qn("w:val")) if ilvl is not None else 0
+    )
+
+
+@dataclass
+class BlockWriter:
+    """Writes the blocks of one section, numbering its paragraphs ``<section>.<n>``."""
+
+    subdoc: Any
+    section_number: int
+    paragraphs: int = 0
+    _ordered_num: int | None = None
+    _previous: Block | None = None
+    _styles: dict[str, Any] = field(default_factory=dict)
+
+    def write(self, blocks: Iterable[Block]) -> None:
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                self._paragraph(block)
+            elif isinstance(block, SubHeading):
+                self._subheading(block)
+            elif isinstance(block, ListItem):
+                self._list_item(block)
+            elif isinstance(block, Table):
+                self._table(block)
+            if not isinstance(block, ListItem):
+                self._ordered_num = None  # a lettered list after other text starts again at a)
+            self._previous = block
+
+    def _style(self, name: str) -> Any:
+        if name not in self._styles:
+            self._styles[name] = self.subdoc.styles[name]
+        return self._styles[name]
+
+    def _paragraph(self, block: Paragraph) -> None:
+        if not block.text.strip():
+            return
+        self.paragraphs += 1
+        p = self.subdoc.add_paragraph(style=NUMBERED_STYLE)
+        p.add_run(f"{self.section_number}.{self.paragraphs}\t")
+        self._runs(p, block.runs)
+
+    def _subheading(self, block: SubHeading) -> None:
+        text = clean_text(block.text).strip()
+        if text:
+            p = self.subdoc.add_paragraph(style=SUBHEADING_STYLE)
+            for piece in guarded_pieces(text):
+                p.add_run(piece)
+
+    def _list_item(self, block: ListItem) -> None:
+        level = max(0, min(block.level, 2))
+        style_name = (ORDERED_STYLES if block.ordered else BULLET_STYLES)[level]
+        p = self.subdoc.add_paragraph(style=style_name)
+        numbering = _numbering_of(self._style(style_name))
+        if numbering is not None:
+            num_id = numbering[0]
+            if block.ordered:
+                if self._ordered_num is None:
+                    self._ordered_num = self._restarted_list(num_id)
+                num_id = self._ordered_num
+            num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_ilvl().val = level
+            num_pr.get_or_add_numId().val = num_id
+        self._runs(p, block.runs)
+
+    def _restarted_list(self, style_num_id: int) -> int:
+        """A new list instance of the style's list, so every lettered list starts at a)."""
+        numbering = self.subdoc.part.numbering_part.element
+        abstract_id = numbering.num_having_numId(style_num_id).abstractNumId.val
+        num = numbering.add_num(abstract_id)
+        for ilvl in range(3):
+            num.add_lvlOverride(ilvl=ilvl).add_startOverride(1)
+        return int(num.numId)
+
+    def _table(self, block: Table) -> None:
+        rows = [tuple(clean_text(c) for c in row) for row in block.rows]
+        if not any(c.strip() for row in rows for c in row):
+            return
+        if isinstance(self._previous, Table):
+            self.subdoc.add_paragraph(style="Normal")  # two tables side by side would merge
+        cols = max(len(r) for r in rows)
+        table = self.subdoc.add_table(rows=len(rows), cols=cols)
+        table.style = TABLE_STYLE
+        width = TEXT_WIDTH // cols
+        look = table._tbl.tblPr.find(qn("w:tblLook"))
+        if look is not None:
+            look.set(qn("w:firstRow"), "1" if block.header else "0")
+            look.set(qn("w:firstColumn"), "0")
+        for i, (row, values) in enumerate(zip(table.rows, rows, strict=True)):
+            heading = block.header and i == 0
+            if heading:
+                row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+            for cell, value in zip(row.cells, (*values, *[""] * (cols - len(values))), strict=True):
+                cell.width = Twips(width)
+                p = cell.paragraphs[0]
+                p.style = TABLE_HEADING_STYLE if heading else TABLE_TEXT_STYLE
+                for piece in guarded_pieces(value):
+                    p.add_run(piece)
+        for col in table.columns:
+            col.width = Twips(width)
+
+    def _runs(self, paragraph: Any, runs: Sequence[Run]) -> None:
+        for run in runs:
+            href = safe_href(run.href)
+            text = run.text if run.text or not href else href
+            if href:
+                self._hyperlink(paragraph, run, text, href)
+                continue
+            for piece in guarded_pieces(text):
+                r = paragraph.add_run(piece)
+                r.bold = run.bold or None
+                r.italic = run.italic or None
+
+    def _hyperlink(self, paragraph: Any, run: Run, text: str, href: str) -> None:
+        """A real ``w:hyperlink`` to an external relationship, in the Hyperlink style."""
+        r_id = self.subdoc.part.relate_to(href, RT.HYPERLINK, is_external=True)
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), r_id)
+        link.set(qn("w:history"), "1")
+        style_id = self._style(LINK_STYLE).style_id
+        for piece in guarded_pieces(text):
+            r = OxmlElement("w:r")
+            r_pr = OxmlElement("w:rPr")
+            r_style = OxmlElement("w:rStyle")
+            r_style.set(qn("w:val"), style_id)
+            r_pr.append(r_style)
+            for flag, tag in ((run.bold, "w:b"), (run.italic, "w:i")):
+                if flag:
+                    r_pr.append(OxmlElement(tag))
+            r.append(r_pr)
+            t = OxmlElement("w:t")
+            t.text = piece
+            if piece != piece.strip():
+                t.set(qn("xml:space"), "preserve")
+            r.append(t)
+            link.append(r)
+        paragraph._p.append(link)
