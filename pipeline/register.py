@@ -23,18 +23,14 @@ from typing import Any, Literal, cast
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
-from openpyxl.formatting.formatting import ConditionalFormattingList
-from openpyxl.formatting.rule import Rule
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.errors import PipelineError
 from pipeline.journal import Journal, Snapshot
 from pipeline.register_dashboard import (
-    STATUSES,
+    apply_rules,
     as_text,
     due,
     fit_table,
@@ -100,8 +96,6 @@ TOP = Alignment(vertical="top")
 CENTRE_TOP = Alignment(vertical="top", horizontal="center")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
-OVERDUE_FILL = PatternFill(bgColor="FFC7CE", fill_type="solid")
-AMBER_FILL = PatternFill(bgColor="FFEB9C", fill_type="solid")
 
 __all__ = [
     "COLUMNS",
@@ -166,7 +160,10 @@ def _write_cell(
     value = policy.get(column.key)
     if column.key == "review_state":
         value = review_state(_as_date(policy.get("next_review")), today)
-    if value in (None, ""):
+    words = policy.get(f"{column.key}_text") if column.kind == "date" else None
+    if value is None or value == "" or value == []:
+        value = words  # a review "when the restructure completes" has words but no date
+    if value is None or value == "" or value == []:
         put_value(cell, None)
         if column.kind == "link":
             cell.hyperlink = None
@@ -180,7 +177,6 @@ def _write_cell(
             put_value(cell, when, DATETIME_FORMAT)
         else:
             put_value(cell, when, DATE_FORMAT)
-        words = policy.get(f"{column.key}_text")
         differs = when is not None and words and str(words).strip() != as_text(when)
         _set_own_comment(cell, f"As written on the form: {words}" if differs else None)
     elif column.kind == "int":
@@ -292,54 +288,10 @@ def _update_register(
     while (header := ws._cells.get((1, last_col + 1))) is not None and header.value is not None:
         last_col += 1  # a manager's headed column beside ours joins the table, as in Excel
     fit_table(ws, TABLE, 1, last_row, min(cols.values()), last_col)
-    _apply_rules(ws, cols, last_row)
+    apply_rules(ws, cols["status"], cols["next_review"], cols["review_state"], last_row)
     if ws.freeze_panes is None:
         ws.freeze_panes = "A2"
     return updated, added
-
-
-def _is_our_rule(rule: Rule) -> bool:
-    return any('="overdue"' in f or '="due within 90 days"' in f for f in rule.formula or ())
-
-
-def _apply_rules(ws: Worksheet, cols: dict[str, int], last_row: int) -> None:
-    """(Re)apply our conditional formatting and Status drop-down to the current rows.
-
-    Managers' own rules are kept; ours are recognised by their content and replaced, so they
-    follow our columns if a manager has moved them and cover rows added since.
-    """
-    kept = ConditionalFormattingList()
-    for cf in ws.conditional_formatting:
-        for rule in cf.rules:
-            if not _is_our_rule(rule):
-                kept.add(cf, rule)
-    state = f"${get_column_letter(cols['review_state'])}2"
-    area = " ".join(
-        f"{get_column_letter(cols[k])}2:{get_column_letter(cols[k])}{last_row}"
-        for k in ("next_review", "review_state")
-    )
-    for text, fill, font in (
-        ("overdue", OVERDUE_FILL, "9C0006"),
-        ("due within 90 days", AMBER_FILL, "9C5700"),
-    ):
-        style = DifferentialStyle(fill=fill, font=Font(color=font))
-        kept.add(area, Rule(type="expression", dxf=style, formula=[f'{state}="{text}"']))
-    ws.conditional_formatting = kept
-
-    statuses = '"' + ",".join(STATUSES) + '"'
-    dvs = ws.data_validations
-    dvs.dataValidation = [dv for dv in dvs.dataValidation if dv.formula1 != statuses]
-    status = get_column_letter(cols["status"])
-    dv = DataValidation(
-        type="list",
-        formula1=statuses,
-        allow_blank=True,
-        errorStyle="warning",
-        errorTitle="Status",
-        error="Status is normally one of the listed values; the pipeline sets it from forms.",
-    )
-    dv.add(f"{status}2:{status}{last_row}")
-    dvs.append(dv)
 
 
 # --- workbook level ---------------------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""The register's pipeline-owned sheets (History, Dashboard) and the helpers they share.
+"""The register's pipeline-owned sheets (History, Dashboard), and sheet helpers.
+
+The helpers (formula-safe cell writes, growing a table, the review highlighting and Status
+drop-down) are shared with the Register sheet in :mod:`pipeline.register`.
 
 Unlike the Register sheet, History and Dashboard hold nothing a manager types: they are
 rebuilt from the journal on every sync, in the same position among the sheets. Managers'
@@ -15,8 +18,12 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.formatting import ConditionalFormattingList
+from openpyxl.formatting.rule import Rule
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
@@ -38,6 +45,8 @@ HISTORY_COLUMNS = (
 TOP = Alignment(vertical="top")
 CENTRE_TOP = Alignment(vertical="top", horizontal="center")
 WRAP_TOP = Alignment(vertical="top", wrap_text=True)
+OVERDUE_FILL = PatternFill(bgColor="FFC7CE", fill_type="solid")
+AMBER_FILL = PatternFill(bgColor="FFEB9C", fill_type="solid")
 TITLE_FONT = Font(size=16, bold=True, color="1F3864")
 HEADING_FONT = Font(size=12, bold=True, color="1F3864")
 HEAD_FILL = PatternFill("solid", fgColor="1F3864")
@@ -128,6 +137,53 @@ def fit_table(
     if table.sortState is not None:
         table.sortState = None
     return table
+
+
+def _is_review_rule(rule: Rule) -> bool:
+    return any('="overdue"' in f or '="due within 90 days"' in f for f in rule.formula or ())
+
+
+def apply_rules(ws: Worksheet, status: int, next_review: int, state: int, last_row: int) -> None:
+    """(Re)apply our conditional formatting and Status drop-down to the current rows.
+
+    Managers' own rules are kept; ours are recognised by their content and replaced, so they
+    follow our columns if a manager has moved them and cover rows added since.
+    """
+    kept = ConditionalFormattingList()
+    priority = 0
+    for cf in ws.conditional_formatting:
+        for rule in cf.rules:
+            if not _is_review_rule(rule):
+                kept.add(cf, rule)
+                priority = max(priority, rule.priority or 0)
+    anchor = f"${get_column_letter(state)}2"
+    area = " ".join(
+        f"{get_column_letter(c)}2:{get_column_letter(c)}{last_row}" for c in (next_review, state)
+    )
+    for text, fill, font in (
+        ("overdue", OVERDUE_FILL, "9C0006"),
+        ("due within 90 days", AMBER_FILL, "9C5700"),
+    ):
+        style = DifferentialStyle(fill=fill, font=Font(color=font))
+        priority += 1  # after the manager's rules, never clashing with them
+        rule = Rule(type="expression", dxf=style, formula=[f'{anchor}="{text}"'], priority=priority)
+        kept.add(area, rule)
+    ws.conditional_formatting = kept
+
+    statuses = '"' + ",".join(STATUSES) + '"'
+    dvs = ws.data_validations
+    dvs.dataValidation = [dv for dv in dvs.dataValidation if dv.formula1 != statuses]
+    letter = get_column_letter(status)
+    dv = DataValidation(
+        type="list",
+        formula1=statuses,
+        allow_blank=True,
+        errorStyle="warning",
+        errorTitle="Status",
+        error="Status is normally one of the listed values; the pipeline sets it from forms.",
+    )
+    dv.add(f"{letter}2:{letter}{last_row}")
+    dvs.append(dv)
 
 
 # --- reviews ----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -15,7 +16,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
+from openpyxl.formatting.rule import Rule
 from openpyxl.styles import PatternFill
+from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -137,6 +140,17 @@ def test_values_round_trip_with_dates_links_and_notes(journal: Journal, tmp_path
     assert cells["Latest DOCX"].value == f"outbox/{ref}/2/policy.docx"
 
 
+def test_review_period_without_a_date_keeps_the_officers_words(
+    journal: Journal, tmp_path: Path
+) -> None:
+    path = tmp_path / "register.xlsx"
+    ref = _policy(journal, next_review=None, next_review_text="When the restructure completes")
+    sync(journal, path, today=TODAY)
+    row = _rows(_sheet(path))[ref]
+    assert row["Next review"] == "When the restructure completes"
+    assert row["Review state"] is None
+
+
 def test_register_structure(journal: Journal, tmp_path: Path) -> None:
     path = tmp_path / "register.xlsx"
     _policy(journal, next_review=TODAY - timedelta(days=3))
@@ -215,6 +229,8 @@ def test_managers_edits_survive_a_sync(journal: Journal, tmp_path: Path) -> None
     ws["A5"] = "Ad hoc: review of charging letters"  # typed row, no reference
     ws["A6"], ws["B6"] = "OLD-7", "Legacy policy kept by hand"
     wb.create_sheet("My notes")["A1"] = "Budget questions"
+    green = DifferentialStyle(fill=PatternFill(bgColor="C6EFCE"))
+    ws.conditional_formatting.add("D2:D40", Rule(type="expression", dxf=green, formula=["$D2>1"]))
     wb.save(path)
 
     journal.upsert_policy(first, {"status": "approved", "version": 2})
@@ -244,6 +260,9 @@ def test_managers_edits_survive_a_sync(journal: Journal, tmp_path: Path) -> None
     table = ws.tables["PolicyRegister"]
     assert table.ref == f"A1:{get_column_letter(extra)}7"
     assert [c.name for c in table.tableColumns] == [c.value for c in ws[1]]
+    rules = {r.formula[0]: r.priority for cf in ws.conditional_formatting for r in cf.rules}
+    assert set(rules) == {"$D2>1", '$O2="overdue"', '$O2="due within 90 days"'}
+    assert len(set(rules.values())) == 3  # ours follow the moved column, the manager's stays
     (dv,) = ws.data_validations.dataValidation
     assert str(dv.sqref) == "E2:E7"  # Status moved right by the inserted column
     assert path.with_name("register.xlsx.bak").exists()
@@ -403,3 +422,28 @@ def test_big_register_syncs_in_one_pass(journal: Journal, tmp_path: Path) -> Non
     assert len(rows) == 300
     assert sum(r["Status"] == "approved" for r in rows.values()) == 30
     assert os.path.getsize(path) > 0
+
+
+def _add_and_sync(journal_path: str, register_path: str, count: int) -> None:
+    with Journal(Path(journal_path)) as j:
+        for _ in range(count):
+            _policy(j)
+            assert sync(j, Path(register_path), today=TODAY).written
+
+
+def test_two_processes_syncing_lose_nothing(tmp_path: Path) -> None:
+    journal_path, path = tmp_path / "journal.sqlite", tmp_path / "register.xlsx"
+    Journal(journal_path).close()
+    ctx = multiprocessing.get_context("spawn")
+    args = (str(journal_path), str(path), 15)
+    procs = [ctx.Process(target=_add_and_sync, args=args) for _ in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+        assert p.exitcode == 0
+    with Journal(journal_path) as j:
+        assert not j.register_pending()  # the last sync saw every change
+    rows = _rows(_sheet(path))
+    assert sorted(rows) == [f"ASC-POL-{n:03d}" for n in range(1, 31)]
+    assert not list(tmp_path.glob(".register.xlsx.*"))
