@@ -317,7 +317,7 @@ def _check_zip(fh: IO[bytes], ext: str, limits: Limits, deadline: float) -> Lite
                     raise _not_ours("an Excel binary workbook (.xlsb)")
                 raise _reject(MACROS, _RESAVE)
     for rels_name, data in kept.items():
-        _check_relationships(data, rels_name)
+        _check_relationships(data, rels_name, {n.lower() for n in names})
     return _main_format(types, kept.get("_rels/.rels"), names)
 
 
@@ -534,16 +534,27 @@ def _content_type(types: tuple[dict[str, str], dict[str, str]], member: str) -> 
     )
 
 
-def _check_relationships(data: bytes, rels_name: str) -> None:
-    """Refuse external links our tools could fetch (remote images, OLE links, data sources).
+def _check_relationships(data: bytes, rels_name: str, names: set[str]) -> None:
+    """Refuse links to missing parts, and outside links a tool could fetch.
 
+    python-docx loads every linked part and fails on a missing one, so that is damage.
     Hyperlinks are ordinary in forms, and Word records a network template for every
-    document made from a corporate template; neither python-docx nor openpyxl follows them.
+    document made from a corporate template; neither python-docx nor openpyxl follows
+    them. Remote images, OLE links and data sources are refused.
     """
+    folder = posixpath.dirname(posixpath.dirname(rels_name))
+    source = posixpath.join(folder, posixpath.basename(rels_name)[: -len(".rels")])
+    if rels_name != "_rels/.rels" and source.lower() not in names:
+        return  # links of a part that is not there: nothing will read them
     for el in _safe_parse(data, f"links ({rels_name})").iter():
         if not isinstance(el.tag, str) or etree.QName(el).localname != "Relationship":
             continue
-        if str(el.get("TargetMode", "")).lower() == "external":
+        if str(el.get("TargetMode", "")).lower() != "external":
+            target = unquote(str(el.get("Target", ""))).split("#")[0].replace("\\", "/")
+            part = posixpath.normpath(posixpath.join("/" + folder, target)).lstrip("/")
+            if target and part.lower() not in names:
+                raise _damaged(f"a part it refers to is missing ({part})")
+        else:
             rtype = str(el.get("Type", ""))
             if not rtype.endswith(_SAFE_EXTERNAL_RELS):
                 kind = rtype.rsplit("/", 1)[-1] or "unknown"

@@ -254,6 +254,19 @@ def test_missing_content_types_or_main_part_is_damaged(docx_file: Path, tmp_path
     assert reject(bad_xml).reason == safety.DAMAGED
 
 
+def test_a_link_to_a_missing_part_is_damaged(docx_file: Path, tmp_path: Path) -> None:
+    """python-docx loads every linked part and raises KeyError on a missing one."""
+    rels = members(docx_file)["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/image" Target="media/gone.png"/></Relationships>',
+    )
+    out = rewrite(docx_file, tmp_path / "gone.docx", {"word/_rels/document.xml.rels": rels})
+    with pytest.raises(KeyError):
+        docx.Document(str(out))
+    assert reject(out).reason == safety.DAMAGED
+
+
 @pytest.mark.parametrize("name", ["../evil.xml", "/etc/evil.xml", "word/../../evil.xml", "C:/evil.xml", "a\\..\\..\\evil.xml"])  # fmt: skip
 def test_path_tricks_are_damaged(docx_file: Path, tmp_path: Path, name: str) -> None:
     out = rewrite(docx_file, tmp_path / "trick.docx", {name: b"<x/>"})
