@@ -14,7 +14,9 @@ formatted: every paragraph and table names a style, so a council restyles by edi
 
 from __future__ import annotations
 
+import io
 import sys
+import zipfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -349,9 +351,22 @@ def build_all(out_dir: Path, framework: Framework | None = None) -> list[Path]:
     written = []
     for name in TEMPLATE_NAMES:
         path = out_dir / f"{name}.docx"
-        BUILDERS[name](fw).save(str(path))
+        buffer = io.BytesIO()
+        BUILDERS[name](fw).save(buffer)
+        path.write_bytes(_stable_zip(buffer.getvalue()))
         written.append(path)
     return written
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The package re-zipped with fixed timestamps, so a rebuild is byte-identical."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=BUILD_DATE.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, src.read(item.filename))
+    return out.getvalue()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
