@@ -1,0 +1,56 @@
+"""Reading officers' Word and Excel forms into the neutral :class:`FormRecord`.
+
+:func:`read_form` is the one entry point: the safety gate has already said whether the
+file is "docx" or "xlsx"; this says which of the framework's forms it is and reads it.
+A file the parsers choke on is a :class:`RejectedFile` ("damaged file"), and a readable
+file that is none of our forms is "not one of our forms: <what it looks like>". Nothing
+else escapes: one odd file must never stop a batch.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Literal
+
+from pipeline.errors import RejectedFile
+from pipeline.forms.common import DAMAGED, NOT_OURS, damaged
+from pipeline.forms.detect import score_forms
+from pipeline.framework import Framework
+from pipeline.records import FormRecord
+
+__all__ = ["DAMAGED", "NOT_OURS", "detect_form_type", "read_form", "score_forms"]
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["docx", "xlsx"]
+
+
+def read_form(path: Path, framework: Framework, kind: Kind) -> FormRecord:
+    """Read one dropped file as whichever of the framework's forms it is.
+
+    Raises :class:`RejectedFile` for a damaged file or one that is none of our forms.
+    """
+    from pipeline.forms.docx_reader import read_docx
+    from pipeline.forms.xlsx_reader import read_xlsx
+
+    reader = read_docx if kind == "docx" else read_xlsx
+    try:
+        return reader(Path(path), framework)
+    except RejectedFile:
+        raise
+    except MemoryError:
+        raise RejectedFile(
+            "too large", "it is too big to read; split it or remove pictures"
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - untrusted files break parsers in endless ways
+        # python-docx, openpyxl, lxml and zipfile raise anything from KeyError to
+        # XMLSyntaxError on a malformed package. The traceback goes to the log so a
+        # reader bug can still be told apart from a damaged file.
+        log.info("could not read %s as %s", path, kind, exc_info=True)
+        raise damaged() from exc
+
+
+def detect_form_type(path: Path, framework: Framework, kind: Kind) -> str:
+    """The form key of a file (marker first, then content), or :class:`RejectedFile`."""
+    return read_form(path, framework, kind).form_type

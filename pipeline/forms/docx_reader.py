@@ -1,0 +1,394 @@
+"""Reading a Word form into a :class:`FormRecord`.
+
+Officers do not keep to one layout: details come as a two-column table, as label | value
+rows in a wider table, as "Label: value" lines (the framework's own "Policy Details" block
+sits at the end), or in content controls tagged with the field key. Sections start at a
+heading that names them however it is written (a Heading style, a bold line, "8. The
+Policy"). Everything between sections keeps its shape (paragraphs, sub-headings, list
+items, tables, bold, italic, links) so the assembled policy says exactly what they wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+
+from pipeline.forms.common import (
+    FieldCollector,
+    header_map,
+    is_appendix_heading,
+    is_details_heading,
+    make_row,
+    match_field_label,
+    match_section,
+    para_number_end,
+    split_label,
+    strip_para_number,
+    typed_block,
+)
+from pipeline.forms.detect import Evidence, choose_form
+from pipeline.forms.docx_blocks import (
+    W_P,
+    W_SDT,
+    W_SDT_CONTENT,
+    WordPara,
+    element_lines,
+    inline_text,
+    iter_blocks,
+    read_paragraph,
+    sdt_tag,
+    showing_placeholder,
+    table_rows,
+)
+from pipeline.forms.docx_styles import DocContext, Element
+from pipeline.forms.markers import read_marker_docx
+from pipeline.framework import FormType, Framework
+from pipeline.records import (
+    Block,
+    FieldValue,
+    FormRecord,
+    ListItem,
+    SectionContent,
+    SubHeading,
+    Table,
+)
+
+_SHORT = 15  # words: longer lines are text, not headings or titles
+SECTION_TAG_PREFIX = "section:"  # blank forms tag a section's control "section:<key>"
+
+
+@dataclass
+class _Para:
+    para: WordPara
+    tag: str | None
+
+    @property
+    def text(self) -> str:
+        return self.para.text.strip()
+
+
+@dataclass
+class _Table:
+    index: int  # 1-based, in body order
+    rows: list[list[str]]  # cell texts, paragraphs joined with newlines
+
+
+@dataclass
+class _Open:
+    """A section being filled."""
+
+    key: str
+    heading: str
+    location: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+def read_docx(path: Path, framework: Framework) -> FormRecord:
+    """Read a Word form; the caller turns parser failures into a rejection."""
+    document = docx.Document(str(path))
+    ctx = DocContext(document)
+    items = _items(document.element.body, ctx)
+    evidence = _evidence(items, read_marker_docx(document))
+    form = framework.form(choose_form(framework, evidence))
+    return _Reader(form, path, items, ctx, document.element.body).read()
+
+
+def _items(body: Element, ctx: DocContext) -> list[_Para | _Table]:
+    items: list[_Para | _Table] = []
+    tables = 0
+    for el, tag in iter_blocks(body):
+        if el.tag == W_P:
+            items.append(_Para(read_paragraph(el, ctx), tag))
+        else:
+            tables += 1
+            rows = [["\n".join(element_lines(tc, ctx)) for tc in row] for row in table_rows(el)]
+            items.append(_Table(tables, rows))
+    return items
+
+
+def _evidence(items: list[_Para | _Table], marker: str | None) -> Evidence:
+    whole: list[str] = []
+    body_end: int | None = None
+    for item in items:
+        if isinstance(item, _Para):
+            if body_end is None and whole and is_appendix_heading(item.text):
+                body_end = len(whole)
+            whole.append(item.text)
+        else:
+            whole.extend(cell for row in item.rows for cell in row if cell.strip())
+    body = whole[:body_end] if body_end is not None else whole
+    return Evidence(
+        marker=marker,
+        body=tuple(body),
+        whole=tuple(whole),
+        kind_label="a Word document",
+        nothing="a Word document with no policy headings, details table or form labels we know",
+    )
+
+
+class _Reader:
+    """One pass over the body: fields, sections and table rows for one form type."""
+
+    def __init__(
+        self,
+        form: FormType,
+        path: Path,
+        items: list[_Para | _Table],
+        ctx: DocContext,
+        body: Element,
+    ) -> None:
+        self.form, self.items, self.ctx, self.body = form, items, ctx, body
+        self.record = FormRecord(form_type=form.key, source=path)
+        self.fields = FieldCollector()
+        self.opened: dict[str, _Open] = {}
+        self.current: _Open | None = None
+        self.mode = "before"  # "before" | "section" | "details"
+        self.block: tuple[str, list[str], str] | None = None  # a question and its answer lines
+        self.titles: list[tuple[int, str]] = []  # (preference, text) before the first section
+        self.field_keys = {f.key.lower(): f.key for f in form.fields}
+        self.section_keys = {s.key.lower(): s for s in form.sections}
+
+    def read(self) -> FormRecord:
+        self._controls()
+        self.lines = self._field_lines()
+        for index, item in enumerate(self.items):
+            if isinstance(item, _Table):
+                self._close_block()
+                self._table(item)
+            elif item.text:
+                self._paragraph(index, item)
+        self._close_block()
+        self._title_fallback()
+        self.record.fields = self.fields.values
+        self.record.sections = [
+            SectionContent(o.key, o.heading, tuple(o.blocks), o.location)
+            for o in sorted(self.opened.values(), key=lambda o: self._order(o.key))
+        ]
+        return self.record
+
+    def _order(self, key: str) -> int:
+        return next(i for i, s in enumerate(self.form.sections) if s.key == key)
+
+    # -- fields -----------------------------------------------------------------------
+
+    def _controls(self) -> None:
+        """Content controls tagged with a field key: the most explicit place a value can be."""
+        for sdt in self.body.iter(W_SDT):
+            tag = sdt_tag(sdt)
+            key = self.field_keys.get(tag.lower()) if tag else None
+            content = sdt.find(W_SDT_CONTENT)
+            if key is None or content is None:
+                continue
+            text = "" if showing_placeholder(sdt) else "\n".join(element_lines(content, self.ctx))
+            if not text and content.find(W_P) is None and not showing_placeholder(sdt):
+                text = inline_text(content, self.ctx)  # an inline control: runs, no paragraphs
+            self.fields.add(key, text, f"the '{tag}' box")
+
+    def _field_lines(self) -> dict[int, tuple[str, str]]:
+        """ "Label: value" paragraphs naming a field, by item index.
+
+        Inside a section a lone one is ordinary text ("Consultation: we asked ..."); only a
+        run of two or more (a details block) is read as fields.
+        """
+        found: dict[int, tuple[str, str]] = {}
+        for index, item in enumerate(self.items):
+            if isinstance(item, _Para) and (pair := split_label(item.text)):
+                key = match_field_label(self.form, pair[0])
+                if key is not None:
+                    found[index] = (key, pair[1])
+        return found
+
+    def _in_block_run(self, index: int) -> bool:
+        for step in (-1, 1):
+            j = index + step
+            while 0 <= j < len(self.items):
+                item = self.items[j]
+                if isinstance(item, _Para) and not item.text:
+                    j += step
+                    continue
+                if j in self.lines:
+                    return True
+                break
+        return False
+
+    def _close_block(self) -> None:
+        if self.block is not None:
+            key, answer, location = self.block
+            self.fields.add(key, "\n".join(answer), location)
+            self.block = None
+
+    def _row_fields(self, table: _Table) -> int:
+        """Label | value pairs in a table's rows; returns how many rows held one."""
+        found = 0
+        for r, cells in enumerate(table.rows, start=1):
+            location = f"table {table.index}, row {r}"
+            hit = False
+            i = 0
+            while i < len(cells):
+                cell = cells[i]
+                head, _, rest = cell.partition("\n")
+                key = match_field_label(self.form, cell) or match_field_label(self.form, head)
+                if key is not None and match_field_label(self.form, cell) == key:
+                    nxt = cells[i + 1] if i + 1 < len(cells) else ""
+                    if match_field_label(self.form, nxt) is None:
+                        hit |= self.fields.add(key, nxt.strip(), location) or True
+                        i += 2
+                        continue
+                elif key is not None:
+                    hit |= self.fields.add(key, rest.strip(), location) or True
+                else:
+                    for line in cell.split("\n"):
+                        pair = split_label(line)
+                        lkey = match_field_label(self.form, pair[0]) if pair else None
+                        if pair and lkey:
+                            hit |= self.fields.add(lkey, pair[1], location) or True
+                i += 1
+            if not hit and r + 1 <= len(table.rows):
+                hit = self._stacked(table, r, cells)
+            found += hit
+        return found
+
+    def _stacked(self, table: _Table, r: int, cells: list[str]) -> bool:
+        """A one-cell question row with its answer in the one-cell row beneath."""
+        filled = [c for c in cells if c.strip()]
+        if len(filled) != 1 or r >= len(table.rows):
+            return False
+        key = match_field_label(self.form, filled[0])
+        below = [c for c in table.rows[r] if c.strip()]
+        if key is None or len(set(below)) != 1 or match_field_label(self.form, below[0]):
+            return False
+        return self.fields.add(key, below[0].strip(), f"table {table.index}, row {r + 1}") or True
+
+    # -- tables -----------------------------------------------------------------------
+
+    def _table(self, table: _Table) -> None:
+        for r, cells in enumerate(table.rows):
+            header = header_map(cells, self.form)
+            if header is None:
+                continue
+            self._row_fields(_Table(table.index, table.rows[:r]))
+            for n, row_cells in enumerate(table.rows[r + 1 :], start=r + 2):
+                if header.is_header(row_cells, self.form):
+                    continue
+                row = make_row(
+                    self.form, header, row_cells, f"table {table.index}, row {n}", self.record
+                )
+                if row is not None:
+                    self.record.rows.append(row)
+            return
+        if self.mode == "section" and self.current is not None:
+            field_rows = sum(1 for row in table.rows if self._row_has_label(row))
+            if field_rows < max(2, (len(table.rows) + 1) // 2):
+                kept = tuple(tuple(r) for r in table.rows if any(c.strip() for c in r))
+                if kept:
+                    self.current.blocks.append(Table(kept, header=True))
+                return
+        if self._row_fields(table) == 0 and self.mode == "before":
+            for cells in table.rows:
+                filled = [c for c in cells if c.strip()]
+                if len(set(filled)) == 1:
+                    self.titles.append((3, filled[0].split("\n")[0].strip()))
+
+    def _row_has_label(self, cells: list[str]) -> bool:
+        return any(match_field_label(self.form, c) for c in cells)
+
+    # -- paragraphs -------------------------------------------------------------------
+
+    def _paragraph(self, index: int, item: _Para) -> None:
+        text, para = item.text, item.para
+        line = self.lines.get(index)
+        if para.guidance:
+            return
+        tag = item.tag.lower() if item.tag else None
+        if tag in self.field_keys:
+            return  # read by _controls
+        if tag and tag.startswith(SECTION_TAG_PREFIX):
+            tag = tag[len(SECTION_TAG_PREFIX) :]
+        section = self.section_keys.get(tag) if tag else None
+        if section is not None and (self.current is None or self.current.key != section.key):
+            self._start(section.key, section.title, f"the '{item.tag}' box")
+        named = match_section(self.form, text)
+        if named is not None and self._may_start(named.key):
+            self._start(named.key, text, f"the heading '{text}'")
+            return
+        if is_details_heading(text):
+            self._close_block()
+            self.mode = "details"
+            return
+        headingish = para.heading or (para.bold_only and _short(text)) or is_appendix_heading(text)
+        if line is not None and (self.mode != "section" or self._in_block_run(index)):
+            self._close_block()
+            self.fields.add(line[0], line[1], f"the line '{text[:60]}'")
+            return
+        if self.mode != "section" and (key := match_field_label(self.form, text)) is not None:
+            self._close_block()
+            self.block = (key, [], f"the text under '{text[:60]}'")
+            return
+        if self.block is not None:
+            if not headingish:
+                self.block[1].append(text)
+                return
+            self._close_block()
+        if self.mode == "section" and self.current is not None:
+            self.current.blocks.append(
+                SubHeading(_heading_text(text)) if headingish else _block(para)
+            )
+        elif self.mode == "details":
+            if headingish and self.current is not None:
+                self.mode = "section"
+                self.current.blocks.append(SubHeading(_heading_text(text)))
+            else:
+                self.record.unplaced.append(FieldValue(text, "the details block"))
+        elif _short(text):
+            self.titles.append(
+                (0 if para.style.lower() == "title" else 1 if headingish else 2, text)
+            )
+            if headingish and self.form.sections and self.titles[0][1] != text:
+                self.record.unplaced.append(
+                    FieldValue(
+                        f"a heading the {self.form.label.lower()} form does not have: {text!r}",
+                        "before the first section",
+                    )
+                )
+
+    def _may_start(self, key: str) -> bool:
+        opened = self.opened.get(key)
+        return opened is None or not any(_has_text(b) for b in opened.blocks)
+
+    def _start(self, key: str, heading: str, location: str) -> None:
+        self._close_block()
+        self.current = _Open(key, heading, location)
+        self.opened[key] = self.current
+        self.mode = "section"
+
+    def _title_fallback(self) -> None:
+        """A policy's title is often its first line, not a labelled field (Appendix 3)."""
+        title = self.form.title_field
+        if not self.form.sections or title in self.fields.values or not self.titles:
+            return
+        best = min(self.titles, key=lambda t: t[0])
+        self.fields.add(title, best[1], "the document's title")
+
+
+def _short(text: str) -> bool:
+    return len(text.split()) <= _SHORT and not text.rstrip().endswith((".", ";", ","))
+
+
+def _heading_text(text: str) -> str:
+    return strip_para_number(text) or text.strip()
+
+
+def _block(para: WordPara) -> Block:
+    """A section paragraph as a block; see :func:`typed_block` for typed numbers and markers."""
+    runs = para.runs
+    if para_number_end(para.text) or para.numbered is None:
+        return typed_block(runs)
+    return ListItem(runs, level=para.numbered.level, ordered=para.numbered.ordered)
+
+
+def _has_text(block: Block) -> bool:
+    if isinstance(block, Table):
+        return any(c.strip() for row in block.rows for c in row)
+    return bool(block.text.strip())

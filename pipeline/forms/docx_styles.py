@@ -1,0 +1,153 @@
+"""A Word document's styles, numbering and links, looked up once per document.
+
+Whether a paragraph is a heading, a bullet or a numbered item is often not on the
+paragraph at all but in its style (and the styles it is based on) or in numbering.xml;
+this gathers those facts so the paragraph reader can ask simple questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+
+Element = Any  # lxml elements: lxml ships no type information
+
+_OFF = frozenset({"0", "false", "off", "none"})
+_MAX_STYLE_DEPTH = 12
+
+
+def on_off(el: Element | None) -> bool | None:
+    """An on/off property (``w:b``, ``w:i``): ``None`` when absent."""
+    if el is None:
+        return None
+    return str(el.get(qn("w:val"), "true")).lower() not in _OFF
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    based_on: str | None
+    outline: int | None
+    bold: bool | None
+    italic: bool | None
+    num: tuple[str, int | None] | None
+
+
+class DocContext:
+    """Styles, numbering and links of one document, looked up once."""
+
+    def __init__(self, document: DocxDocument) -> None:
+        self.part = document.part
+        self.styles: dict[str, Style] = {}
+        self._levels: dict[tuple[str, int], tuple[str, str]] = {}
+        self._read_styles(document)
+        self._read_numbering()
+
+    def _read_styles(self, document: DocxDocument) -> None:
+        for st in document.styles.element.findall(qn("w:style")):
+            sid = st.get(qn("w:styleId"))
+            if not sid:
+                continue
+            name_el, based_el = st.find(qn("w:name")), st.find(qn("w:basedOn"))
+            ppr, rpr = st.find(qn("w:pPr")), st.find(qn("w:rPr"))
+            self.styles[sid] = Style(
+                name=str(name_el.get(qn("w:val"), sid)) if name_el is not None else sid,
+                based_on=str(based_el.get(qn("w:val"))) if based_el is not None else None,
+                outline=outline_level(ppr),
+                bold=on_off(rpr.find(qn("w:b"))) if rpr is not None else None,
+                italic=on_off(rpr.find(qn("w:i"))) if rpr is not None else None,
+                num=num_pr(ppr),
+            )
+
+    def _read_numbering(self) -> None:
+        try:
+            numbering = self.part.part_related_by(RT.NUMBERING).element  # type: ignore[attr-defined]
+        except (KeyError, ValueError, AttributeError):
+            return
+        abstract: dict[str, dict[int, tuple[str, str]]] = {}
+        for an in numbering.findall(qn("w:abstractNum")):
+            abstract[str(an.get(qn("w:abstractNumId")))] = _levels(an)
+        for num in numbering.findall(qn("w:num")):
+            num_id = str(num.get(qn("w:numId")))
+            ref = num.find(qn("w:abstractNumId"))
+            levels = dict(abstract.get(str(ref.get(qn("w:val"))), {})) if ref is not None else {}
+            for override in num.findall(qn("w:lvlOverride")):
+                levels.update(_levels(override))
+            for ilvl, fmt in levels.items():
+                self._levels[(num_id, ilvl)] = fmt
+
+    def chain(self, style_id: str | None) -> Iterator[Style]:
+        """The style and the styles it is based on, nearest first."""
+        seen: set[str] = set()
+        while style_id and style_id not in seen and len(seen) < _MAX_STYLE_DEPTH:
+            seen.add(style_id)
+            style = self.styles.get(style_id)
+            if style is None:
+                return
+            yield style
+            style_id = style.based_on
+
+    def inherited(self, style_id: str | None, attr: str) -> Any:
+        return next(
+            (getattr(s, attr) for s in self.chain(style_id) if getattr(s, attr) is not None), None
+        )
+
+    def level_format(self, num_id: str, ilvl: int) -> tuple[str, str] | None:
+        """(numFmt, lvlText) of a numbering level, e.g. ("bullet", "•") or ("decimal", "%1.%2")."""
+        return self._levels.get((num_id, ilvl))
+
+    def link(self, hyperlink: Element) -> str | None:
+        rid, anchor = hyperlink.get(qn("r:id")), hyperlink.get(qn("w:anchor"))
+        target = None
+        if rid:
+            try:
+                target = str(self.part.target_ref(rid))
+            except (KeyError, ValueError, AttributeError):
+                target = None
+        if anchor:
+            return f"{target or ''}#{anchor}"
+        return target or None
+
+
+def outline_level(ppr: Element | None) -> int | None:
+    el = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
+    if el is None:
+        return None
+    try:
+        return int(el.get(qn("w:val"), "9"))
+    except ValueError:
+        return None
+
+
+def num_pr(ppr: Element | None) -> tuple[str, int | None] | None:
+    num = ppr.find(qn("w:numPr")) if ppr is not None else None
+    if num is None:
+        return None
+    num_id, ilvl = num.find(qn("w:numId")), num.find(qn("w:ilvl"))
+    if num_id is None:
+        return None
+    try:
+        level = int(ilvl.get(qn("w:val"), "0")) if ilvl is not None else None
+    except ValueError:
+        level = 0
+    return str(num_id.get(qn("w:val"), "0")), level
+
+
+def _levels(parent: Element) -> dict[int, tuple[str, str]]:
+    out: dict[int, tuple[str, str]] = {}
+    for lvl in parent.findall(qn("w:lvl")):
+        try:
+            ilvl = int(lvl.get(qn("w:ilvl"), "0"))
+        except ValueError:
+            continue
+        fmt, text = lvl.find(qn("w:numFmt")), lvl.find(qn("w:lvlText"))
+        out[ilvl] = (
+            str(fmt.get(qn("w:val"), "decimal")) if fmt is not None else "decimal",
+            str(text.get(qn("w:val"), "")) if text is not None else "",
+        )
+    return out
