@@ -1,0 +1,145 @@
+"""Shared fixtures: real workspaces, real forms, and a guard against leaked threads.
+
+Nothing here is a mock: workspaces are made by ``init_workspace`` exactly as ``pipeline
+init`` makes them, and forms are the committed samples in ``examples/`` (with the title
+changed, so that every copy is a distinct policy with distinct bytes).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import docx
+import pytest
+
+from pipeline.workspace import Workspace, init_workspace, load_workspace
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+SAMPLE_POLICY = EXAMPLES / "personal-budgets-policy.docx"
+
+
+@pytest.fixture
+def no_thread_leaks() -> Iterator[None]:
+    """Fail the test if it leaves a thread running (as watchdog's own test suite does).
+
+    A service that leaks a thread per restart eventually stops; this catches it in a test.
+    Threads get a few seconds to finish, since observers and emitters stop asynchronously.
+    """
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 10
+    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    while leaked and time.monotonic() < deadline:
+        time.sleep(0.05)
+        leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    assert not leaked, f"the test leaked threads: {leaked}"
+
+
+WorkspaceFactory = Callable[..., Workspace]
+
+
+@pytest.fixture
+def make_workspace(tmp_path: Path) -> WorkspaceFactory:
+    """``make_workspace(mode="oneshot", quiet=1.0, poll=0, scan=60, workers=1, name="ws")``.
+
+    One LibreOffice worker by default: the suite runs on two cores.
+    """
+
+    def make(
+        *,
+        mode: str = "oneshot",
+        quiet: float = 1.0,
+        poll: float = 0,
+        scan: float = 60,
+        workers: int = 1,
+        name: str = "ws",
+    ) -> Workspace:
+        ws = init_workspace(tmp_path / name)
+        config = ws.root / "pipeline.toml"
+        text = config.read_text(encoding="utf-8")
+        for key, value in (
+            ("mode", f'"{mode}"'),
+            ("workers", str(workers)),
+            ("quiet_seconds", str(quiet)),
+            ("poll_seconds", str(poll)),
+            ("scan_seconds", str(scan)),
+        ):
+            text, count = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
+            assert count == 1, key
+        config.write_text(text, encoding="utf-8")
+        return load_workspace(ws.root)
+
+    return make
+
+
+@pytest.fixture
+def workspace(make_workspace: WorkspaceFactory) -> Workspace:
+    """A fresh workspace converting with one-shot LibreOffice (nothing left running)."""
+    return make_workspace()
+
+
+def _built_policy(title: str) -> bytes:
+    """A minimal valid policy form, for when the samples are not there."""
+    document = docx.Document()
+    document.add_heading(title, level=0)
+    rows = [
+        ("Policy title", title),
+        ("Version", "1"),
+        ("Change type", "New policy"),
+        ("Strategic owner", "Sally Slade, Head of Adult Social Care"),
+        ("Business owner", "Sarah Mackereth, Principal Social Worker"),
+        ("Author", "James Martin, Senior Policy Officer"),
+        ("Next review date", "October 2027"),
+    ]
+    table = document.add_table(rows=len(rows), cols=2)
+    for row, (label, value) in zip(table.rows, rows, strict=True):
+        row.cells[0].text, row.cells[1].text = label, value
+    for heading in (
+        "Who this policy applies to",
+        "Why we have this policy",
+        "What the policy will achieve",
+        "The Policy",
+    ):
+        document.add_heading(heading, level=1)
+        document.add_paragraph(f"{heading}: the text of this section for {title}.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _sample_policy(title: str) -> bytes:
+    """The sample policy with its title (the Title paragraph) replaced."""
+    document = docx.Document(str(SAMPLE_POLICY))
+    for paragraph in document.paragraphs:
+        if paragraph.style is not None and paragraph.style.name == "Title":
+            runs = paragraph.runs
+            runs[0].text = title
+            for run in runs[1:]:
+                run.text = ""
+            break
+    else:
+        raise AssertionError(f"{SAMPLE_POLICY} has no Title paragraph any more")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def policy_form() -> Callable[[str], bytes]:
+    """``policy_form(title) -> bytes`` of a valid policy form the pipeline accepts."""
+    return _sample_policy if SAMPLE_POLICY.exists() else _built_policy
+
+
+def bad_form(i: int) -> bytes:
+    """Bytes the safety gate rejects at once (not a zip): an outcome without LibreOffice."""
+    return f"this is not a Word document, number {i}\n".encode()
+
+
+@pytest.fixture(scope="session")
+def invalid_form() -> Callable[[int], bytes]:
+    return bad_form
