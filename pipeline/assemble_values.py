@@ -40,9 +40,11 @@ def template_row(row: Row, columns: tuple[Column, ...]) -> dict[str, Markup]:
 
 
 def _match_area(text: str, areas: tuple[Area, ...]) -> Area | None:
+    """The area a row's area cell names: the readers store the area's key, people its title."""
+    by_key = next((a for a in areas if a.key == text.strip()), None)
     key = normalise(text)
-    if not key:
-        return None
+    if by_key is not None or not key:
+        return by_key
     for area in areas:
         title = normalise(area.title)
         if key in (title, normalise(area.key.replace("_", " "))) or key.startswith(title + " "):
