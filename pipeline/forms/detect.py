@@ -18,6 +18,7 @@ from pipeline.framework import FormType, Framework
 from pipeline.labels import normalise
 
 MIN_SCORE = 3
+MIN_LABELS = 4
 _DETECT_WEIGHT = 2
 _SECTION_WEIGHT = 2
 
@@ -52,20 +53,28 @@ def _hit(names: Iterable[str], seen: set[str]) -> bool:
     return any(normalise(n) in seen for n in names if n)
 
 
-def score_form(form: FormType, seen: set[str]) -> int:
-    """How much of ``form`` the normalised strings ``seen`` show."""
-    score = sum(_DETECT_WEIGHT for phrase in form.detect if normalise(phrase) in seen)
-    score += sum(1 for f in form.fields if _hit(f.names, seen))
-    score += sum(_SECTION_WEIGHT for s in form.sections if _hit(s.names, seen))
-    score += sum(1 for c in form.columns if _hit(c.names, seen))
-    score += sum(1 for a in form.areas if _hit((a.title,), seen))
-    return score
+def score_form(form: FormType, seen: set[str]) -> tuple[int, bool]:
+    """How much of ``form`` the normalised strings ``seen`` show, and whether any of it is
+    distinctive.
+
+    Short labels ("Date", "Ref", "Area", "Lead") turn up in any spreadsheet; a form is only
+    recognised with something distinctive too: a detect phrase, a section title, an area
+    title, or at least :data:`MIN_LABELS` of its field labels.
+    """
+    detect = sum(1 for phrase in form.detect if normalise(phrase) in seen)
+    fields = sum(1 for f in form.fields if _hit(f.names, seen))
+    sections = sum(1 for s in form.sections if _hit(s.names, seen))
+    columns = sum(1 for c in form.columns if _hit(c.names, seen))
+    areas = sum(1 for a in form.areas if _hit((a.title,), seen))
+    score = _DETECT_WEIGHT * detect + fields + _SECTION_WEIGHT * sections + columns + areas
+    return score, bool(detect or sections or areas or fields >= MIN_LABELS)
 
 
 def score_forms(framework: Framework, texts: Iterable[str]) -> dict[str, int]:
-    """Every form's score for these texts (paragraphs, cells, lines)."""
+    """Every form's score for these texts (paragraphs, cells, lines); 0 when not distinctive."""
     seen = _normalised_set(texts)
-    return {key: score_form(form, seen) for key, form in framework.forms.items()}
+    scores = {key: score_form(form, seen) for key, form in framework.forms.items()}
+    return {key: score if strong else 0 for key, (score, strong) in scores.items()}
 
 
 def _winner(scores: dict[str, int]) -> tuple[str | None, list[str]]:

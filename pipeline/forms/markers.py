@@ -32,7 +32,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 def read_marker_docx(document: DocxDocument) -> str | None:
     """The ``PipelineForm`` custom property's value, or ``None``."""
     for part in document.part.package.iter_parts():
-        if str(part.partname).lower() != _CUSTOM_PART:
+        if str(part.partname).lower() != _CUSTOM_PART.lower():
             continue
         blob = part.blob
         if not blob or len(blob) > _MAX_PART:

@@ -9,6 +9,7 @@ cell whose text starts with "=" is just text.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -84,10 +85,13 @@ def cell_text(value: object) -> str:
 
 def read_xlsx(path: Path, framework: Framework) -> FormRecord:
     """Read an Excel form; the caller turns parser failures into a rejection."""
-    workbook = openpyxl.load_workbook(path, read_only=False, data_only=True)
+    with warnings.catch_warnings():
+        # openpyxl warns about every extension it drops; none of it is an officer's answer.
+        warnings.simplefilter("ignore")
+        workbook = openpyxl.load_workbook(path, read_only=False, data_only=True)
     try:
-        warnings: list[FieldValue] = []
-        sheets = _sheets(workbook, warnings)
+        notes: list[FieldValue] = []
+        sheets = _sheets(workbook, notes)
         texts = tuple(c for s in sheets for row in s.grid for c in row if c.strip())
         evidence = Evidence(
             marker=read_marker_xlsx(workbook),
@@ -97,24 +101,24 @@ def read_xlsx(path: Path, framework: Framework) -> FormRecord:
             nothing="an Excel workbook with no form labels, section titles or table headers we know",
         )
         form = framework.form(choose_form(framework, evidence))
-        record = FormRecord(form_type=form.key, source=path, unplaced=warnings)
+        record = FormRecord(form_type=form.key, source=path, unplaced=notes)
         _Reader(form, record, sheets, workbook).read()
         return record
     finally:
         workbook.close()
 
 
-def _sheets(workbook: Workbook, warnings: list[FieldValue]) -> list[_Sheet]:
+def _sheets(workbook: Workbook, notes: list[FieldValue]) -> list[_Sheet]:
     worksheets = workbook.worksheets
     if len(worksheets) > MAX_SHEETS:
-        warnings.append(FieldValue(f"only the first {MAX_SHEETS} sheets were read", "the workbook"))
+        notes.append(FieldValue(f"only the first {MAX_SHEETS} sheets were read", "the workbook"))
     out: list[_Sheet] = []
     for ws in worksheets[:MAX_SHEETS]:
         if not isinstance(ws, Worksheet):
             continue
         rows, cols = min(ws.max_row, MAX_ROWS), min(ws.max_column, MAX_COLS)
         if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLS:
-            warnings.append(
+            notes.append(
                 FieldValue(
                     f"only the first {MAX_ROWS:,} rows and {MAX_COLS} columns were read; "
                     "anything beyond them was ignored",
