@@ -16,8 +16,17 @@ from typing import Any
 import click
 
 from pipeline import __version__
-from pipeline.commands import framework_cmd, forms_cmd, init_cmd, register_cmd, run_cmd, status_cmd
-from pipeline.commands import templates_cmd, validate_cmd, watch_cmd
+from pipeline.commands import (
+    forms_cmd,
+    framework_cmd,
+    init_cmd,
+    register_cmd,
+    run_cmd,
+    status_cmd,
+    templates_cmd,
+    validate_cmd,
+    watch_cmd,
+)
 from pipeline.errors import PipelineError
 
 UNEXPECTED_EXIT = 3
@@ -70,7 +79,17 @@ def cli() -> None:
     """
 
 
-for module in (init_cmd, run_cmd, validate_cmd, watch_cmd, status_cmd, forms_cmd, framework_cmd, templates_cmd, register_cmd):
+for module in (
+    init_cmd,
+    run_cmd,
+    validate_cmd,
+    watch_cmd,
+    status_cmd,
+    forms_cmd,
+    framework_cmd,
+    templates_cmd,
+    register_cmd,
+):
     cli.add_command(module.command)
 
 

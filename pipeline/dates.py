@@ -70,7 +70,9 @@ def quarter_label(d: date) -> str:
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
 _ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)\b", re.IGNORECASE)
-_QUARTER = re.compile(r"^(?:quarter|qtr|q)\s*([1-4])\s*,?\s*(\d{4})\s*[/\-]\s*(\d{2}|\d{4})$", re.IGNORECASE)
+_QUARTER = re.compile(
+    r"^(?:quarter|qtr|q)\s*([1-4])\s*,?\s*(\d{4})\s*[/\-]\s*(\d{2}|\d{4})$", re.IGNORECASE
+)
 _NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
 _WORDS = re.compile(r"^(?:(\d{1,2})\s+)?([a-z]+)\.?,?\s+(\d{4})$", re.IGNORECASE)

@@ -223,7 +223,9 @@ class _Builder:
                 return number
         return None
 
-    def get(self, table: dict[str, Any], key: str, kind: type, where: str, default: Any = None) -> Any:
+    def get(
+        self, table: dict[str, Any], key: str, kind: type, where: str, default: Any = None
+    ) -> Any:
         if key not in table:
             if default is not None:
                 return default
@@ -238,7 +240,9 @@ class _Builder:
     def build(self) -> Framework:
         meta = self.get(self.data, "framework", dict, "the file")
         review = self.get(self.data, "review", dict, "the file")
-        levels = tuple(self._level(t, "sign_off_levels") for t in self.data.get("sign_off_levels", []))
+        levels = tuple(
+            self._level(t, "sign_off_levels") for t in self.data.get("sign_off_levels", [])
+        )
         changes = tuple(self._level(t, "change_types") for t in self.data.get("change_types", []))
         if not levels or not changes:
             raise self.fail("it needs [[sign_off_levels]] and [[change_types]].")
@@ -263,11 +267,16 @@ class _Builder:
         publication = Publication(
             require_sign_off=bool(pub.get("require_sign_off", True)),
             require_implementation_plan=bool(pub.get("require_implementation_plan", True)),
-            require_consultation_response_when=str(pub.get("require_consultation_response_when", "")),
+            require_consultation_response_when=str(
+                pub.get("require_consultation_response_when", "")
+            ),
         )
         cond = publication.require_consultation_response_when
         if cond and "policy" in forms and not forms["policy"].has_field(cond):
-            raise self.fail(f"[publication] names the field `{cond}`, which the policy form does not have.", near=cond)
+            raise self.fail(
+                f"[publication] names the field `{cond}`, which the policy form does not have.",
+                near=cond,
+            )
         return Framework(
             name=self.get(meta, "name", str, "[framework]"),
             council=self.get(meta, "council", str, "[framework]"),
@@ -302,10 +311,15 @@ class _Builder:
         keys = [f.key for f in fields]
         dupes = {k for k in keys if keys.count(k) > 1}
         if dupes:
-            raise self.fail(f"{where} lists the field `{dupes.pop()}` twice.", near=f"[forms.{key}]")
+            raise self.fail(
+                f"{where} lists the field `{dupes.pop()}` twice.", near=f"[forms.{key}]"
+            )
         title_field = self.get(t, "title_field", str, where)
         if title_field not in keys:
-            raise self.fail(f"{where} has title_field `{title_field}`, which is not one of its fields.", near=f'title_field = "{title_field}"')
+            raise self.fail(
+                f"{where} has title_field `{title_field}`, which is not one of its fields.",
+                near=f'title_field = "{title_field}"',
+            )
         sections = tuple(
             Section(
                 key=self.get(s, "key", str, f"a section of {where}"),
@@ -358,7 +372,10 @@ class _Builder:
         source = t.get("choices_from")
         if source is not None:
             if source not in choices:
-                raise self.fail(f"field `{key}` takes its choices from `{source}`, which is not defined.", near=f'choices_from = "{source}"')
+                raise self.fail(
+                    f"field `{key}` takes its choices from `{source}`, which is not defined.",
+                    near=f'choices_from = "{source}"',
+                )
             values = choices[source]
         if ftype == "choice" and not values:
             raise self.fail(f"field `{key}` is a choice but has no choices.", near=f'key = "{key}"')
@@ -375,19 +392,40 @@ class _Builder:
     def _rule(self, t: dict[str, Any], forms: dict[str, FormType]) -> Rule:
         kind = self.get(t, "kind", str, "a [[rules]] entry")
         if kind not in RULE_KINDS:
-            raise self.fail(f"rule kind `{kind}` is unknown; the kinds are {', '.join(sorted(RULE_KINDS))}.", near=f'kind = "{kind}"')
+            raise self.fail(
+                f"rule kind `{kind}` is unknown; the kinds are {', '.join(sorted(RULE_KINDS))}.",
+                near=f'kind = "{kind}"',
+            )
         form = self.get(t, "form", str, f"rule `{kind}`")
         if form not in forms:
-            raise self.fail(f"rule `{kind}` is for form `{form}`, which is not defined.", near=f'form = "{form}"')
+            raise self.fail(
+                f"rule `{kind}` is for form `{form}`, which is not defined.",
+                near=f'form = "{form}"',
+            )
         params = {k: v for k, v in t.items() if k not in {"kind", "form", "message"}}
         ft = forms[form]
         column_keys = {c.key for c in ft.columns}
         for name, value in params.items():
-            if name in {"earlier", "later", "start", "fallback_start", "end", "change_type", "sign_off", "field"}:
-                if not ft.has_field(str(value)):
-                    raise self.fail(f"rule `{kind}` names the field `{value}`, which form `{form}` does not have.", near=f'{name} = "{value}"')
+            field_params = {
+                "earlier",
+                "later",
+                "start",
+                "fallback_start",
+                "end",
+                "change_type",
+                "sign_off",
+                "field",
+            }
+            if name in field_params and not ft.has_field(str(value)):
+                raise self.fail(
+                    f"rule `{kind}` names the field `{value}`, which form `{form}` does not have.",
+                    near=f'{name} = "{value}"',
+                )
             if name == "columns":
                 unknown = [c for c in value if c not in column_keys]
                 if unknown:
-                    raise self.fail(f"rule `{kind}` names the column `{unknown[0]}`, which form `{form}` does not have.", near=f'"{unknown[0]}"')
+                    raise self.fail(
+                        f"rule `{kind}` names the column `{unknown[0]}`, which form `{form}` does not have.",
+                        near=f'"{unknown[0]}"',
+                    )
         return Rule(kind=kind, form=form, message=str(t.get("message", "")), params=params)

@@ -32,8 +32,10 @@ def missing_for_publication(row: dict[str, Any], framework: Framework) -> list[s
             missing.append(f"sign-off by {needed} or higher")
     if rules.require_implementation_plan and not row.get("plan_business_owner"):
         missing.append("an implementation plan with a named business owner")
-    if rules.require_consultation_response_when and row.get("consultation_required") and not row.get(
-        "consultation_response"
+    if (
+        rules.require_consultation_response_when
+        and row.get("consultation_required")
+        and not row.get("consultation_response")
     ):
         missing.append("the published consultation response")
     return missing

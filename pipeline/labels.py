@@ -15,7 +15,9 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-_LEADING_NUMBER = re.compile(r"^\s*(?:appendix\s+)?(?:\d+(?:\.\d+)*\.?|[a-z]\)|\([a-z0-9]+\))\s+", re.IGNORECASE)
+_LEADING_NUMBER = re.compile(
+    r"^\s*(?:appendix\s+)?(?:\d+(?:\.\d+)*\.?|[a-z]\)|\([a-z0-9]+\))\s+", re.IGNORECASE
+)
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 

@@ -66,7 +66,12 @@ class BatchResult:
                     "file": r.file,
                     "reason": r.reason,
                     "problems": [
-                        {"field": p.field, "message": p.message, "fix": p.fix, "location": p.location}
+                        {
+                            "field": p.field,
+                            "message": p.message,
+                            "fix": p.fix,
+                            "location": p.location,
+                        }
                         for p in r.problems
                     ],
                     **({"report": show(r.report)} if r.report else {}),

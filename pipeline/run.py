@@ -33,12 +33,35 @@ from pipeline.workspace import Workspace
 log = logging.getLogger(__name__)
 
 
+# Policies are prepared before the plans and responses that refer to them, so a policy and
+# its implementation plan dropped together share one reference.
+FORM_ORDER = {
+    "policy_request": 0,
+    "policy": 1,
+    "implementation_plan": 2,
+    "consultation_response": 3,
+}
+
+
 @dataclass
 class _Work:
     claim: intake.Claim
     sha256: str
+    record: FormRecord | None = None
     prepared: Prepared | None = None
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def order(self) -> int:
+        return FORM_ORDER.get(self.record.form_type, 9) if self.record else 9
+
+
+@dataclass
+class BatchState:
+    """What this batch has decided but not yet written to the journal."""
+
+    refs: dict[str, str] = field(default_factory=dict)  # normalised title -> reference
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)  # reference -> pending values
 
 
 class Pipeline:
@@ -56,6 +79,7 @@ class Pipeline:
         self._own_converter = converter is None
         self.journal = Journal(workspace.journal_path)
         self.outputs = Outputs(workspace, self.framework)
+        self.batch = BatchState()
 
     @property
     def converter(self) -> Converter:
@@ -76,7 +100,9 @@ class Pipeline:
 
     # -- checking only -------------------------------------------------------------
 
-    def check(self, path: Path, today: date | None = None) -> tuple[FormRecord | None, list[Problem], str]:
+    def check(
+        self, path: Path, today: date | None = None
+    ) -> tuple[FormRecord | None, list[Problem], str]:
         """Read and validate one file without producing anything: (record, problems, reason)."""
         try:
             kind = check_file(path)
@@ -108,7 +134,10 @@ class Pipeline:
         if not claims:
             result.register_note = self._sync_register(today)
             return result
-        work = [self._read(claim, today) for claim in claims]
+        work = sorted((self._read(claim, today) for claim in claims), key=lambda w: w.order)
+        self.batch = BatchState()
+        for w in work:
+            self._prepare(w, today)
         ready = [w for w in work if w.prepared is not None]
         self._convert(ready)
         for w in work:
@@ -133,15 +162,24 @@ class Pipeline:
             return work
         record, problems, _reason = self.check(claim.path, today)
         work.problems = problems
-        if record is None or has_errors(problems):
-            return work
+        work.record = record
+        return work
+
+    def _prepare(self, work: _Work, today: date) -> None:
+        record = work.record
+        if work.prepared is not None or record is None or has_errors(work.problems):
+            return
         try:
             work.prepared = prepare_accepted(
-                record, interpret(record, self.framework), problems, self, file_name=claim.name, today=today
+                record,
+                interpret(record, self.framework),
+                work.problems,
+                self,
+                file_name=work.claim.name,
+                today=today,
             )
         except RejectedFile as exc:
-            work.problems = [*problems, Problem(field="", message=exc.reason, fix=exc.advice)]
-        return work
+            work.problems = [*work.problems, Problem(field="", message=exc.reason, fix=exc.advice)]
 
     def _convert(self, ready: list[_Work]) -> None:
         jobs: list[ConversionJob] = [job for w in ready if w.prepared for job in w.prepared.jobs]
@@ -170,9 +208,17 @@ class Pipeline:
             when = prepared.earlier.processed_at.strftime("%d/%m/%Y %H:%M")
             outputs = tuple(Path(p) for p in prepared.earlier.detail.get("outputs", []))
             note = f"already processed on {when}; outputs: {', '.join(str(p) for p in outputs) or 'none'}"
-            intake.write_text_atomic(archived.with_name(archived.name + " - already processed.txt"), note + "\n")
-            return Accepted(w.claim.name, str(prepared.earlier.detail.get("form_type", "")),
-                            str(prepared.earlier.detail.get("policy_ref", "")), "duplicate", outputs, note=note)
+            intake.write_text_atomic(
+                archived.with_name(archived.name + " - already processed.txt"), note + "\n"
+            )
+            return Accepted(
+                w.claim.name,
+                str(prepared.earlier.detail.get("form_type", "")),
+                str(prepared.earlier.detail.get("policy_ref", "")),
+                "duplicate",
+                outputs,
+                note=note,
+            )
         published = self.outputs.finish(prepared)
         with self.journal.transaction():
             self.journal.upsert_policy(prepared.ref, prepared.row_updates())
@@ -202,11 +248,21 @@ class Pipeline:
         intake.archive(w.claim, self.workspace, today)
         row = self.journal.policy(prepared.ref) or {}
         warnings = tuple(p for p in w.problems if p.severity == "warning")
-        return Accepted(w.claim.name, prepared.record.form_type, prepared.ref, str(row.get("status", "")),
-                        tuple(prepared.outputs), warnings)
+        return Accepted(
+            w.claim.name,
+            prepared.record.form_type,
+            prepared.ref,
+            str(row.get("status", "")),
+            tuple(prepared.outputs),
+            warnings,
+        )
 
     def _reject(self, w: _Work) -> Rejected:
-        reason = w.problems[0].message if len(w.problems) == 1 and not w.problems[0].field else "problems in the form"
+        reason = (
+            w.problems[0].message
+            if len(w.problems) == 1 and not w.problems[0].field
+            else "problems in the form"
+        )
         report_text = render_report(w.claim.name, None, w.problems, when=datetime.now())
         moved, report_path = intake.reject(w.claim, self.workspace, report_text)
         with self.journal.transaction():
@@ -232,7 +288,9 @@ class Pipeline:
         return result.reason or ("register updated" if result.written else "register not written")
 
 
-def run_batch(workspace: Workspace, files: Sequence[Path] | None = None, *, today: date | None = None) -> BatchResult:
+def run_batch(
+    workspace: Workspace, files: Sequence[Path] | None = None, *, today: date | None = None
+) -> BatchResult:
     """Process one batch with a pipeline opened and closed around it."""
     with Pipeline(workspace) as pipeline:
         return pipeline.run(files, today=today)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.assemble import RenderContext
 from pipeline.dates import format_date
 from pipeline.journal import FileOutcome
+from pipeline.labels import normalise
 from pipeline.pdf import PdfMetadata
 from pipeline.publish import ConversionJob
 from pipeline.records import FormRecord
@@ -43,6 +44,7 @@ class Prepared:
     kind: str
     title: str
     docx: Path | None = None
+    pdf: Path | None = None
     master_pdf: Path | None = None
     jobs: list[ConversionJob] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
@@ -50,11 +52,19 @@ class Prepared:
 
     @classmethod
     def duplicate(cls, earlier: FileOutcome) -> Prepared:
-        return cls(record=FormRecord("", Path(earlier.name)), ref="", version="", who="", kind="", title="", earlier=earlier)
+        return cls(
+            record=FormRecord("", Path(earlier.name)),
+            ref="",
+            version="",
+            who="",
+            kind="",
+            title="",
+            earlier=earlier,
+        )
 
     @property
     def outputs(self) -> list[Path]:
-        return [p for p in (self.docx, self.master_pdf) if p is not None]
+        return [p for p in (self.docx, self.pdf) if p is not None]
 
     def row_updates(self) -> dict[str, Any]:
         return self.values
@@ -84,10 +94,15 @@ def prepare_accepted(
     form = fw.form(record.form_type)
     journal = pipeline.journal
     title = record.value(form.title_field)
-    ref = record.value("policy_ref") or journal.find_reference(title) or journal.next_reference(
-        fw.reference_prefix, fw.reference_digits
+    batch = pipeline.batch
+    ref = (
+        record.value("policy_ref")
+        or batch.refs.get(normalise(title))
+        or journal.find_reference(title)
+        or journal.next_reference(fw.reference_prefix, fw.reference_digits)
     )
-    existing = journal.policy(ref) or {}
+    batch.refs.setdefault(normalise(title), ref)
+    existing = {**(journal.policy(ref) or {}), **batch.rows.get(ref, {})}
     who = record.value("author") or record.value("requested_by")
     values: dict[str, Any] = {"ref": ref, "updated": datetime.now(), "source": file_name}
     if not existing.get("title") or record.form_type in ("policy", "policy_request"):
@@ -97,13 +112,19 @@ def prepare_accepted(
         version = interpreted.version or record.value("version")
         values.update(_policy_values(record, interpreted, pipeline, version))
     else:
-        version = str(existing.get("version") or "1") if record.form_type != "policy_request" else "0"
+        version = (
+            str(existing.get("version") or "1")
+            if record.form_type != "policy_request"
+            else "request"
+        )
         if record.form_type == "implementation_plan":
             owner = record.value("business_owner")
             values.update({"plan_business_owner": owner, "implementation_plan": f"Yes: {owner}"})
         elif record.form_type == "consultation_response":
             start, end = record.value("consultation_start"), record.value("consultation_end")
-            values.update({"consultation_response": True, "consultation_dates": f"{start} to {end}"})
+            values.update(
+                {"consultation_response": True, "consultation_dates": f"{start} to {end}"}
+            )
         elif record.form_type == "policy_request":
             values.setdefault("author", who)
     kind = record.form_type
@@ -145,6 +166,7 @@ def prepare_accepted(
         "change": record.value("change_summary"),
     }
     values["documents"] = documents
+    batch.rows[ref] = {**batch.rows.get(ref, {}), **values}
     return Prepared(
         record=record,
         ref=ref,
@@ -153,13 +175,16 @@ def prepare_accepted(
         kind=kind,
         title=assembled.title or doc_title,
         docx=docx_path,
+        pdf=folder / f"{name}.pdf",
         master_pdf=master,
         jobs=[ConversionJob(docx=docx_path, pdf=master, metadata=metadata, draft=False)],
         values=values,
     )
 
 
-def _policy_values(record: FormRecord, it: Interpreted, pipeline: Pipeline, version: str) -> dict[str, Any]:
+def _policy_values(
+    record: FormRecord, it: Interpreted, pipeline: Pipeline, version: str
+) -> dict[str, Any]:
     fw = pipeline.framework
     change_key = it.choices.get("change_type", "")
     sign_key = it.choices.get("sign_off_level", "")
@@ -167,7 +192,9 @@ def _policy_values(record: FormRecord, it: Interpreted, pipeline: Pipeline, vers
         "policy_received": True,
         "version": version,
         "change_type_key": change_key,
-        "change_type": fw.change_type(change_key).label if change_key else record.value("change_type"),
+        "change_type": fw.change_type(change_key).label
+        if change_key
+        else record.value("change_type"),
         "sign_off_key": sign_key,
         "sign_off_level": fw.sign_off_level(sign_key).label if sign_key else "",
         "strategic_owner": record.value("strategic_owner"),
@@ -184,8 +211,18 @@ def _policy_values(record: FormRecord, it: Interpreted, pipeline: Pipeline, vers
     return values
 
 
-def _history(existing: dict[str, Any], record: FormRecord, version: str, today: date) -> list[tuple[str, str, str, str]]:
+def _history(
+    existing: dict[str, Any], record: FormRecord, version: str, today: date
+) -> list[tuple[str, str, str, str]]:
     """The version and change history: earlier entries from the register, this version last."""
-    earlier = [tuple(h) for h in existing.get("history", []) if h and h[0] != version]
-    entry = (version, format_date(today), record.value("change_summary") or "Issued.", record.value("author"))
-    return [*(tuple(str(x) for x in h) for h in earlier), entry]  # type: ignore[misc]
+    earlier: list[tuple[str, str, str, str]] = []
+    for h in existing.get("history", []):
+        if len(h) == 4 and str(h[0]) != version:
+            earlier.append((str(h[0]), str(h[1]), str(h[2]), str(h[3])))
+    entry = (
+        version,
+        format_date(today),
+        record.value("change_summary") or "Issued.",
+        record.value("author"),
+    )
+    return [*earlier, entry]

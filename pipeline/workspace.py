@@ -109,7 +109,15 @@ class Workspace:
         return load_framework(self.framework_path)
 
     def ensure_folders(self) -> None:
-        for folder in (self.inbox, self.outbox, self.processed, self.rejected, self.work, self.state, self.logs):
+        for folder in (
+            self.inbox,
+            self.outbox,
+            self.processed,
+            self.rejected,
+            self.work,
+            self.state,
+            self.logs,
+        ):
             folder.mkdir(parents=True, exist_ok=True)
 
 
@@ -135,7 +143,9 @@ def load_workspace(root: Path | None = None) -> Workspace:
     folder = find_workspace(root) if root is None else root.resolve()
     config = folder / CONFIG_NAME
     if not config.is_file():
-        raise WorkspaceNotFound(f"{folder} is not a workspace: it has no {CONFIG_NAME}. Make one with `pipeline init {folder}`.")
+        raise WorkspaceNotFound(
+            f"{folder} is not a workspace: it has no {CONFIG_NAME}. Make one with `pipeline init {folder}`."
+        )
     try:
         data = tomllib.loads(config.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -174,7 +184,9 @@ def _from_config(folder: Path, config: Path, data: dict[str, Any]) -> Workspace:
             scan_seconds=float(watch.get("scan_seconds", 60)),
         )
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{config}: a [converter] or [watch] setting is not a number: {exc}.") from exc
+        raise ConfigError(
+            f"{config}: a [converter] or [watch] setting is not a number: {exc}."
+        ) from exc
     return Workspace(
         root=folder,
         inbox=path("inbox", "inbox"),

@@ -40,10 +40,14 @@ def show(workspace_dir: Path | None, source: bool) -> None:
         return
     click.echo(f"{fw.name} ({fw.council}), version {fw.version}")
     click.echo(f"File: {fw.source}")
-    click.echo(f"Reviews every {fw.review_cycle_months} months; 'due soon' within {fw.due_soon_days} days.")
+    click.echo(
+        f"Reviews every {fw.review_cycle_months} months; 'due soon' within {fw.due_soon_days} days."
+    )
     click.echo("Sign-off levels: " + ", ".join(lv.label for lv in fw.sign_off_levels))
     for ct in fw.change_types:
-        click.echo(f"  {ct.label}: needs sign-off by {fw.sign_off_level(ct.minimum_sign_off).label} or higher")
+        click.echo(
+            f"  {ct.label}: needs sign-off by {fw.sign_off_level(ct.minimum_sign_off).label} or higher"
+        )
     for form in fw.forms.values():
         click.echo(f"\n{form.label} ({form.key}): {form.description}")
         for f in form.fields:

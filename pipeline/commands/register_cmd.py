@@ -77,12 +77,23 @@ def due(within: int, workspace_dir: Path | None, as_json: bool) -> None:
     with Journal(ws.journal_path) as journal:
         rows = register.due(journal, within, date.today())
     if as_json:
-        click.echo(json.dumps([{k: _plain(rows_value) for k, rows_value in r.items() if k != "documents"} for r in rows], indent=2, default=str))
+        click.echo(
+            json.dumps(
+                [
+                    {k: _plain(rows_value) for k, rows_value in r.items() if k != "documents"}
+                    for r in rows
+                ],
+                indent=2,
+                default=str,
+            )
+        )
         return
     if not rows:
         click.echo(f"No reviews due within {within} days.")
     for r in rows:
-        click.echo(f"{r.get('ref', '')}  {r.get('next_review_text') or _plain(r.get('next_review'))}  {r.get('review_state', '')}  {r.get('title', '')}")
+        click.echo(
+            f"{r.get('ref', '')}  {r.get('next_review_text') or _plain(r.get('next_review'))}  {r.get('review_state', '')}  {r.get('title', '')}"
+        )
 
 
 @command.command("show")
@@ -107,4 +118,6 @@ def show(ref: str, workspace_dir: Path | None) -> None:
                 click.echo(f"{column.header}: {_plain(value)}")
         click.echo("History:")
         for event in journal.events(ref):
-            click.echo(f"  {event.when:%d/%m/%Y %H:%M}  {event.outcome}  {event.file}  {event.detail}")
+            click.echo(
+                f"  {event.when:%d/%m/%Y %H:%M}  {event.outcome}  {event.file}  {event.detail}"
+            )

@@ -33,4 +33,6 @@ def print_batch(result: BatchResult, root: Path) -> None:
             click.echo(f"          - {p.field + ': ' if p.field else ''}{p.message}")
         if r.report:
             click.echo(f"          report: {_rel(r.report, root)}")
-    click.echo(f"{len(result.accepted)} accepted, {len(result.rejected)} rejected; {result.register_note}")
+    click.echo(
+        f"{len(result.accepted)} accepted, {len(result.rejected)} rejected; {result.register_note}"
+    )

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -12,7 +13,9 @@ from pipeline.validate import has_errors, problems_as_json
 
 
 @click.command("validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @workspace_option
 @json_option
 def command(files: tuple[Path, ...], workspace_dir: Path | None, as_json: bool) -> None:
@@ -25,15 +28,21 @@ def command(files: tuple[Path, ...], workspace_dir: Path | None, as_json: bool) 
         pipeline validate inbox/personal-budgets-policy.docx
     """
     ws = open_workspace(workspace_dir)
-    report = []
+    report: list[dict[str, Any]] = []
     all_ok = True
     with Pipeline(ws) as pipeline:
         for path in files:
             record, problems, _ = pipeline.check(path)
             ok = record is not None and not has_errors(problems)
             all_ok &= ok
-            report.append({"file": str(path), "form_type": record.form_type if record else None,
-                           "valid": ok, "problems": problems_as_json(problems)})
+            report.append(
+                {
+                    "file": str(path),
+                    "form_type": record.form_type if record else None,
+                    "valid": ok,
+                    "problems": problems_as_json(problems),
+                }
+            )
     if as_json:
         click.echo(json.dumps(report, indent=2))
     else:

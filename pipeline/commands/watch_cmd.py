@@ -9,8 +9,13 @@ from pipeline.watch import serve
 
 
 @click.command("watch")
-@click.option("--poll", "poll", type=float, default=None,
-              help="Poll every SECONDS instead of waiting for events (for SMB/NFS shares).")
+@click.option(
+    "--poll",
+    "poll",
+    type=float,
+    default=None,
+    help="Poll every SECONDS instead of waiting for events (for SMB/NFS shares).",
+)
 @workspace_option
 def command(poll: float | None, workspace_dir: Path | None) -> None:
     """Watch the inbox and process each form once it is completely written.

@@ -220,34 +220,35 @@ class _Reader:
             self.block = None
 
     def _row_fields(self, table: _Table) -> int:
-        """Label | value pairs in a table's rows; returns how many rows held one."""
+        """Label | value pairs in a table's rows; returns how many rows held one.
+
+        A label's value is the next cell (unless that is a label too: then it is a header
+        row), the rest of the label's own cell, or the text after "Label:" on a line.
+        """
         found = 0
         for r, cells in enumerate(table.rows, start=1):
             location = f"table {table.index}, row {r}"
-            hit = False
+            pairs: list[tuple[str, str]] = []
             i = 0
             while i < len(cells):
                 cell = cells[i]
                 head, _, rest = cell.partition("\n")
-                key = match_field_label(self.form, cell) or match_field_label(self.form, head)
-                if key is not None and match_field_label(self.form, cell) == key:
-                    nxt = cells[i + 1] if i + 1 < len(cells) else ""
+                nxt = cells[i + 1] if i + 1 < len(cells) else ""
+                if (key := match_field_label(self.form, cell)) is not None:
                     if match_field_label(self.form, nxt) is None:
-                        hit |= self.fields.add(key, nxt.strip(), location) or True
-                        i += 2
-                        continue
-                elif key is not None:
-                    hit |= self.fields.add(key, rest.strip(), location) or True
+                        pairs.append((key, nxt.strip()))
+                        i += 1  # the value cell is used
+                elif (key := match_field_label(self.form, head)) is not None:
+                    pairs.append((key, rest.strip()))
                 else:
                     for line in cell.split("\n"):
                         pair = split_label(line)
-                        lkey = match_field_label(self.form, pair[0]) if pair else None
-                        if pair and lkey:
-                            hit |= self.fields.add(lkey, pair[1], location) or True
+                        if pair and (key := match_field_label(self.form, pair[0])) is not None:
+                            pairs.append((key, pair[1]))
                 i += 1
-            if not hit and r + 1 <= len(table.rows):
-                hit = self._stacked(table, r, cells)
-            found += hit
+            for key, value in pairs:
+                self.fields.add(key, value, location)
+            found += bool(pairs) or self._stacked(table, r, cells)
         return found
 
     def _stacked(self, table: _Table, r: int, cells: list[str]) -> bool:
