@@ -279,7 +279,14 @@ class Watcher:
             summary["error"] = str(exc)[:300]
         else:
             for accepted in result.accepted:
-                log.info("Accepted %s: %s %s", accepted.file, accepted.policy_ref, accepted.note)
+                note = f" ({accepted.note})" if accepted.note else ""
+                log.info(
+                    "Accepted %s: %s %s%s",
+                    accepted.file,
+                    accepted.policy_ref,
+                    accepted.status,
+                    note,
+                )
             for rejected in result.rejected:
                 log.info(
                     "Rejected %s: %s (report: %s)", rejected.file, rejected.reason, rejected.report

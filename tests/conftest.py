@@ -13,11 +13,15 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import docx
 import pytest
 
 from pipeline.workspace import Workspace, init_workspace, load_workspace
+
+if TYPE_CHECKING:  # imported lazily: a conftest that imports the whole pipeline breaks every test
+    from pipeline.watch import Watcher
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SAMPLE_POLICY = EXAMPLES / "personal-budgets-policy.docx"
@@ -143,3 +147,23 @@ def bad_form(i: int) -> bytes:
 @pytest.fixture(scope="session")
 def invalid_form() -> Callable[[int], bytes]:
     return bad_form
+
+
+@pytest.fixture
+def start_watcher(no_thread_leaks: None) -> Iterator[Callable[..., Watcher]]:
+    """Start in-process watchers; stop them after the test (before the thread-leak check)."""
+    from pipeline.watch import Watcher
+
+    started: list[Watcher] = []
+
+    def start(ws: Workspace, poll_seconds: float | None = None) -> Watcher:
+        watcher = Watcher(ws, poll_seconds=poll_seconds)
+        watcher.start()
+        started.append(watcher)
+        return watcher
+
+    yield start
+    for watcher in started:
+        watcher.stop()
+    for watcher in started:
+        assert watcher.join(120), "the watcher did not stop"

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -88,24 +88,6 @@ def assert_exactly_once(ws: Workspace, names: set[str]) -> None:
     assert sorted(p.name for p in originals(ws)) == sorted(names)
     assert claimed(ws) == []
     assert [p.name for p in ws.inbox.iterdir() if p.is_file()] == []
-
-
-@pytest.fixture
-def start_watcher(no_thread_leaks: None) -> Iterator[Callable[..., Watcher]]:
-    """Start in-process watchers; stop them after the test (before the thread-leak check)."""
-    started: list[Watcher] = []
-
-    def start(ws: Workspace, poll_seconds: float | None = None) -> Watcher:
-        watcher = Watcher(ws, poll_seconds=poll_seconds)
-        watcher.start()
-        started.append(watcher)
-        return watcher
-
-    yield start
-    for watcher in started:
-        watcher.stop()
-    for watcher in started:
-        assert watcher.join(120), "the watcher did not stop"
 
 
 class Service:
