@@ -1,0 +1,130 @@
+"""The command line: exact output and exit codes, with click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from pipeline import __version__
+from pipeline.cli import cli
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found: list[tuple[str, ...]] = []
+    for name, command in group.commands.items():
+        found.append((*prefix, name))
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, (*prefix, name)))
+    return found
+
+
+@pytest.mark.parametrize("path", _commands(cli), ids=" ".join)
+def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0
+    assert "Usage: " in result.output
+    command = cli
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]  # type: ignore[assignment]
+    if not isinstance(command, click.Group):
+        assert "Example:" in result.output, path
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"pipeline, version {__version__}\n"
+
+
+def test_outside_a_workspace_is_a_one_line_error_with_exit_2(tmp_path: Path) -> None:
+    with CliRunner().isolated_filesystem(temp_dir=tmp_path) as folder:
+        result = CliRunner().invoke(cli, ["run"])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: No pipeline.toml in ")
+    assert result.output.count("\n") == 1
+    assert str(Path(folder).resolve()) in result.output
+
+
+def test_init_then_empty_run(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["init", str(tmp_path / "ws")])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == f"Workspace ready in {(tmp_path / 'ws').resolve()}"
+    result = runner.invoke(cli, ["run", "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "No forms waiting."
+
+
+def test_validate_reports_problems_and_exit_codes(tmp_path: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(cli, ["init", str(tmp_path / "ws")])
+    ws = ["--workspace", str(tmp_path / "ws")]
+    good = runner.invoke(cli, ["validate", *ws, str(EXAMPLES / "personal-budgets-policy.docx")])
+    assert good.exit_code == 0, good.output
+    assert good.output.startswith("valid  ")
+    bad = runner.invoke(cli, ["validate", *ws, "--json", str(EXAMPLES / "form-with-mistakes.docx")])
+    assert bad.exit_code == 1
+    report = json.loads(bad.output)
+    assert report[0]["valid"] is False
+    assert [p["field"] for p in report[0]["problems"] if p["severity"] == "error"] == [
+        "Business owner",
+        "Date of approval and commencement",
+        "Next review date",
+        "Sign-off level",
+        "Why we have this policy",
+    ]
+    # validate produces nothing and moves nothing
+    assert not any((tmp_path / "ws" / "outbox").iterdir())
+
+
+def test_run_json_shape_and_exit_1_when_a_form_is_rejected(tmp_path: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(cli, ["init", str(tmp_path / "ws")])
+    inbox = tmp_path / "ws" / "inbox"
+    shutil.copy(EXAMPLES / "form-with-mistakes.docx", inbox)
+    (inbox / "notes.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    result = runner.invoke(cli, ["run", "--json", "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["accepted"] == []
+    by_file = {r["file"]: r for r in data["rejected"]}
+    assert set(by_file) == {"form-with-mistakes.docx", "notes.pdf"}
+    assert by_file["notes.pdf"]["problems"][0]["message"] == "not one of our forms: a PDF"
+    assert {"field", "message"} <= set(by_file["form-with-mistakes.docx"]["problems"][0])
+    assert (inbox / "rejected" / "notes.pdf - problems.txt").is_file()
+
+
+def test_framework_show_lists_forms_and_rules() -> None:
+    result = CliRunner().invoke(cli, ["framework", "show"])
+    assert result.exit_code == 0
+    assert result.output.startswith(
+        "Integrated Adult Social Care Policy Framework (Devon County Council)"
+    )
+    for text in (
+        "Implementation plan (implementation_plan)",
+        "area 8: Other considerations",
+        "Rules:",
+    ):
+        assert text in result.output
+
+
+def test_broken_framework_file_names_file_and_line(tmp_path: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(cli, ["init", str(tmp_path / "ws")])
+    source = runner.invoke(cli, ["framework", "show", "--source"]).output
+    broken = source.replace('type = "version"', 'type = "versoin"')
+    (tmp_path / "ws" / "ours.toml").write_text(broken, encoding="utf-8")
+    config = tmp_path / "ws" / "pipeline.toml"
+    config.write_text(config.read_text().replace('framework = ""', 'framework = "ours.toml"'))
+    line = next(n for n, text in enumerate(broken.splitlines(), 1) if 'type = "versoin"' in text)
+    result = runner.invoke(cli, ["run", "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 2
+    assert f"ours.toml, line {line}: field `version` has type `versoin`" in result.output
