@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
+LINT_PATHS := pipeline tests examples $(wildcard benchmarks/*.py)
 
 .PHONY: demo test system install lint typecheck bench clean-demo help
 
@@ -35,8 +36,8 @@ demo: install
 	@echo "Originals:     inbox/processed/<date>/ (accepted), inbox/rejected/ (with a report beside each)"
 
 lint: install
-	$(BIN)/ruff check pipeline tests benchmarks examples
-	$(BIN)/ruff format --check pipeline tests benchmarks examples
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 
 typecheck: install
 	$(BIN)/mypy
