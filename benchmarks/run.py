@@ -1,0 +1,392 @@
+"""Benchmarks: the pipeline's throughput, latency, memory and register cost on this machine.
+
+    .venv/bin/python benchmarks/run.py [--forms N] [--quick]
+
+Prints a table with the targets beside the figures and writes benchmarks/results/latest.json.
+Batches run in child processes (``--child``) so each peak RSS is that batch's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pipeline.journal import Journal
+from pipeline.pdf import PdfMetadata
+from pipeline.publish import ConversionJob, ConverterSettings, find_soffice, make_converter
+from pipeline.workspace import init_workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+RESULTS = ROOT / "benchmarks" / "results"
+SAMPLES = (
+    "personal-budgets-policy.docx",
+    "personal-budgets-implementation-plan.docx",
+    "personal-budgets-consultation-response.docx",
+)
+TITLE = "Personal Budgets Policy"
+
+
+def make_form(sample: Path, dest: Path, n: int) -> Path:
+    """A copy of ``sample`` whose policy title reads "Personal Budgets Policy <n>"."""
+    with zipfile.ZipFile(sample) as src, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(TITLE.encode(), f"{TITLE} {n}".encode())
+            out.writestr(item, data)
+    return dest
+
+
+def make_forms(folder: Path, count: int, start: int = 1) -> list[Path]:
+    """``count`` forms: policies, plans and responses in turn, each trio sharing a title."""
+    folder.mkdir(parents=True, exist_ok=True)
+    forms = []
+    for i in range(count):
+        n = start + i // 3
+        sample = EXAMPLES / SAMPLES[i % 3]
+        forms.append(make_form(sample, folder / f"{n:04d}-{sample.name}", n))
+    return forms
+
+
+def write_workspace(folder: Path, quiet: float | None = None) -> Path:
+    init_workspace(folder)
+    if quiet is not None:
+        config = folder / "pipeline.toml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text.replace("quiet_seconds = 2.0", f"quiet_seconds = {quiet}"))
+    return folder
+
+
+def child_batch(ws_dir: Path) -> dict[str, Any]:
+    """Run one batch over the workspace's inbox; time and peak RSS of this process."""
+    from pipeline.run import Pipeline
+    from pipeline.workspace import load_workspace
+
+    ws = load_workspace(ws_dir)
+    start = time.perf_counter()
+    with Pipeline(ws) as pipeline:
+        result = pipeline.run()
+    seconds = time.perf_counter() - start
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "seconds": seconds,
+        "accepted": len(result.accepted),
+        "rejected": [f"{r.file}: {r.reason}" for r in result.rejected][:5],
+        "rejected_count": len(result.rejected),
+        "rss_mb": rss_mb,
+        "register": result.register_note,
+    }
+
+
+def batch(tmp: Path, name: str, count: int) -> tuple[Path, dict[str, Any]]:
+    ws = write_workspace(tmp / name)
+    make_forms(ws / "inbox", count)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(ws)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return ws, json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def outbox_docx(ws: Path) -> list[Path]:
+    return sorted(p for p in (ws / "outbox").rglob("*.docx") if "publish" not in p.parts)
+
+
+def floor(docx: list[Path], tmp: Path) -> dict[str, Any]:
+    """(a) LibreOffice's warm conversion of the DOCX files the pipeline made."""
+    out = tmp / "floor-out"
+    out.mkdir()
+    meta = PdfMetadata(title="bench", subject="", author="", keywords="")
+    jobs = [ConversionJob(d, out / f"{i:04d}.pdf", meta) for i, d in enumerate(docx)]
+    start = time.perf_counter()
+    conv = make_converter(ConverterSettings(mode="warm", workers=2), tmp / "floor-state")
+    started = time.perf_counter()
+    try:
+        results = conv.convert(jobs)
+    finally:
+        conv.close()
+    end = time.perf_counter()
+    convert_s = end - started
+    return {
+        "docs": len(jobs),
+        "ok": sum(r.ok for r in results),
+        "startup_s": started - start,
+        "convert_s": convert_s,
+        "docs_per_s": len(jobs) / convert_s,
+        "docs_per_s_with_startup": len(jobs) / (end - start),
+    }
+
+
+def soffice(profile: Path, inputs: list[Path], outdir: Path) -> float:
+    cmd = [find_soffice("soffice"), f"-env:UserInstallation={profile.as_uri()}", "--headless"]
+    cmd += ["--norestore", "--convert-to", "pdf", "--outdir", str(outdir), *map(str, inputs)]
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, stdin=subprocess.DEVNULL, timeout=900)
+    return time.perf_counter() - start
+
+
+def oneshot(docx: list[Path], tmp: Path, sample: int) -> dict[str, Any]:
+    """(c) one soffice per document (on a subset) and one soffice for all documents."""
+    profile = tmp / "oneshot-profile"
+    soffice(profile, docx[:1], tmp / "oneshot-warmup")  # make the profile; not timed
+    subset = docx[:sample]
+    each = [soffice(profile, [d], tmp / "oneshot-each") for d in subset]
+    per_doc = statistics.mean(each)
+    all_s = soffice(profile, docx, tmp / "oneshot-all")
+    return {
+        "per_process_docs": len(subset),
+        "per_process_per_doc_s": per_doc,
+        "per_process_extrapolated_s": per_doc * len(docx),
+        "single_process_docs": len(docx),
+        "single_process_s": all_s,
+        "single_process_docs_per_s": len(docx) / all_s,
+    }
+
+
+def watch_latency(tmp: Path, drops: int) -> dict[str, Any]:
+    """(d) time from a completed copy into the inbox to its PDF and register row, minus quiet."""
+    try:
+        from pipeline.watch import Watcher
+    except ImportError as exc:
+        return {"skipped": f"no pipeline.watch.Watcher ({exc})"}
+    from openpyxl import load_workbook
+
+    from pipeline.workspace import load_workspace
+
+    ws = load_workspace(write_workspace(tmp / "ws-watch"))
+    quiet = ws.watch.quiet_seconds
+    staged = make_forms(tmp / "watch-forms", drops * 3, start=500)[::3]  # policies only
+    watcher = Watcher(ws)
+    watcher.start()
+    latencies: list[float] = []
+    timeouts = 0
+    try:
+        time.sleep(1.0)
+        for n, form in enumerate(staged, start=500):
+            title = f"{TITLE} {n}"
+            pdfs = set(ws.outbox.rglob("*.pdf"))
+            reg_mtime = ws.register.stat().st_mtime_ns
+            target = ws.inbox / form.name
+            tmp_copy = ws.inbox.parent / (form.name + ".part")
+            shutil.copyfile(form, tmp_copy)
+            tmp_copy.replace(target)  # the copy completes at once
+            copied = time.perf_counter()
+            deadline = copied + 60
+            while time.perf_counter() < deadline:
+                new_pdf = set(ws.outbox.rglob("*.pdf")) - pdfs
+                if new_pdf and ws.register.stat().st_mtime_ns != reg_mtime:
+                    try:
+                        rows = load_workbook(ws.register, read_only=True)["Register"]
+                        if any(
+                            title in (c or "")
+                            for r in rows.values
+                            for c in r[:3]
+                            if isinstance(c, str)
+                        ):
+                            break
+                    except Exception:  # being written
+                        pass
+                time.sleep(0.02)
+            else:
+                timeouts += 1
+                continue
+            latencies.append(time.perf_counter() - copied - quiet)
+    finally:
+        watcher.stop()
+        watcher.join(120)
+    if not latencies:
+        return {"skipped": f"no drop finished within 60 s ({timeouts} timeouts)"}
+    ordered = sorted(latencies)
+    return {
+        "drops": drops,
+        "finished": len(latencies),
+        "quiet_seconds": quiet,
+        "p50_s": statistics.median(ordered),
+        "p95_s": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
+        "max_s": ordered[-1],
+        "note": "includes register poll overhead (~20 ms + reading the xlsx)",
+    }
+
+
+def register_sync(
+    tmp: Path, template: dict[str, Any], policies: int, updates: int
+) -> dict[str, Any]:
+    """(f) upsert ``updates`` rows and sync against a register of ``policies`` policies."""
+    from pipeline import register
+
+    base = {k: v for k, v in template.items() if k not in ("ref", "title")}
+    path = tmp / "reg" / "register.xlsx"
+    path.parent.mkdir()
+    register.create_empty(path)
+    journal = Journal(tmp / "reg" / "journal.sqlite")
+    try:
+        with journal.transaction():
+            for i in range(policies):
+                journal.upsert_policy(f"BENCH-{i:05d}", {**base, "title": f"Bench Policy {i}"})
+        start = time.perf_counter()
+        register.sync(journal, path, today=date.today())
+        first_s = time.perf_counter() - start
+        start = time.perf_counter()
+        with journal.transaction():
+            for i in range(0, policies, max(1, policies // updates)):
+                journal.upsert_policy(f"BENCH-{i:05d}", {"status": "Under review"})
+        upsert_s = time.perf_counter() - start
+        result = register.sync(journal, path, today=date.today())
+        total_s = time.perf_counter() - start
+    finally:
+        journal.close()
+    return {
+        "policies": policies,
+        "updates": updates,
+        "first_sync_s": first_s,
+        "upsert_s": upsert_s,
+        "update_and_sync_s": total_s,
+        "written": result.written,
+    }
+
+
+def first_policy(ws: Path) -> dict[str, Any]:
+    journal = Journal(ws / ".pipeline" / "journal.sqlite")
+    try:
+        rows = journal.policies()
+    finally:
+        journal.close()
+    return rows[0] if rows else {"title": "x", "status": "Draft", "version": 1}
+
+
+def table(r: dict[str, Any]) -> list[tuple[str, str, str]]:
+    a, b, c, e, f = r["floor"], r["batch"], r["oneshot"], r["rss"], r["register"]
+    d = r["watch"]
+    n = b["forms"]
+    ratio = b["docs_per_s_vs_floor"]
+    vs_single = b["seconds"] / c["single_process_s"]
+    rows = [
+        (
+            "(a) floor: warm LO, 2 workers",
+            f"{a['docs_per_s']:.2f} docs/s ({a['docs']} DOCX, +{a['startup_s']:.1f}s start)",
+            "",
+        ),
+        (
+            f"(b) pipeline batch, {n} forms",
+            f"{b['seconds']:.1f}s, {b['docs_per_s']:.2f} docs/s, {b['per_doc_s'] * 1000:.0f} ms/doc",
+            "",
+        ),
+        (
+            "(b) batch per-doc cost vs (a)",
+            f"{ratio:.2f}x the floor's cost",
+            "<= 1.15x " + ok(ratio <= 1.15),
+        ),
+        (
+            "(c) one soffice per doc",
+            f"{c['per_process_per_doc_s']:.2f} s/doc -> {c['per_process_extrapolated_s']:.0f}s for {c['single_process_docs']}",
+            "",
+        ),
+        (
+            "(c) one soffice, all docs",
+            f"{c['single_process_s']:.1f}s ({c['single_process_docs_per_s']:.2f} docs/s)",
+            "",
+        ),
+        ("(b)/(c) batch vs single soffice", f"{vs_single:.2f}x", "<= 0.7x " + ok(vs_single <= 0.7)),
+    ]
+    if "skipped" in d:
+        rows.append(("(d) watch drop->PDF+register", "skipped: " + d["skipped"], "p50 < 1.5 s"))
+    else:
+        rows.append(
+            (
+                "(d) watch drop->PDF+register",
+                f"p50 {d['p50_s']:.2f}s, p95 {d['p95_s']:.2f}s ({d['finished']}/{d['drops']}, quiet {d['quiet_seconds']}s excluded)",
+                "p50 < 1.5 s " + ok(d["p50_s"] < 1.5),
+            )
+        )
+    for size, rss in e.items():
+        rows.append(
+            (
+                f"(e) peak RSS, {size} forms",
+                f"{rss:.0f} MB ({rss / int(size):.1f} MB/form)",
+                "< 250 MB " + ok(rss < 250),
+            )
+        )
+    rows.append(
+        (
+            "(f) register: 100 upserts + sync",
+            f"{f['update_and_sync_s']:.2f}s (of {f['policies']}; first sync {f['first_sync_s']:.2f}s)",
+            "< 0.5 s " + ok(f["update_and_sync_s"] < 0.5),
+        )
+    )
+    return rows
+
+
+def ok(good: bool) -> str:
+    return "OK" if good else "MISSED"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--forms", type=int, default=100)
+    parser.add_argument("--quick", action="store_true", help="20 forms, fewer repeats")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child_batch(args.child)))
+        return 0
+    forms = 20 if args.quick else args.forms
+    sample, drops = (5, 5) if args.quick else (10, 10)
+    results: dict[str, Any] = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "host": platform.node(),
+        "python": platform.python_version(),
+        "forms": forms,
+        "quick": args.quick,
+    }
+    with tempfile.TemporaryDirectory(prefix="pipeline-bench-") as name:
+        tmp = Path(name)
+        print("batch of 10 forms (RSS) ...", flush=True)
+        _ws10, small = batch(tmp, "ws-10", 10)
+        print(f"batch of {forms} forms ...", flush=True)
+        ws, big = batch(tmp, "ws-n", forms)
+        docx = outbox_docx(ws)
+        big.update(forms=forms, docs=len(docx), docs_per_s=len(docx) / big["seconds"])
+        big["per_doc_s"] = big["seconds"] / max(1, len(docx))
+        print(f"floor: warm LibreOffice over {len(docx)} DOCX ...", flush=True)
+        results["floor"] = floor(docx, tmp)
+        big["docs_per_s_vs_floor"] = results["floor"]["docs_per_s"] / big["docs_per_s"]
+        results["batch"] = big
+        results["rss"] = {"10": small["rss_mb"], str(forms): big["rss_mb"]}
+        results["batch_10"] = small
+        print("one-shot soffice ...", flush=True)
+        results["oneshot"] = oneshot(docx, tmp, sample)
+        print("watch latency ...", flush=True)
+        results["watch"] = watch_latency(tmp, drops)
+        print("register sync ...", flush=True)
+        results["register"] = register_sync(tmp, first_policy(ws), 1000, 100)
+    rows = table(results)
+    results["table"] = rows
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'measure':<{width}}  {'figure':<64}  target")
+    for label, figure, target in rows:
+        print(f"{label:<{width}}  {figure:<64}  {target}")
+    if big["rejected_count"]:
+        print(f"\nwarning: {big['rejected_count']} forms rejected, e.g. {big['rejected']}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print(f"\nwrote {RESULTS / 'latest.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
