@@ -202,6 +202,8 @@ class Watcher:
         next_scan = time.monotonic() + self.scan_seconds
         next_beat = 0.0
         restart_pause, next_restart = 1.0, 0.0
+        # look at pending files often enough to notice quiet quickly, rarely enough to spare a share
+        look_every, next_look = min(max(TICK, self.files.quiet_seconds / 4), 2.0), 0.0
         try:
             while not self._stopping.wait(TICK):
                 try:
@@ -218,19 +220,24 @@ class Watcher:
                     if now >= next_beat:
                         self._write_status()
                         next_beat = now + HEARTBEAT_SECONDS
-                    self._dispatch()
+                    if now >= next_look:
+                        self._dispatch()
+                        next_look = now + look_every
                 except Exception:  # a bug in one tick must not stop the service
                     log.exception("Unexpected error in the watcher; carrying on.")
         finally:
             self._shutdown()
 
     def _dispatch(self) -> None:
-        """Hand the worker whatever is ready (up to BATCH_LIMIT files), if it is idle."""
-        if self._idle.is_set() and not self._stopping.is_set():
-            batch = self.files.next_batch(BATCH_LIMIT)
-            if batch:
-                self._idle.clear()
-                self._batches.put(batch)
+        """Hand the worker whatever is ready (up to BATCH_LIMIT files) if it is idle; if it is
+        busy, keep observing, so files that arrive during a batch are ready when it ends."""
+        if not self._idle.is_set() or self._stopping.is_set():
+            self.files.observe(BATCH_LIMIT)
+            return
+        batch = self.files.next_batch(BATCH_LIMIT)
+        if batch:
+            self._idle.clear()
+            self._batches.put(batch)
 
     def _shutdown(self) -> None:
         """Stop watching, let the worker finish its batch, close LibreOffice, remove watcher.json."""

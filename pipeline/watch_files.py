@@ -65,13 +65,18 @@ class PendingFiles:
             elif activity:
                 track.changed = now
 
-    def _ready(self, now: float) -> list[tuple[_Track, Path]]:
+    def _ready(self, now: float, window: int) -> list[tuple[_Track, Path]]:
+        """The ready files among the ``window`` longest-known ones (a burst of 500 files on a
+        share is not stat-ed 500 times a tick; only the next batches' worth)."""
         with self._lock:
-            candidates = [
-                (p, t)
-                for p, t in self._tracks.items()
-                if p not in self._in_flight and t.retry_at <= now
-            ]
+            candidates = sorted(
+                (
+                    (p, t)
+                    for p, t in self._tracks.items()
+                    if p not in self._in_flight and t.retry_at <= now
+                ),
+                key=lambda item: item[1].first_seen,
+            )[:window]
         ready: list[tuple[_Track, Path]] = []
         for path, track in candidates:
             try:
@@ -93,8 +98,12 @@ class PendingFiles:
                     continue
             if readable(path):
                 ready.append((track, path))
-        ready.sort(key=lambda item: item[0].first_seen)
         return ready
+
+    def observe(self, limit: int, now: float | None = None) -> None:
+        """Look at the files without taking any (while a batch runs, so their quiet periods
+        run too)."""
+        self._ready(time.monotonic() if now is None else now, window=4 * limit)
 
     def next_batch(self, limit: int, now: float | None = None) -> list[Path]:
         """Take up to ``limit`` ready files, oldest first, and mark them in flight.
@@ -103,7 +112,7 @@ class PendingFiles:
         the same batch of good ones.
         """
         now = time.monotonic() if now is None else now
-        ready = self._ready(now)
+        ready = self._ready(now, window=4 * limit)
         retried = [p for t, p in ready if t.failures]
         batch = retried[:1] or [p for _, p in ready[:limit]]
         with self._lock:

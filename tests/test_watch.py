@@ -135,6 +135,23 @@ def test_a_file_is_ready_only_after_its_quiet_period_whatever_its_age(tmp_path: 
     assert files.next_batch(20, now=200.0) == [] and len(files) == 0
 
 
+def test_files_are_observed_while_a_batch_runs_and_taken_in_bounded_batches(tmp_path: Path) -> None:
+    files = PendingFiles(tmp_path, quiet_seconds=2)
+    paths = [tmp_path / f"{i:02}.docx" for i in range(30)]
+    for i, path in enumerate(paths):
+        path.write_bytes(b"x")
+        files.note(path, now=i / 100)
+    files.observe(5, now=1.0)  # the worker is busy: look (at the 20 oldest), take nothing
+    assert len(files) == 30
+    # quiet since 1.0: ready the moment the worker is free, oldest first, 5 at a time
+    assert [files.next_batch(5, now=3.1 + i / 10) for i in range(4)] == [
+        paths[i : i + 5] for i in range(0, 20, 5)
+    ]
+    assert files.next_batch(5, now=3.5) == []  # the newest were first looked at from 3.2 on
+    assert files.next_batch(5, now=5.2) == paths[20:25]
+    assert files.next_batch(5, now=5.6) == paths[25:30]
+
+
 def test_lock_and_temp_names_are_never_noted(tmp_path: Path) -> None:
     files = PendingFiles(tmp_path, quiet_seconds=0)
     for name in (
