@@ -203,7 +203,7 @@ class Watcher:
         next_beat = 0.0
         restart_pause, next_restart = 1.0, 0.0
         # look at pending files often enough to notice quiet quickly, rarely enough to spare a share
-        look_every, next_look = min(max(TICK, self.files.quiet_seconds / 4), 2.0), 0.0
+        look_every, next_look = min(max(TICK, self.files.quiet_seconds / 8), 2.0), 0.0
         try:
             while not self._stopping.wait(TICK):
                 try:
