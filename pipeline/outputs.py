@@ -23,7 +23,7 @@ from pipeline.gate import missing_for_publication, status_for
 from pipeline.intake import write_text_atomic
 from pipeline.journal import Journal
 from pipeline.pdf import PdfMetadata, finalize_pdf
-from pipeline.updates import Prepared, slug
+from pipeline.updates import slug
 from pipeline.workspace import Workspace
 
 PUBLISHED_KINDS = ("policy", "consultation_response")
@@ -46,10 +46,6 @@ class Outputs:
         folder = self.workspace.state / "masters" / ref / version
         folder.mkdir(parents=True, exist_ok=True)
         return folder / f"{name}.pdf"
-
-    def finish(self, prepared: Prepared) -> list[str]:
-        """Nothing to do per file beyond conversion: the gate writes the outbox PDFs."""
-        return []
 
     def gate_updates(self, journal: Journal, ref: str, today: date) -> dict[str, dict[str, Any]]:
         """Recompute ``ref``'s gate, write its outbox PDFs (DRAFT or clean) and publish."""

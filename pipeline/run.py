@@ -219,9 +219,8 @@ class Pipeline:
                 outputs,
                 note=note,
             )
-        published = self.outputs.finish(prepared)
         with self.journal.transaction():
-            self.journal.upsert_policy(prepared.ref, prepared.row_updates())
+            self.journal.upsert_policy(prepared.ref, prepared.values)
             for ref, values in self.outputs.gate_updates(self.journal, prepared.ref, today).items():
                 self.journal.upsert_policy(ref, values)
             self.journal.add_event(
@@ -232,7 +231,7 @@ class Pipeline:
                     policy_ref=prepared.ref,
                     who=prepared.who,
                     outcome="accepted",
-                    detail="; ".join([f"outputs: {len(prepared.outputs)} files", *published]),
+                    detail=f"outputs: {len(prepared.outputs)} files",
                 )
             )
             self.journal.record_file(
@@ -294,7 +293,3 @@ def run_batch(
     """Process one batch with a pipeline opened and closed around it."""
     with Pipeline(workspace) as pipeline:
         return pipeline.run(files, today=today)
-
-
-def describe(value: Any) -> str:
-    return "" if value is None else str(value)

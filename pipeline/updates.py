@@ -66,9 +66,6 @@ class Prepared:
     def outputs(self) -> list[Path]:
         return [p for p in (self.docx, self.pdf) if p is not None]
 
-    def row_updates(self) -> dict[str, Any]:
-        return self.values
-
 
 def slug(text: str) -> str:
     """A web-friendly file name part: "Personal Budgets Policy" -> "personal-budgets-policy"."""
