@@ -78,7 +78,6 @@ class Outputs:
             values["implementation_plan"] = "No"
         if row.get("policy_received"):
             values["consultation"] = self._consultation_text(row)
-        self._write_manifest(journal, pending={ref: documents})
         return {ref: values}
 
     def public_name(self, ref: str, doc: dict[str, Any], kind: str) -> str:
@@ -110,11 +109,12 @@ class Outputs:
             return f"Required: {row.get('consultation_dates', '')}; response published"
         return "Required: response not yet received"
 
-    def _write_manifest(self, journal: Journal, pending: dict[str, dict[str, Any]]) -> None:
+    def write_manifest(self, journal: Journal) -> None:
+        """Rewrite publish/manifest.csv from the journal: once per batch, not per file."""
         rows: list[dict[str, str]] = []
         for policy in journal.policies():
             ref = str(policy.get("ref", ""))
-            documents = pending.get(ref) or policy.get("documents") or {}
+            documents = policy.get("documents") or {}
             for kind, doc in sorted(documents.items()):
                 published = doc.get("published")
                 if not published:

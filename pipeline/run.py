@@ -145,6 +145,8 @@ class Pipeline:
                 result.accepted.append(self._accept(w, today))
             else:
                 result.rejected.append(self._reject(w))
+        if any(a.status != "duplicate" for a in result.accepted):
+            self.outputs.write_manifest(self.journal)
         result.register_note = self._sync_register(today)
         return result
 
