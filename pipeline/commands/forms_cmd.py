@@ -5,9 +5,7 @@ from pathlib import Path
 import click
 
 from pipeline.blank_forms import write_blank_forms
-from pipeline.commands.options import workspace_option
-from pipeline.framework import load_framework
-from pipeline.workspace import find_workspace, load_workspace
+from pipeline.commands.options import workspace_framework, workspace_option
 
 
 @click.command("forms")
@@ -22,10 +20,7 @@ def command(directory: Path, workspace_dir: Path | None) -> None:
     Example:
         pipeline forms /shared/policy/blank-forms
     """
-    try:
-        framework = load_workspace(workspace_dir or find_workspace()).framework()
-    except Exception:  # outside a workspace the packaged framework is the right one
-        framework = load_framework(None)
+    framework = workspace_framework(workspace_dir)
     directory.mkdir(parents=True, exist_ok=True)
     for path in write_blank_forms(framework, directory):
         click.echo(str(path))

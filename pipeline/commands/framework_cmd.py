@@ -4,23 +4,12 @@ from pathlib import Path
 
 import click
 
-from pipeline.commands.options import workspace_option
-from pipeline.framework import Framework, load_framework
-from pipeline.workspace import find_workspace, load_workspace
+from pipeline.commands.options import workspace_framework, workspace_option
 
 
 @click.group("framework")
 def command() -> None:
     """Show the policy framework the pipeline applies."""
-
-
-def _framework(workspace_dir: Path | None) -> Framework:
-    try:
-        return load_workspace(workspace_dir or find_workspace()).framework()
-    except Exception:
-        if workspace_dir is not None:
-            raise
-        return load_framework(None)
 
 
 @command.command("show")
@@ -34,7 +23,7 @@ def show(workspace_dir: Path | None, source: bool) -> None:
         pipeline framework show
         pipeline framework show --source > our-framework.toml
     """
-    fw = _framework(workspace_dir)
+    fw = workspace_framework(workspace_dir)
     if source:
         click.echo(Path(fw.source).read_text(encoding="utf-8"), nl=False)
         return

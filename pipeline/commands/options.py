@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 import click
 
+from pipeline.errors import WorkspaceNotFound
+from pipeline.framework import Framework, load_framework
 from pipeline.workspace import Workspace, load_workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -33,3 +35,17 @@ def json_option(fn: F) -> F:
 
 def open_workspace(workspace_dir: Path | None) -> Workspace:
     return load_workspace(workspace_dir)
+
+
+def workspace_framework(workspace_dir: Path | None) -> Framework:
+    """The workspace's framework; outside any workspace, the packaged default.
+
+    Only "no workspace here" falls back: a workspace whose framework file is broken is
+    an error, never silently replaced by another council's framework.
+    """
+    try:
+        return load_workspace(workspace_dir).framework()
+    except WorkspaceNotFound:
+        if workspace_dir is not None:
+            raise
+        return load_framework(None)

@@ -128,3 +128,18 @@ def test_broken_framework_file_names_file_and_line(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["run", "--workspace", str(tmp_path / "ws")])
     assert result.exit_code == 2
     assert f"ours.toml, line {line}: field `version` has type `versoin`" in result.output
+
+
+def test_forms_in_a_workspace_with_a_broken_framework_is_an_error_not_the_default(
+    tmp_path: Path,
+) -> None:
+    runner = CliRunner()
+    runner.invoke(cli, ["init", str(tmp_path / "ws")])
+    config = tmp_path / "ws" / "pipeline.toml"
+    config.write_text(config.read_text().replace('framework = ""', 'framework = "missing.toml"'))
+    result = runner.invoke(
+        cli, ["forms", str(tmp_path / "out"), "--workspace", str(tmp_path / "ws")]
+    )
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: Cannot read the framework file ")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
