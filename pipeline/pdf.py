@@ -1,10 +1,11 @@
 """PDF post-processing and inspection with pypdf.
 
 LibreOffice produces the tagged, bookmarked PDF; this module only finishes it (metadata,
-viewer preferences, the DRAFT stamp) and reports on it. The one rule that matters: the
-document is always cloned whole (``PdfWriter(clone_from=reader)``). Copying pages into a
-fresh writer looks fine on screen but silently drops the structure tree, /Lang, /MarkInfo,
-the outline and the XMP metadata, which is exactly what makes the PDF accessible.
+viewer preferences, the DRAFT stamp) and reports on it. The one rule that matters: never
+copy pages into a fresh writer. That looks fine on screen but silently drops the structure
+tree, /Lang, /MarkInfo, the outline and the XMP metadata, which is exactly what makes the
+PDF accessible. Changes are appended as an incremental update (:mod:`pipeline.pdf_update`),
+so every object LibreOffice wrote stays as it was.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import defusedxml.ElementTree as DefusedET
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -32,6 +33,8 @@ from pypdf.generic import (
     PdfObject,
     TextStringObject,
 )
+
+from pipeline.pdf_update import PdfUpdate
 
 _PT_PER_MM = 72 / 25.4
 _PDFAID_NS = "http://www.aiim.org/pdfa/ns/id/"
@@ -96,30 +99,25 @@ def finalize_pdf(path: Path, metadata: PdfMetadata, *, draft: bool = False) -> N
     Raises ``PdfReadError``/``OSError`` if the file is not a readable PDF; the converter turns
     that into a message for people.
     """
-    reader = PdfReader(path)
-    writer = PdfWriter(clone_from=reader)
-    info: dict[str, Any] = {
-        "/Title": metadata.title,
-        "/Subject": metadata.subject,
-        "/Author": metadata.author,
-        "/Keywords": metadata.keywords,
+    update = PdfUpdate(path)
+    info: dict[str, PdfObject] = {
+        "/Title": TextStringObject(metadata.title),
+        "/Subject": TextStringObject(metadata.subject),
+        "/Author": TextStringObject(metadata.author),
+        "/Keywords": TextStringObject(metadata.keywords),
     }
     if metadata.version:
-        info["/Version"] = metadata.version
-    writer.add_metadata(info)
-    root = writer.root_object
+        info["/Version"] = TextStringObject(metadata.version)
+    update.set_info(info)
+    root = update.root
     if "/Lang" not in root and metadata.language:
         root[NameObject("/Lang")] = TextStringObject(metadata.language)
-    prefs = root.get("/ViewerPreferences")
-    prefs_dict = prefs.get_object() if prefs is not None else None
-    if not isinstance(prefs_dict, DictionaryObject):
-        prefs_dict = DictionaryObject()
-        root[NameObject("/ViewerPreferences")] = prefs_dict
-    prefs_dict[NameObject("/DisplayDocTitle")] = BooleanObject(True)
-    _update_xmp(writer, metadata)
+    prefs = update.edit_entry(root, "/ViewerPreferences")
+    prefs[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+    _update_xmp(update, metadata)
     if draft:
-        _stamp_draft(writer)
-    _write_atomic(writer, path)
+        _stamp_draft(update)
+    _write_atomic(update, path)
 
 
 def _xmp_text(root: Any, namespace: str, name: str) -> str | None:
@@ -133,7 +131,7 @@ def _xmp_text(root: Any, namespace: str, name: str) -> str | None:
     return None
 
 
-def _update_xmp(writer: PdfWriter, metadata: PdfMetadata) -> None:
+def _update_xmp(update: PdfUpdate, metadata: PdfMetadata) -> None:
     """Rewrite the XMP packet so it says what /Info says.
 
     PDF/A and PDF/UA validators reject a document whose XMP and /Info disagree, and
@@ -141,7 +139,8 @@ def _update_xmp(writer: PdfWriter, metadata: PdfMetadata) -> None:
     multi-Description layout LibreOffice uses (undeclared prefixes), so the packet is
     rebuilt here, keeping the conformance claims and dates LibreOffice made.
     """
-    stream = writer.root_object.get("/Metadata")
+    root = update.root
+    stream = root.get("/Metadata")
     if stream is None:
         return
     try:
@@ -152,7 +151,7 @@ def _update_xmp(writer: PdfWriter, metadata: PdfMetadata) -> None:
         key: (_xmp_text(old, ns, name) if old is not None else None)
         for key, (ns, name) in _XMP_KEPT.items()
     }
-    info: dict[str, Any] = dict(writer.metadata or {})
+    info: dict[str, Any] = dict(update.reader.metadata or {})
     kept["pdf:Producer"] = kept["pdf:Producer"] or _opt(info.get("/Producer"))
     kept["xmp:CreatorTool"] = kept["xmp:CreatorTool"] or _opt(info.get("/Creator"))
     simple = "".join(f"<{key}>{_xml(value)}</{key}>" for key, value in kept.items() if value)
@@ -164,7 +163,11 @@ def _update_xmp(writer: PdfWriter, metadata: PdfMetadata) -> None:
         language=_xml(metadata.language),
         simple=simple,
     )
-    writer.xmp_metadata = packet.encode("utf-8")
+    xmp = DecodedStreamObject()
+    xmp[NameObject("/Type")] = NameObject("/Metadata")
+    xmp[NameObject("/Subtype")] = NameObject("/XML")
+    xmp.set_data(packet.encode("utf-8"))
+    root[NameObject("/Metadata")] = update.add(xmp)
 
 
 def _opt(value: Any) -> str | None:
@@ -176,12 +179,12 @@ def _xml(text: str) -> str:
     return escape("".join(c for c in text if c >= " " or c in "\t\n\r"))
 
 
-def _write_atomic(writer: PdfWriter, path: Path) -> None:
+def _write_atomic(update: PdfUpdate, path: Path) -> None:
     """Write next to ``path`` then rename, so readers never see half a PDF."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".pdf.tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            writer.write(fh)
+            update.write(fh)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -212,17 +215,17 @@ _TOUNICODE = b"""/CIDInit /ProcSet findresource begin 12 dict begin begincmap
 endcmap CMapName currentdict /CMap defineresource pop end end"""
 
 
-def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:
+def _stream(update: PdfUpdate, data: bytes) -> IndirectObject:
     stream = DecodedStreamObject()
     stream.set_data(data)
-    return writer._add_object(stream)
+    return update.add(stream)
 
 
-def _draft_font(writer: PdfWriter) -> IndirectObject:
+def _draft_font(update: PdfUpdate) -> IndirectObject:
     procs = DictionaryObject()
     for char, path in _GLYPHS.items():
         glyph = f"{_GLYPH_ADVANCE} 0 -20 -60 600 760 d1 90 w 1 J 1 j {path}"
-        procs[NameObject(f"/{char}")] = _stream(writer, glyph.encode("ascii"))
+        procs[NameObject(f"/{char}")] = _stream(update, glyph.encode("ascii"))
     first, last = ord("A"), ord("T")
     widths = [_GLYPH_ADVANCE if chr(c) in _GLYPHS else 0 for c in range(first, last + 1)]
     differences: list[PdfObject] = []
@@ -248,10 +251,10 @@ def _draft_font(writer: PdfWriter) -> IndirectObject:
             NameObject("/LastChar"): NumberObject(last),
             NameObject("/Widths"): ArrayObject([NumberObject(w) for w in widths]),
             NameObject("/Resources"): DictionaryObject(),
-            NameObject("/ToUnicode"): _stream(writer, _TOUNICODE),
+            NameObject("/ToUnicode"): _stream(update, _TOUNICODE),
         }
     )
-    return writer._add_object(font)
+    return update.add(font)
 
 
 def _stamp_content(width: float, height: float, x0: float, y0: float) -> bytes:
@@ -269,23 +272,14 @@ def _stamp_content(width: float, height: float, x0: float, y0: float) -> bytes:
     ).encode("ascii")
 
 
-def _sub_dict(parent: DictionaryObject, key: str) -> DictionaryObject:
-    value = parent.get(key)
-    obj = value.get_object() if value is not None else None
-    if not isinstance(obj, DictionaryObject):
-        obj = DictionaryObject()
-        parent[NameObject(key)] = obj
-    return obj
-
-
-def _stamp_draft(writer: PdfWriter) -> None:
+def _stamp_draft(update: PdfUpdate) -> None:
     """Add the DRAFT watermark on top of every page, leaving the page's own content streams as-is.
 
     The original streams are kept byte for byte (their marked-content ids tie them to the
     structure tree); the page's content becomes [``q``, original..., ``Q`` + stamp].
     """
-    font = _draft_font(writer)
-    gstate = writer._add_object(
+    font = _draft_font(update)
+    gstate = update.add(
         DictionaryObject(
             {
                 NameObject("/Type"): NameObject("/ExtGState"),
@@ -294,14 +288,14 @@ def _stamp_draft(writer: PdfWriter) -> None:
             }
         )
     )
-    save = _stream(writer, b"q\n")
-    for page in writer.pages:
-        resources = _sub_dict(page, "/Resources")
-        _sub_dict(resources, "/Font")[NameObject(_STAMP_FONT)] = font
-        _sub_dict(resources, "/ExtGState")[NameObject(_STAMP_GS)] = gstate
+    save = _stream(update, b"q\n")
+    for page in update.edit_pages():
+        resources = update.edit_entry(page, "/Resources")
+        update.edit_entry(resources, "/Font")[NameObject(_STAMP_FONT)] = font
+        update.edit_entry(resources, "/ExtGState")[NameObject(_STAMP_GS)] = gstate
         box = page.cropbox
         stamp = _stream(
-            writer,
+            update,
             _stamp_content(float(box.width), float(box.height), float(box.left), float(box.bottom)),
         )
         old = page.raw_get("/Contents") if "/Contents" in page else None
