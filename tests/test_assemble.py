@@ -584,3 +584,25 @@ def test_pdf_has_a_bookmark_per_heading_and_all_the_text(policy_docx: Path, tmp_
         assert f"{number} {start}" in text
     root: Any = reader.trailer["/Root"]
     assert root["/Lang"] == "en-GB"
+
+
+def test_renders_share_compiled_templates_but_never_values_or_stale_files(
+    framework: Framework, tmp_path: Path
+) -> None:
+    folder = _edited_templates(tmp_path, "{{ strategic_owner }}", "{{ strategic_owner }}")
+    asm = Assembler(folder, framework)
+    first = policy_record()
+    second = policy_record()
+    second.fields["strategic_owner"] = FieldValue("Another Owner")
+    asm.render(first, tmp_path / "1.docx", context=context())
+    asm.render(second, tmp_path / "2.docx", context=context())
+    text_of = lambda p: "\n".join(x.text for x in docx.Document(str(p)).tables[0]._cells)  # noqa: E731
+    assert "Sally Slade" in text_of(tmp_path / "1.docx")
+    assert "Another Owner" in text_of(tmp_path / "2.docx")
+    assert "Sally Slade" not in text_of(tmp_path / "2.docx")
+    edited = _edited_templates(
+        tmp_path / "edit", "{{ strategic_owner }}", "{{ strategic_owner }} (edited)"
+    )
+    shutil.copyfile(edited / "policy.docx", folder / "policy.docx")  # edited in place
+    asm.render(first, tmp_path / "3.docx", context=context())
+    assert "Sally Slade, Head of Adult Social Care (edited)" in text_of(tmp_path / "3.docx")
