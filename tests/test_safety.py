@@ -35,18 +35,20 @@ import openpyxl  # noqa: E402
 import openpyxl.xml  # noqa: E402
 from lxml import etree  # noqa: E402
 
-from pipeline import safety  # noqa: E402
+from pipeline import safety_parsers  # noqa: E402
+from pipeline import safety_reasons as reasons  # noqa: E402
 from pipeline.errors import RejectedFile  # noqa: E402
-from pipeline.safety import Limits, check_file, is_candidate, is_ignored  # noqa: E402
+from pipeline.safety import check_file, is_candidate, is_ignored  # noqa: E402
+from pipeline.safety_limits import Limits  # noqa: E402
 
 CORPUS = Path("/work/shared/corpus/poi")
 REASONS = {
-    safety.ENCRYPTED,
-    safety.OLD_FORMAT,
-    safety.MACROS,
-    safety.DAMAGED,
-    safety.UNSAFE,
-    safety.TOO_LARGE,
+    reasons.ENCRYPTED,
+    reasons.OLD_FORMAT,
+    reasons.MACROS,
+    reasons.DAMAGED,
+    reasons.UNSAFE,
+    reasons.TOO_LARGE,
 }
 CT = "[Content_Types].xml"
 DOC = "word/document.xml"
@@ -55,7 +57,7 @@ SHEET = "xl/worksheets/sheet1.xml"
 
 def valid_reason(reason: str) -> bool:
     return reason in REASONS or (
-        reason.startswith(f"{safety.NOT_OURS}: ") and len(reason) > len(safety.NOT_OURS) + 2
+        reason.startswith(f"{reasons.NOT_OURS}: ") and len(reason) > len(reasons.NOT_OURS) + 2
     )
 
 
@@ -185,7 +187,7 @@ def test_ordinary_hyperlinks_are_fine(docx_file: Path, tmp_path: Path) -> None:
 def test_non_office_files_say_what_they_are(tmp_path: Path, name: str, data: bytes, what: str) -> None:  # fmt: skip
     path = tmp_path / name
     path.write_bytes(data)
-    assert reject(path).reason == f"{safety.NOT_OURS}: {what}"
+    assert reject(path).reason == f"{reasons.NOT_OURS}: {what}"
 
 
 def test_powerpoint_and_opendocument_are_not_our_forms(tmp_path: Path) -> None:
@@ -194,12 +196,12 @@ def test_powerpoint_and_opendocument_are_not_our_forms(tmp_path: Path) -> None:
         zf.writestr(CT, b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/ppt/presentation.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/></Types>')  # fmt: skip
         zf.writestr("_rels/.rels", b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="ppt/presentation.xml"/></Relationships>')  # fmt: skip
         zf.writestr("ppt/presentation.xml", b"<p:presentation xmlns:p='urn:p'/>")
-    assert reject(pptx).reason == f"{safety.NOT_OURS}: a PowerPoint file"
+    assert reject(pptx).reason == f"{reasons.NOT_OURS}: a PowerPoint file"
     odt = tmp_path / "letter.docx"
     with zipfile.ZipFile(odt, "w") as zf:
         zf.writestr("mimetype", b"application/vnd.oasis.opendocument.text")
         zf.writestr("content.xml", b"<office:document-content xmlns:office='urn:o'/>")
-    assert reject(odt).reason.startswith(f"{safety.NOT_OURS}: an OpenDocument")
+    assert reject(odt).reason.startswith(f"{reasons.NOT_OURS}: an OpenDocument")
 
 
 # -- OLE2: encrypted and legacy (real files from the corpus) ---------------------------
@@ -211,13 +213,13 @@ needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="POI corpus not pr
 @pytest.mark.parametrize(
     ("relative", "reason"),
     [
-        ("poifs/protected_agile.docx", safety.ENCRYPTED),
-        ("poifs/protected_sha512.xlsx", safety.ENCRYPTED),
-        ("document/47304.doc", safety.OLD_FORMAT),
-        ("document/bug53475-password-is-pass.docx", safety.ENCRYPTED),
-        ("document/45690.docm", safety.MACROS),
-        ("spreadsheet/poc-xmlbomb.xlsx", safety.UNSAFE),
-        ("document/truncated62886.docx", safety.DAMAGED),
+        ("poifs/protected_agile.docx", reasons.ENCRYPTED),
+        ("poifs/protected_sha512.xlsx", reasons.ENCRYPTED),
+        ("document/47304.doc", reasons.OLD_FORMAT),
+        ("document/bug53475-password-is-pass.docx", reasons.ENCRYPTED),
+        ("document/45690.docm", reasons.MACROS),
+        ("spreadsheet/poc-xmlbomb.xlsx", reasons.UNSAFE),
+        ("document/truncated62886.docx", reasons.DAMAGED),
     ],
 )
 def test_known_corpus_files(relative: str, reason: str) -> None:
@@ -234,7 +236,7 @@ def test_truncated_and_corrupt_packages_are_damaged(docx_file: Path, tmp_path: P
     data = docx_file.read_bytes()
     cut = tmp_path / "cut.docx"
     cut.write_bytes(data[: len(data) // 2])
-    assert reject(cut).reason == safety.DAMAGED
+    assert reject(cut).reason == reasons.DAMAGED
 
     stored = rewrite(docx_file, tmp_path / "stored.docx", {}, zipfile.ZIP_STORED)
     raw = bytearray(stored.read_bytes())
@@ -244,14 +246,14 @@ def test_truncated_and_corrupt_packages_are_damaged(docx_file: Path, tmp_path: P
     crc.write_bytes(bytes(raw))
     with pytest.raises(zipfile.BadZipFile):
         members(crc)
-    assert reject(crc).reason == safety.DAMAGED
+    assert reject(crc).reason == reasons.DAMAGED
 
 
 def test_missing_content_types_or_main_part_is_damaged(docx_file: Path, tmp_path: Path) -> None:
-    assert reject(rewrite(docx_file, tmp_path / "a.docx", {CT: None})).reason == safety.DAMAGED
-    assert reject(rewrite(docx_file, tmp_path / "b.docx", {DOC: None})).reason == safety.DAMAGED
+    assert reject(rewrite(docx_file, tmp_path / "a.docx", {CT: None})).reason == reasons.DAMAGED
+    assert reject(rewrite(docx_file, tmp_path / "b.docx", {DOC: None})).reason == reasons.DAMAGED
     bad_xml = rewrite(docx_file, tmp_path / "c.docx", {"_rels/.rels": b"<Relationships"})
-    assert reject(bad_xml).reason == safety.DAMAGED
+    assert reject(bad_xml).reason == reasons.DAMAGED
 
 
 def test_a_link_to_a_missing_part_is_damaged(docx_file: Path, tmp_path: Path) -> None:
@@ -264,13 +266,13 @@ def test_a_link_to_a_missing_part_is_damaged(docx_file: Path, tmp_path: Path) ->
     out = rewrite(docx_file, tmp_path / "gone.docx", {"word/_rels/document.xml.rels": rels})
     with pytest.raises(KeyError):
         docx.Document(str(out))
-    assert reject(out).reason == safety.DAMAGED
+    assert reject(out).reason == reasons.DAMAGED
 
 
 @pytest.mark.parametrize("name", ["../evil.xml", "/etc/evil.xml", "word/../../evil.xml", "C:/evil.xml", "a\\..\\..\\evil.xml"])  # fmt: skip
 def test_path_tricks_are_damaged(docx_file: Path, tmp_path: Path, name: str) -> None:
     out = rewrite(docx_file, tmp_path / "trick.docx", {name: b"<x/>"})
-    assert reject(out).reason == safety.DAMAGED
+    assert reject(out).reason == reasons.DAMAGED
 
 
 def test_a_lying_size_in_the_directory_is_caught_by_the_bounded_read(docx_file: Path, tmp_path: Path) -> None:  # fmt: skip
@@ -284,7 +286,7 @@ def test_a_lying_size_in_the_directory_is_caught_by_the_bounded_read(docx_file: 
         struct.pack_into("<L", raw, pos + size_at, 100)
     out = tmp_path / "lying.docx"
     out.write_bytes(bytes(raw))
-    assert reject(out).reason == safety.DAMAGED
+    assert reject(out).reason == reasons.DAMAGED
 
 
 # -- macros -----------------------------------------------------------------------------
@@ -292,14 +294,14 @@ def test_a_lying_size_in_the_directory_is_caught_by_the_bounded_read(docx_file: 
 
 def test_macros_are_refused_by_part_type_and_name(docx_file: Path, xlsx_file: Path, tmp_path: Path) -> None:  # fmt: skip
     vba = rewrite(docx_file, tmp_path / "v.docx", {"word/vbaProject.bin": b"\x00" * 64})
-    assert reject(vba).reason == safety.MACROS
+    assert reject(vba).reason == reasons.MACROS
     types = members(xlsx_file)[CT].replace(b"spreadsheetml.sheet.main+xml", b"x")
     types = types.replace(b'ContentType="application/vnd.openxmlformats-officedocument.x"', b'ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"')  # fmt: skip
     enabled = rewrite(xlsx_file, tmp_path / "e.xlsx", {CT: types})
-    assert reject(enabled).reason == safety.MACROS
+    assert reject(enabled).reason == reasons.MACROS
     named = tmp_path / "form.docm"
     named.write_bytes(docx_file.read_bytes())
-    assert reject(named).reason == safety.MACROS
+    assert reject(named).reason == reasons.MACROS
 
 
 # -- zip bombs and sizes ----------------------------------------------------------------
@@ -309,36 +311,36 @@ def test_zip_bombs_are_too_large(docx_file: Path, tmp_path: Path) -> None:
     small = Limits(max_member_bytes=4 << 20, max_uncompressed_bytes=6 << 20, max_members=50)
     big = rewrite(docx_file, tmp_path / "big.docx", {"word/media/x.bin": b"\x00" * (5 << 20)})
     rejected = reject(big, small)
-    assert rejected.reason == safety.TOO_LARGE and "MB" in rejected.advice
+    assert rejected.reason == reasons.TOO_LARGE and "MB" in rejected.advice
     ratio = rewrite(docx_file, tmp_path / "ratio.docx", {"word/media/y.bin": b"\x00" * (3 << 20)})
-    assert reject(ratio, small).reason == safety.TOO_LARGE
+    assert reject(ratio, small).reason == reasons.TOO_LARGE
     many = rewrite(docx_file, tmp_path / "many.docx", {f"x/{i}.xml": b"<x/>" for i in range(60)})
-    assert reject(many, small).reason == safety.TOO_LARGE
+    assert reject(many, small).reason == reasons.TOO_LARGE
     huge = tmp_path / "huge.docx"
     with open(huge, "wb") as fh:
         fh.truncate(2048)
-    assert reject(huge, Limits(max_file_bytes=1024)).reason == safety.TOO_LARGE
+    assert reject(huge, Limits(max_file_bytes=1024)).reason == reasons.TOO_LARGE
 
 
 def test_sheets_beyond_the_cell_limits_are_too_large(xlsx_file: Path, tmp_path: Path) -> None:
     source = members(xlsx_file)[SHEET]
     assert b'<dimension ref="A1:A1"/>' in source
     declared = source.replace(b'<dimension ref="A1:A1"/>', b'<dimension ref="A1:XFD1048576"/>')
-    assert reject(rewrite(xlsx_file, tmp_path / "d.xlsx", {SHEET: declared})).reason == safety.TOO_LARGE  # fmt: skip
+    assert reject(rewrite(xlsx_file, tmp_path / "d.xlsx", {SHEET: declared})).reason == reasons.TOO_LARGE  # fmt: skip
 
     rows = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c><c r="B%d"/></row>' % (i, i, i) for i in range(2, 40002))  # fmt: skip
     cells = rewrite(xlsx_file, tmp_path / "c.xlsx", {SHEET: source.replace(b"</sheetData>", rows + b"</sheetData>")})  # fmt: skip
     assert check_file(cells) == "xlsx"
-    assert reject(cells, Limits(max_sheet_cells=80_000)).reason == safety.TOO_LARGE
+    assert reject(cells, Limits(max_sheet_cells=80_000)).reason == reasons.TOO_LARGE
 
     merge = source.replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>')  # fmt: skip
     assert (
-        reject(rewrite(xlsx_file, tmp_path / "m.xlsx", {SHEET: merge})).reason == safety.TOO_LARGE
+        reject(rewrite(xlsx_file, tmp_path / "m.xlsx", {SHEET: merge})).reason == reasons.TOO_LARGE
     )
     merges = b"".join(b'<mergeCell ref="A%d:B%d"/>' % (i, i) for i in range(1, 12_000))
     many = source.replace(b"</sheetData>", b"</sheetData><mergeCells>" + merges + b"</mergeCells>")
     assert (
-        reject(rewrite(xlsx_file, tmp_path / "mm.xlsx", {SHEET: many})).reason == safety.TOO_LARGE
+        reject(rewrite(xlsx_file, tmp_path / "mm.xlsx", {SHEET: many})).reason == reasons.TOO_LARGE
     )
 
 
@@ -360,11 +362,11 @@ def test_cells_repeating_a_long_shared_string_are_too_large(xlsx_file: Path, tmp
         return rewrite(xlsx_file, tmp_path / f"s{index}.xlsx", changes)
 
     assert check_file(workbook(1), limits) == "xlsx"
-    assert reject(workbook(0), limits).reason == safety.TOO_LARGE
+    assert reject(workbook(0), limits).reason == reasons.TOO_LARGE
 
 
 def test_the_check_gives_up_rather_than_hang(docx_file: Path) -> None:
-    assert reject(docx_file, Limits(max_check_seconds=0)).reason == safety.TOO_LARGE
+    assert reject(docx_file, Limits(max_check_seconds=0)).reason == reasons.TOO_LARGE
 
 
 # -- unsafe XML -------------------------------------------------------------------------
@@ -391,7 +393,7 @@ def test_dtds_and_entities_are_unsafe_however_they_are_hidden(docx_file: Path, t
     }
     for label, data in variants.items():
         rejected = reject(rewrite(docx_file, tmp_path / f"{label}.docx", {DOC: data}))
-        assert rejected.reason == safety.UNSAFE, label
+        assert rejected.reason == reasons.UNSAFE, label
 
 
 def test_external_links_that_a_tool_could_fetch_are_unsafe(docx_file: Path, tmp_path: Path) -> None:  # fmt: skip
@@ -402,7 +404,7 @@ def test_external_links_that_a_tool_could_fetch_are_unsafe(docx_file: Path, tmp_
         b"</Relationships>",
     )
     out = rewrite(docx_file, tmp_path / "img.docx", {"word/_rels/document.xml.rels": rels})
-    assert reject(out).reason == safety.UNSAFE
+    assert reject(out).reason == reasons.UNSAFE
 
 
 # -- XXE and billion laughs: the gate, and the parsers behind it --------------------------
@@ -439,9 +441,9 @@ def hostile(source: Path, target: Path, doctype: bytes, entity: bytes) -> Path:
 
 def test_xxe_and_billion_laughs_do_not_pass_the_gate(docx_file: Path, xlsx_file: Path, tmp_path: Path, secret: Path) -> None:  # fmt: skip
     xxe_docx = hostile(docx_file, tmp_path / "xxe.docx", xxe(secret), b"&xxe;")
-    assert reject(xxe_docx).reason == safety.UNSAFE
+    assert reject(xxe_docx).reason == reasons.UNSAFE
     laughs_xlsx = hostile(xlsx_file, tmp_path / "laughs.xlsx", LAUGHS, b"&lol9;")
-    assert reject(laughs_xlsx).reason == safety.UNSAFE
+    assert reject(laughs_xlsx).reason == reasons.UNSAFE
 
 
 def test_with_the_gate_bypassed_the_parsers_neither_leak_nor_blow_up(docx_file: Path, xlsx_file: Path, tmp_path: Path, secret: Path) -> None:  # fmt: skip
@@ -452,7 +454,7 @@ def test_with_the_gate_bypassed_the_parsers_neither_leak_nor_blow_up(docx_file: 
         for kind, doctype, entity in (("xxe", xxe(secret), b"&xxe;"), ("laughs", LAUGHS, b"&lol9;"))
     }
     for label, (fmt, path) in attacks.items():
-        assert reject(path).reason == safety.UNSAFE, label
+        assert reject(path).reason == reasons.UNSAFE, label
         started = time.monotonic()
         result = run_worker(["parse", fmt, str(path)], timeout=60)[0]
         assert time.monotonic() - started < 30, label
@@ -464,7 +466,7 @@ def test_with_the_gate_bypassed_the_parsers_neither_leak_nor_blow_up(docx_file: 
 def test_parsers_are_configured_safely() -> None:
     assert openpyxl.xml.DEFUSEDXML is True  # openpyxl parses sheets with defusedxml
     for module in (docx.oxml.parser, docx.opc.oxml):
-        assert not safety._resolves_entities(module.oxml_parser)
+        assert not safety_parsers._resolves_entities(module.oxml_parser)
 
 
 def test_python_docx_parser_ignores_external_dtds_and_entities(tmp_path: Path, secret: Path) -> None:  # fmt: skip
@@ -482,10 +484,10 @@ def test_harden_parsers_replaces_an_entity_expanding_parser(monkeypatch: pytest.
     unsafe = etree.XMLParser(resolve_entities=True)
     unsafe.set_element_class_lookup(docx.oxml.parser.element_class_lookup)
     monkeypatch.setattr(docx.oxml.parser, "oxml_parser", unsafe)
-    assert safety._resolves_entities(docx.oxml.parser.oxml_parser)
-    safety.harden_parsers()
+    assert safety_parsers._resolves_entities(docx.oxml.parser.oxml_parser)
+    safety_parsers.harden_parsers()
     assert docx.oxml.parser.oxml_parser is not unsafe
-    assert not safety._resolves_entities(docx.oxml.parser.oxml_parser)
+    assert not safety_parsers._resolves_entities(docx.oxml.parser.oxml_parser)
     document = docx.Document()  # python-docx still builds its own element classes
     assert document.add_paragraph("still works").text == "still works"
 
