@@ -13,12 +13,11 @@ The History and Dashboard sheets are wholly the pipeline's and are rebuilt on ev
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -29,9 +28,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.errors import PipelineError
 from pipeline.journal import Journal, Snapshot
+from pipeline.register_cells import COLUMNS, COMMENT_AUTHOR, Column, as_date, content
 from pipeline.register_dashboard import (
     apply_rules,
-    as_text,
     due,
     fit_table,
     put_value,
@@ -49,53 +48,13 @@ from pipeline.register_files import (
     set_aside,
 )
 
-Kind = Literal["text", "date", "link", "int"]
-
-
-@dataclass(frozen=True)
-class Column:
-    """One of the register's own columns; ``key`` is the key in the journal's policy dict."""
-
-    key: str
-    header: str
-    width: float
-    kind: Kind = "text"
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("ref", "Reference", 14),
-    Column("title", "Title", 40),
-    Column("version", "Version", 9, "int"),
-    Column("status", "Status", 17),
-    Column("change_type", "Change type", 16),
-    Column("strategic_owner", "Strategic owner", 20),
-    Column("business_owner", "Business owner", 20),
-    Column("author", "Author", 20),
-    Column("sign_off_level", "Sign-off level", 18),
-    Column("approved_by", "Approved by", 20),
-    Column("approval_date", "Approval date", 14, "date"),
-    Column("last_review", "Last review", 14, "date"),
-    Column("next_review", "Next review", 14, "date"),
-    Column("review_state", "Review state", 20),
-    Column("consultation", "Consultation", 34),
-    Column("implementation_plan", "Implementation plan", 24),
-    Column("impact_assessment", "Impact assessment", 24),
-    Column("missing", "Missing before publication", 34),
-    Column("pdf", "Latest PDF", 30, "link"),
-    Column("docx", "Latest DOCX", 30, "link"),
-    Column("updated", "Last updated", 17, "date"),
-    Column("source", "Source form", 30),
-)
-
 SHEET = "Register"
 TABLE = "PolicyRegister"
-COMMENT_AUTHOR = "pipeline"
-DATE_FORMAT = "dd/mm/yyyy"
-DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 TOP = Alignment(vertical="top")
 CENTRE_TOP = Alignment(vertical="top", horizontal="center")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+LINK_FONT = Font(color="0563C1", underline="single")
 
 __all__ = [
     "COLUMNS",
@@ -131,65 +90,17 @@ def _busy(path: Path, detail: str) -> SyncResult:
 # --- cell values ------------------------------------------------------------------------------
 
 
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        for parse in (date.fromisoformat, lambda s: datetime.strptime(s, "%d/%m/%Y").date()):
-            try:
-                return parse(value.strip())
-            except ValueError:
-                pass
-    return None
-
-
-def _link_target(value: Any, base: Path) -> str:
-    """A hyperlink relative to the register's folder, so it opens from Excel on the share."""
-    target = Path(str(value))
-    if target.is_absolute():
-        try:
-            target = Path(os.path.relpath(target, base))
-        except ValueError:  # another drive on Windows: keep it absolute
-            return target.as_posix()
-    return target.as_posix()
-
-
 def _write_cell(
-    cell: Cell, column: Column, policy: dict[str, Any], base: Path, today: date
+    cell: Cell, column: Column, policy: dict[str, Any], base: Path, review: str
 ) -> None:
-    value = policy.get(column.key)
-    if column.key == "review_state":
-        value = review_state(_as_date(policy.get("next_review")), today)
-    words = policy.get(f"{column.key}_text") if column.kind == "date" else None
-    if value is None or value == "" or value == []:
-        value = words  # a review "when the restructure completes" has words but no date
-    if value is None or value == "" or value == []:
-        put_value(cell, None)
-        if column.kind == "link":
-            cell.hyperlink = None
-        _set_own_comment(cell, None)
-        return
-    if column.kind == "date":
-        when = value if isinstance(value, datetime) else _as_date(value)
-        if when is None:
-            put_value(cell, as_text(value))
-        elif isinstance(when, datetime):
-            put_value(cell, when, DATETIME_FORMAT)
-        else:
-            put_value(cell, when, DATE_FORMAT)
-        differs = when is not None and words and str(words).strip() != as_text(when)
-        _set_own_comment(cell, f"As written on the form: {words}" if differs else None)
-    elif column.kind == "int":
-        text = str(value).strip()
-        put_value(cell, int(text) if text.isdigit() else value)
-    elif column.kind == "link":
-        target = _link_target(value, base)
-        put_value(cell, target)
-        cell.hyperlink = target.replace(" ", "%20")
-        if cell.font is None or cell.font.color is None:
-            cell.font = Font(color="0563C1", underline="single")
-    else:
-        put_value(cell, as_text(value))
+    spec = content(column, policy, base, review)
+    put_value(cell, spec.value, spec.number_format)
+    if column.kind == "link":
+        cell.hyperlink = spec.link
+        if spec.link is not None and (cell.font is None or cell.font.color is None):
+            cell.font = LINK_FONT
+    if spec.own_comment:
+        _set_own_comment(cell, spec.comment)
 
 
 def _set_own_comment(cell: Cell, text: str | None) -> None:
@@ -266,6 +177,7 @@ def _update_register(
             rows_by_ref.setdefault(str(cell.value).strip().upper(), []).append(row)
     updated = added = 0
     for policy in policies:
+        review = review_state(as_date(policy.get("next_review")), today)
         rows = rows_by_ref.get(str(policy["ref"]).strip().upper())
         if rows:
             updated += 1
@@ -279,7 +191,7 @@ def _update_register(
                 if not isinstance(cell, Cell):
                     continue  # merged by a manager: cannot be written
                 fresh = not cell.has_style
-                _write_cell(cell, column, policy, base, today)
+                _write_cell(cell, column, policy, base, review)
                 if fresh:
                     # one line per policy keeps a sorted, filtered register scannable
                     cell.alignment = CENTRE_TOP if column.kind in ("int", "date") else TOP

@@ -10,17 +10,17 @@ own notes belong on the Register sheet or on a sheet of their own, both of which
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from collections.abc import Sequence
+from copy import copy
+from datetime import date, timedelta
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formatting.rule import Rule
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -29,44 +29,39 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.journal import Event, Journal
-
-STATUSES = ("requested", "draft", "in consultation", "awaiting sign-off", "approved", "published")
-DUE_SOON_DAYS = 90
-FORMULA_STARTS = ("=", "+", "-", "@")
-HISTORY_COLUMNS = (
-    ("When", 17),
-    ("File", 32),
-    ("Form type", 20),
-    ("Policy", 14),
-    ("Who", 22),
-    ("Outcome", 12),
-    ("Detail", 70),
+from pipeline.register_cells import clean, formula_like
+from pipeline.register_layout import (
+    CHART_ANCHOR,
+    DASHBOARD_WIDTHS,
+    HEAD,
+    HISTORY_COLUMNS,
+    STATUSES,
+    Look,
+    dashboard_layout,
+    financial_quarter,
+    history_values,
+    quarter_label,
+    review_date,
+    review_state,
 )
-TOP = Alignment(vertical="top")
-CENTRE_TOP = Alignment(vertical="top", horizontal="center")
-WRAP_TOP = Alignment(vertical="top", wrap_text=True)
+
+__all__ = [
+    "apply_rules",
+    "due",
+    "financial_quarter",
+    "fit_table",
+    "put_value",
+    "quarter_label",
+    "review_state",
+    "write_dashboard",
+    "write_history",
+]
+
 OVERDUE_FILL = PatternFill(bgColor="FFC7CE", fill_type="solid")
 AMBER_FILL = PatternFill(bgColor="FFEB9C", fill_type="solid")
-TITLE_FONT = Font(size=16, bold=True, color="1F3864")
-HEADING_FONT = Font(size=12, bold=True, color="1F3864")
-HEAD_FILL = PatternFill("solid", fgColor="1F3864")
-HEAD_FONT = Font(bold=True, color="FFFFFF")
 
 
 # --- cells ------------------------------------------------------------------------------------
-
-
-def as_text(value: Any) -> str:
-    """How a non-date value from a form reads in a text cell."""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, (list, tuple, set)):
-        return "; ".join(as_text(v) for v in value)
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
 
 
 def put_value(cell: Cell | MergedCell, value: Any, number_format: str | None = None) -> None:
@@ -77,18 +72,13 @@ def put_value(cell: Cell | MergedCell, value: Any, number_format: str | None = N
     """
     if isinstance(cell, MergedCell):  # a manager merged cells here: nothing we can write
         return
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        value = value.astimezone().replace(tzinfo=None)
-    if isinstance(value, (list, tuple, set, bool, dict)):
-        value = as_text(value)
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]
+    value = clean(value)
     cell.value = value
-    formula_like = isinstance(value, str) and value.startswith(FORMULA_STARTS)
-    if formula_like:
+    quoted = formula_like(value)
+    if quoted:
         cell.data_type = "s"
-    if bool(cell.quotePrefix) != formula_like:
-        cell.quotePrefix = formula_like
+    if bool(cell.quotePrefix) != quoted:
+        cell.quotePrefix = quoted
     if number_format and cell.number_format != number_format:
         cell.number_format = number_format
 
@@ -189,55 +179,6 @@ def apply_rules(ws: Worksheet, status: int, next_review: int, state: int, last_r
 # --- reviews ----------------------------------------------------------------------------------
 
 
-def review_state(next_review: date | None, today: date) -> str:
-    """ "overdue", "due within 90 days", "in date", or "" when there is no review date."""
-    if next_review is None:
-        return ""
-    if isinstance(next_review, datetime):
-        next_review = next_review.date()
-    if next_review < today:
-        return "overdue"
-    if next_review <= today + timedelta(days=DUE_SOON_DAYS):
-        return "due within 90 days"
-    return "in date"
-
-
-def review_date(policy: dict[str, Any]) -> date | None:
-    """The policy's next review as a date (dates may have been stored as ISO text)."""
-    value = policy.get("next_review")
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def financial_quarter(day: date) -> tuple[int, int]:
-    """(year the financial year starts, quarter 1-4); UK financial quarters start in April."""
-    start_year = day.year if day.month >= 4 else day.year - 1
-    return start_year, (day.month - 4) % 12 // 3 + 1
-
-
-def quarter_label(start_year: int, quarter: int) -> str:
-    """E.g. "Q3 2026/27"."""
-    return f"Q{quarter} {start_year}/{(start_year + 1) % 100:02d}"
-
-
-def next_quarters(today: date, count: int = 8) -> list[tuple[int, int]]:
-    """The current financial quarter and the ones after it (8 = two years)."""
-    year, quarter = financial_quarter(today)
-    out = []
-    for _ in range(count):
-        out.append((year, quarter))
-        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
-    return out
-
-
 def due(journal: Journal, within_days: int, today: date) -> list[dict[str, Any]]:
     """Policies whose next review is before today + within_days: overdue first, then by date.
 
@@ -267,18 +208,37 @@ def _fresh_sheet(wb: Workbook, title: str, default_index: int) -> Worksheet:
     return ws
 
 
+def _apply(
+    cell: Cell | MergedCell, value: Any, look: Look, proto: Cell | MergedCell | None = None
+) -> None:
+    """Write a value with its look; copying ``proto``'s style spares a style lookup per cell."""
+    if isinstance(cell, MergedCell):  # never on our fresh sheets; keeps the types honest
+        return
+    if proto is not None:
+        cell._style = copy(proto._style)  # type: ignore[attr-defined,union-attr]  # not in stubs
+    else:
+        if look.font is not None:
+            cell.font = look.font
+        if look.fill is not None:
+            cell.fill = look.fill
+        if look.alignment is not None:
+            cell.alignment = look.alignment
+    put_value(cell, value, look.number_format)
+
+
 def write_history(wb: Workbook, events: Sequence[Event]) -> None:
     """One row per journal event, as a filterable table."""
     ws = _fresh_sheet(wb, "History", 1)
-    _heading_row(ws, 1, 1, (header for header, _ in HISTORY_COLUMNS))
-    for index, (_, width) in enumerate(HISTORY_COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
+    for col, (header, width, _) in enumerate(HISTORY_COLUMNS, start=1):
+        _apply(ws.cell(1, col), header, HEAD)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    protos: list[Cell | MergedCell] = []
     for row, event in enumerate(events, start=2):
-        values = (event.when, event.file, event.form_type, event.policy_ref, event.who)
-        for col, value in enumerate((*values, event.outcome, event.detail), start=1):
+        for col, value in enumerate(history_values(event), start=1):
             cell = ws.cell(row, col)
-            put_value(cell, value, "dd/mm/yyyy hh:mm" if col == 1 else None)
-            cell.alignment = WRAP_TOP if col == 7 else CENTRE_TOP if col == 1 else TOP
+            _apply(cell, value, HISTORY_COLUMNS[col - 1][2], protos[col - 1] if protos else None)
+        if not protos:
+            protos = [ws.cell(row, col) for col in range(1, len(HISTORY_COLUMNS) + 1)]
     fit_table(ws, "PolicyHistory", 1, len(events) + 1, 1, len(HISTORY_COLUMNS))
     ws.freeze_panes = "A2"
     _landscape(ws)
@@ -293,60 +253,14 @@ def _landscape(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
 
 
-def _heading_row(ws: Worksheet, row: int, col: int, headers: Iterable[str]) -> None:
-    for offset, text in enumerate(headers):
-        cell = ws.cell(row, col + offset, text)
-        cell.font, cell.fill = HEAD_FONT, HEAD_FILL
-
-
 def write_dashboard(wb: Workbook, policies: Sequence[dict[str, Any]], today: date) -> None:
     """Counts by status, reviews due by financial quarter (with a chart) and the overdue list."""
     ws = _fresh_sheet(wb, "Dashboard", 2)
-    for letter, width in zip("ABCDEFGH", (26, 12, 3, 15, 45, 15, 24, 13), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws["A1"] = "Policy register dashboard"
-    ws["A1"].font = TITLE_FONT
-    ws["A2"] = (
-        f"{len(policies)} policies as at {today:%d/%m/%Y}. This sheet is rebuilt by the pipeline "
-        "on every update: keep your own notes on another sheet."
-    )
-    ws["A2"].font = Font(italic=True, color="595959")
-
-    statuses = Counter(str(p.get("status") or "(not set)") for p in policies)
-    ws["A4"] = "Policies by status"
-    ws["A4"].font = HEADING_FONT
-    _heading_row(ws, 5, 1, ("Status", "Policies"))
-    names = list(STATUSES) + sorted(set(statuses) - set(STATUSES))
-    row = 6
-    for name in names:
-        ws.cell(row, 1, name[:1].upper() + name[1:])
-        ws.cell(row, 2, statuses.get(name, 0))
-        row += 1
-    ws.cell(row, 1, "Total").font = Font(bold=True)
-    ws.cell(row, 2, len(policies)).font = Font(bold=True)
-
-    quarters = next_quarters(today)
-    counts: Counter[str] = Counter()
-    for policy in policies:
-        when = review_date(policy)
-        if when is None:
-            counts["none"] += 1
-        elif when < today:
-            counts["overdue"] += 1
-        elif financial_quarter(when) in quarters:
-            counts[quarter_label(*financial_quarter(when))] += 1
-        else:
-            counts["later"] += 1
-    top = row + 2
-    ws.cell(top, 1, "Reviews due").font = HEADING_FONT
-    _heading_row(ws, top + 1, 1, ("Period", "Reviews"))
-    lines = [("Overdue now", counts["overdue"])]
-    lines += [(quarter_label(*q), counts[quarter_label(*q)]) for q in quarters]
-    lines += [("Later", counts["later"]), ("No review date", counts["none"])]
-    for offset, (label, count) in enumerate(lines, start=top + 2):
-        ws.cell(offset, 1, label)
-        ws.cell(offset, 2, count)
-    ws.cell(top + 2, 1).font = ws.cell(top + 2, 2).font = Font(bold=True, color="9C0006")
+    for col, width in enumerate(DASHBOARD_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    layout = dashboard_layout(policies, today)
+    for row, col, value, look in layout.cells:
+        _apply(ws.cell(row, col), value, look)
 
     chart = BarChart()
     chart.type = "col"
@@ -357,29 +271,9 @@ def write_dashboard(wb: Workbook, policies: Sequence[dict[str, Any]], today: dat
     chart.y_axis.number_format = "0"
     chart.x_axis.delete = False  # openpyxl hides axes by default in recent Excel
     chart.y_axis.delete = False
-    first = top + 3
-    chart.add_data(Reference(ws, min_col=2, min_row=first, max_row=first + len(quarters) - 1))
-    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=first + 7))
+    first, last = layout.chart_first, layout.chart_first + layout.chart_rows - 1
+    chart.add_data(Reference(ws, min_col=2, min_row=first, max_row=last))
+    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     chart.width, chart.height = 21, 8
-    ws.add_chart(chart, "D4")
-
-    overdue = sorted(
-        ((review_date(p), p) for p in policies if (review_date(p) or today) < today),
-        key=lambda pair: (pair[0] or today, str(pair[1]["ref"])),
-    )
-    start = 21
-    ws.cell(start, 4, f"Overdue reviews ({len(overdue)})").font = HEADING_FONT
-    _heading_row(ws, start + 1, 4, ("Reference", "Title", "Review was due", "Business owner"))
-    ws.cell(start + 1, 8, "Days overdue").font = HEAD_FONT
-    ws.cell(start + 1, 8).fill = HEAD_FILL
-    for offset, (when, policy) in enumerate(overdue, start=start + 2):
-        assert when is not None
-        put_value(ws.cell(offset, 4), policy["ref"])
-        put_value(ws.cell(offset, 5), as_text(policy.get("title") or ""))
-        put_value(ws.cell(offset, 6), when, "dd/mm/yyyy")
-        ws.cell(offset, 6).alignment = Alignment(horizontal="center")
-        put_value(ws.cell(offset, 7), as_text(policy.get("business_owner") or ""))
-        ws.cell(offset, 8, (today - when).days)
-    if not overdue:
-        ws.cell(start + 2, 4, "None: every review date is in the future.")
+    ws.add_chart(chart, CHART_ANCHOR)
     _landscape(ws)

@@ -1,0 +1,154 @@
+"""What each of the Register sheet's own cells should hold, independent of how it is written.
+
+A sync writes the register one of two ways: through openpyxl (creating, rebuilding, or a
+workbook the fast path does not recognise) or by patching the sheet XML inside the .xlsx
+(:mod:`pipeline.register_patch`). Both take a cell's value, number format, note and link
+from here, so the two paths cannot drift apart in what a manager sees.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+Kind = Literal["text", "date", "link", "int"]
+FORMULA_STARTS = ("=", "+", "-", "@")
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+COMMENT_AUTHOR = "pipeline"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One of the register's own columns; ``key`` is the key in the journal's policy dict."""
+
+    key: str
+    header: str
+    width: float
+    kind: Kind = "text"
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("ref", "Reference", 14),
+    Column("title", "Title", 40),
+    Column("version", "Version", 9, "int"),
+    Column("status", "Status", 17),
+    Column("change_type", "Change type", 16),
+    Column("strategic_owner", "Strategic owner", 20),
+    Column("business_owner", "Business owner", 20),
+    Column("author", "Author", 20),
+    Column("sign_off_level", "Sign-off level", 18),
+    Column("approved_by", "Approved by", 20),
+    Column("approval_date", "Approval date", 14, "date"),
+    Column("last_review", "Last review", 14, "date"),
+    Column("next_review", "Next review", 14, "date"),
+    Column("review_state", "Review state", 20),
+    Column("consultation", "Consultation", 34),
+    Column("implementation_plan", "Implementation plan", 24),
+    Column("impact_assessment", "Impact assessment", 24),
+    Column("missing", "Missing before publication", 34),
+    Column("pdf", "Latest PDF", 30, "link"),
+    Column("docx", "Latest DOCX", 30, "link"),
+    Column("updated", "Last updated", 17, "date"),
+    Column("source", "Source form", 30),
+)
+
+
+@dataclass(frozen=True)
+class Content:
+    """One cell's worth: ``value`` already cleaned (see :func:`clean`), and what goes with it.
+
+    ``comment`` is the pipeline's note for the cell (None: no note of ours), applied only
+    when ``own_comment`` (date cells, and emptied cells); elsewhere a note is left alone.
+    ``link`` is the hyperlink target (None: no link), applied to link columns only.
+    ``number_format`` None leaves the cell's format alone.
+    """
+
+    value: Any
+    number_format: str | None = None
+    link: str | None = None
+    comment: str | None = None
+    own_comment: bool = False
+
+
+def as_text(value: Any) -> str:
+    """How a non-date value from a form reads in a text cell."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, (list, tuple, set)):
+        return "; ".join(as_text(v) for v in value)
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def clean(value: Any) -> Any:
+    """A value as a cell may hold it: local naive times, text without XML-illegal characters."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone().replace(tzinfo=None)
+    if isinstance(value, (list, tuple, set, bool, dict)):
+        value = as_text(value)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]
+    return value
+
+
+def formula_like(value: Any) -> bool:
+    """Text Excel would run as a formula; it is stored as text with Excel's quote prefix."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def as_date(value: Any) -> date | None:
+    """A date from a date, ISO text or dd/mm/yyyy text; None if it is not one."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        for parse in (date.fromisoformat, lambda s: datetime.strptime(s, "%d/%m/%Y").date()):
+            try:
+                return parse(value.strip())
+            except ValueError:
+                pass
+    return None
+
+
+def link_target(value: Any, base: Path) -> str:
+    """A hyperlink relative to the register's folder, so it opens from Excel on the share."""
+    target = Path(str(value))
+    if target.is_absolute():
+        try:
+            target = Path(os.path.relpath(target, base))
+        except ValueError:  # another drive on Windows: keep it absolute
+            return target.as_posix()
+    return target.as_posix()
+
+
+def content(column: Column, policy: dict[str, Any], base: Path, review: str) -> Content:
+    """The cell for ``column`` in ``policy``'s row; ``review`` is its review state today."""
+    value = review if column.key == "review_state" else policy.get(column.key)
+    words = policy.get(f"{column.key}_text") if column.kind == "date" else None
+    if value is None or value == "" or value == []:
+        value = words  # a review "when the restructure completes" has words but no date
+    if value is None or value == "" or value == []:
+        return Content(None, own_comment=True)
+    if column.kind == "date":
+        when = value if isinstance(value, datetime) else as_date(value)
+        differs = when is not None and words and str(words).strip() != as_text(when)
+        note = f"As written on the form: {words}" if differs else None
+        if when is None:
+            return Content(clean(as_text(value)), comment=note, own_comment=True)
+        fmt = DATETIME_FORMAT if isinstance(when, datetime) else DATE_FORMAT
+        return Content(clean(when), fmt, comment=note, own_comment=True)
+    if column.kind == "int":
+        text = str(value).strip()
+        return Content(int(text) if text.isdigit() else clean(value))
+    if column.kind == "link":
+        target = link_target(value, base)
+        return Content(clean(target), link=target.replace(" ", "%20"))
+    return Content(clean(as_text(value)))
