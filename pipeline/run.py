@@ -9,7 +9,7 @@ a crash leaves either nothing or a complete result, and recovery finishes the jo
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -136,10 +136,7 @@ class Pipeline:
             return result
         work = sorted((self._read(claim, today) for claim in claims), key=lambda w: w.order)
         self.batch = BatchState()
-        for w in work:
-            self._prepare(w, today)
-        ready = [w for w in work if w.prepared is not None]
-        self._convert(ready)
+        self._prepare_and_convert(work, today)
         for w in work:
             if w.prepared is not None:
                 result.accepted.append(self._accept(w, today))
@@ -183,11 +180,23 @@ class Pipeline:
         except RejectedFile as exc:
             work.problems = [*work.problems, Problem(field="", message=exc.reason, fix=exc.advice)]
 
-    def _convert(self, ready: list[_Work]) -> None:
-        jobs: list[ConversionJob] = [job for w in ready if w.prepared for job in w.prepared.jobs]
-        if not jobs:
-            return
-        results = self.converter.convert(jobs)
+    def _prepare_and_convert(self, work: list[_Work], today: date) -> None:
+        """Render each accepted form's documents and convert them, overlapped.
+
+        The converter pulls jobs from a generator on this thread: while LibreOffice converts
+        one document, the next is rendered. Rendering stays on this thread because it issues
+        references from the journal (SQLite connections are per thread).
+        """
+        ready: list[_Work] = []
+
+        def jobs() -> Iterator[ConversionJob]:
+            for w in work:
+                self._prepare(w, today)
+                if w.prepared is not None:
+                    ready.append(w)
+                    yield from w.prepared.jobs
+
+        results = self.converter.convert(jobs())
         failed = {r.job.docx: r.error or "conversion failed" for r in results if not r.ok}
         for w in ready:
             assert w.prepared is not None

@@ -197,6 +197,48 @@ def test_warm_pool_converts_batch_and_closes_cleanly(
 
 
 @needs_uno
+def test_warm_pool_converts_while_later_jobs_are_still_being_made(
+    sources: dict[str, Path], tmp_path: Path
+) -> None:
+    """The batch renders the next document while LibreOffice converts this one."""
+    first = ConversionJob(sources["one"], tmp_path / "one.pdf", metadata("Eligibility policy"))
+    second = ConversionJob(sources["two"], tmp_path / "two.pdf", metadata("Charging policy"))
+    seen_before_second: list[bool] = []
+
+    def jobs() -> Iterator[ConversionJob]:
+        yield first
+        deadline = time.monotonic() + 60
+        while not first.pdf.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        seen_before_second.append(first.pdf.exists())
+        yield second
+
+    with make_converter(ConverterSettings(workers=2, timeout=60), tmp_path / "s") as converter:
+        results = converter.convert(jobs())
+    assert seen_before_second == [True]  # converted before the generator was exhausted
+    assert [r.job for r in results] == [first, second] and all(r.ok for r in results)
+
+
+@needs_uno
+def test_a_failure_making_jobs_stops_the_pool_cleanly(
+    sources: dict[str, Path], tmp_path: Path
+) -> None:
+    job = ConversionJob(sources["one"], tmp_path / "one.pdf", metadata("Eligibility policy"))
+
+    def jobs() -> Iterator[ConversionJob]:
+        yield job
+        raise RuntimeError("rendering failed")
+
+    state = tmp_path / "state"
+    with make_converter(ConverterSettings(workers=2, timeout=60), state) as converter:
+        with pytest.raises(RuntimeError, match="rendering failed"):
+            converter.convert(jobs())
+        assert job.pdf.exists()  # what was already handed over was finished
+        assert converter.convert([job])[0].ok  # and the pool still works
+    assert wait_gone(state) == []
+
+
+@needs_uno
 def test_warm_worker_recovers_when_soffice_is_killed(
     sources: dict[str, Path], tmp_path: Path
 ) -> None:
