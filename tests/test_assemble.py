@@ -13,6 +13,7 @@ import docx
 import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
+from lxml import etree
 
 from pipeline.assemble import Assembler, RenderContext, TemplateError
 from pipeline.framework import Framework, default_framework
@@ -314,6 +315,17 @@ def test_core_properties(policy_docx: Path) -> None:
     assert cp.keywords == "adult social care; policy; ASC-POL-007"
     assert cp.language == "en-GB"
     assert cp.version == "2" and cp.identifier == "ASC-POL-007"
+    # read raw: python-docx shares the namespace table docxcompose once broke
+    core = etree.fromstring(zipfile.ZipFile(policy_docx).read("docProps/core.xml"))
+    core_ns = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+    allowed = {
+        core_ns,
+        "http://purl.org/dc/elements/1.1/",
+        "http://purl.org/dc/terms/",
+    }
+    assert {etree.QName(e).namespace for e in core} <= allowed
+    keywords = core.find(f"{{{core_ns}}}keywords")
+    assert keywords is not None and keywords.text == "adult social care; policy; ASC-POL-007"
 
 
 def test_draft_marker_and_missing_box(assembler: Assembler, tmp_path: Path) -> None:
