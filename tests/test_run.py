@@ -257,3 +257,15 @@ def test_workspace_loads_from_a_subfolder(
     ws, _ = batch
     monkeypatch.chdir(ws.outbox)
     assert load_workspace(None).root == ws.root
+
+
+def test_only_rejected_forms_never_start_libreoffice(tmp_path: Path) -> None:
+    from pipeline.run import Pipeline
+
+    ws = init_workspace(tmp_path / "ws")
+    (ws.inbox / "notes.docx").write_bytes(b"not a zip at all")
+    with Pipeline(ws) as pipeline:
+        result = pipeline.run()
+        assert [r.file for r in result.rejected] == ["notes.docx"]
+        # LibreOffice is started in the background only once a form will need a PDF
+        assert pipeline._starting is None and pipeline._converter is None
