@@ -40,7 +40,7 @@ from pipeline.journal_values import (
 
 __all__ = ["Event", "FileOutcome", "Journal", "Snapshot", "dumps", "loads", "normalise_title"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: reserved_refs
 BUSY_TIMEOUT_MS = 30_000
 OUTCOMES = ("accepted", "rejected")
 
@@ -62,6 +62,11 @@ CREATE INDEX IF NOT EXISTS policies_title_key ON policies (title_key);
 CREATE TABLE IF NOT EXISTS reference_counters (
     prefix TEXT PRIMARY KEY,
     last   INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reserved_refs (
+    title_key   TEXT PRIMARY KEY,
+    ref         TEXT NOT NULL,
+    reserved_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS events (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -270,6 +275,32 @@ class Journal:
                 (full, number),
             )
         return f"{full}{number:0{digits}d}"
+
+    def reference_for(self, title: str, prefix: str, digits: int) -> str:
+        """The reference of the policy titled ``title``: its own, one reserved for that title
+        earlier, or a new one, reserved now in the same transaction that issues it.
+
+        Outputs are written under the reference before the form's journal entry commits, so
+        a form cut short by a crash must get the same reference when it is processed again,
+        or its first outputs would be left in a folder the register never mentions.
+        """
+        key = normalise_title(title)
+        with self.transaction():
+            found = self.find_reference(title)
+            if found:
+                return found
+            row = self._conn.execute(
+                "SELECT ref FROM reserved_refs WHERE title_key = ?", (key,)
+            ).fetchone()
+            if key and row:
+                return str(row[0])
+            ref = self.next_reference(prefix, digits)
+            if key:
+                self._conn.execute(
+                    "INSERT INTO reserved_refs (title_key, ref, reserved_at) VALUES (?, ?, ?)",
+                    (key, ref, _now().isoformat()),
+                )
+        return ref
 
     def find_reference(self, title: str) -> str | None:
         """The reference of the policy with this title, ignoring case, spacing and punctuation.

@@ -95,8 +95,7 @@ def prepare_accepted(
     ref = (
         record.value("policy_ref")
         or batch.refs.get(normalise(title))
-        or journal.find_reference(title)
-        or journal.next_reference(fw.reference_prefix, fw.reference_digits)
+        or journal.reference_for(title, fw.reference_prefix, fw.reference_digits)
     )
     batch.refs.setdefault(normalise(title), ref)
     existing = {**(journal.policy(ref) or {}), **batch.rows.get(ref, {})}

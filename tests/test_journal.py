@@ -206,3 +206,29 @@ def _crash_mid_transaction(path: str) -> None:
         j.upsert_policy(ref, {"title": "Half done"})
         j.record_file("sha", "form.docx", "accepted", {})
         os._exit(7)  # the process dies: no rollback, no commit
+
+
+def test_a_new_title_keeps_the_reference_it_was_first_given(journal: Journal) -> None:
+    first = journal.reference_for("Carers Policy", "ASC-POL", 3)
+    # processing was cut short before the policy was recorded: asked again, same answer
+    assert journal.reference_for("carers  policy.", "ASC-POL", 3) == first
+    assert journal.reference_for("Another Policy", "ASC-POL", 3) != first
+    journal.upsert_policy(first, {"title": "Carers Policy"})
+    assert journal.reference_for("Carers Policy", "ASC-POL", 3) == first
+    assert journal.next_reference("ASC-POL", 3) not in {first, "ASC-POL-002"}
+
+
+def test_a_journal_from_the_previous_schema_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    old = Journal(path)
+    old.upsert_policy("ASC-POL-001", {"title": "Kept Policy"})
+    with old.transaction():
+        old._conn.execute("DROP TABLE reserved_refs")
+        old._conn.execute("PRAGMA user_version = 1")
+    old.close()
+    journal = Journal(path)
+    try:
+        assert journal.reference_for("Kept Policy", "ASC-POL", 3) == "ASC-POL-001"
+        assert journal.reference_for("New Policy", "ASC-POL", 3) == "ASC-POL-002"
+    finally:
+        journal.close()

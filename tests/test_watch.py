@@ -271,12 +271,6 @@ def test_kill_9_mid_batch_then_restart_processes_every_form_exactly_once(
         assert len(PdfReader(pdf).pages) > 0, pdf
 
 
-@pytest.mark.xfail(
-    reason="updates.prepare_accepted issues the reference and writes outbox/<ref>/ before the "
-    "file's journal commit, so a file recovered after kill -9 gets a new reference and the old "
-    "folder stays behind (reported to the run/updates owners)",
-    strict=False,
-)
 def test_kill_9_leaves_no_outputs_for_references_the_register_lacks(
     after_kill_9: tuple[Workspace, set[str]],
 ) -> None:
