@@ -29,6 +29,7 @@ from types import TracebackType
 from typing import Any
 
 from pipeline.errors import PipelineError
+from pipeline.journal_schema import SCHEMA, SCHEMA_VERSION
 from pipeline.journal_values import (
     Event,
     FileOutcome,
@@ -40,52 +41,8 @@ from pipeline.journal_values import (
 
 __all__ = ["Event", "FileOutcome", "Journal", "Snapshot", "dumps", "loads", "normalise_title"]
 
-SCHEMA_VERSION = 2  # 2: reserved_refs
 BUSY_TIMEOUT_MS = 30_000
 OUTCOMES = ("accepted", "rejected")
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS files (
-    sha256       TEXT PRIMARY KEY,
-    name         TEXT NOT NULL,
-    outcome      TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
-    processed_at TEXT NOT NULL,
-    detail       TEXT NOT NULL DEFAULT '{}'
-);
-CREATE TABLE IF NOT EXISTS policies (
-    ref        TEXT PRIMARY KEY,
-    title_key  TEXT NOT NULL DEFAULT '',
-    body       TEXT NOT NULL DEFAULT '{}',
-    updated_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS policies_title_key ON policies (title_key);
-CREATE TABLE IF NOT EXISTS reference_counters (
-    prefix TEXT PRIMARY KEY,
-    last   INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS reserved_refs (
-    title_key   TEXT PRIMARY KEY,
-    ref         TEXT NOT NULL,
-    reserved_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS events (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    happened   TEXT NOT NULL,
-    sort_key   TEXT NOT NULL,
-    file       TEXT NOT NULL,
-    form_type  TEXT NOT NULL,
-    policy_ref TEXT NOT NULL,
-    who        TEXT NOT NULL,
-    outcome    TEXT NOT NULL,
-    detail     TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_policy ON events (policy_ref, sort_key);
-CREATE TABLE IF NOT EXISTS meta (
-    key   TEXT PRIMARY KEY,
-    value INTEGER NOT NULL
-);
-INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0), ('synced_generation', 0);
-"""
 
 
 def _reference_prefix(prefix: str) -> str:
@@ -139,7 +96,7 @@ class Journal:
                     "pipeline on this machine."
                 )
             if version < SCHEMA_VERSION:
-                for statement in _SCHEMA.split(";"):
+                for statement in SCHEMA.split(";"):
                     if statement.strip():
                         self._conn.execute(statement)
                 self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
