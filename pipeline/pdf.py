@@ -34,6 +34,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from pipeline.pdf_tables import mark_row_headers
 from pipeline.pdf_update import PdfUpdate
 
 _PT_PER_MM = 72 / 25.4
@@ -94,7 +95,8 @@ class PdfReport:
 
 
 def finalize_pdf(path: Path, metadata: PdfMetadata, *, draft: bool = False) -> None:
-    """Set metadata and viewer preferences, stamp DRAFT if asked; rewrite ``path`` atomically.
+    """Set metadata and viewer preferences, tag the details tables' row headers, stamp DRAFT
+    if asked; rewrite ``path`` atomically.
 
     Raises ``PdfReadError``/``OSError`` if the file is not a readable PDF; the converter turns
     that into a message for people.
@@ -115,6 +117,7 @@ def finalize_pdf(path: Path, metadata: PdfMetadata, *, draft: bool = False) -> N
     prefs = update.edit_entry(root, "/ViewerPreferences")
     prefs[NameObject("/DisplayDocTitle")] = BooleanObject(True)
     _update_xmp(update, metadata)
+    mark_row_headers(update)
     if draft:
         _stamp_draft(update)
     _write_atomic(update, path)

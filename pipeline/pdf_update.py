@@ -20,7 +20,15 @@ import re
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, IndirectObject, NameObject, NumberObject, PdfObject
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    PdfObject,
+)
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 
@@ -108,7 +116,11 @@ class PdfUpdate:
             info[NameObject(key)] = value
 
     def write(self, out: io.BufferedIOBase | io.BytesIO) -> None:
-        """The original bytes, then the changed objects, their xref section and trailer."""
+        """The original bytes, then the changed objects, their xref section and trailer
+        (or just the original bytes when nothing changed)."""
+        if not self._changed:  # an empty xref section is not valid PDF: keep the file as it is
+            out.write(self.data)
+            return
         body = io.BytesIO()
         body.write(self.data)
         if not self.data.endswith(b"\n"):
@@ -136,8 +148,11 @@ class PdfUpdate:
         info = self._info or (self.trailer.raw_get("/Info") if "/Info" in self.trailer else None)
         if info is not None:
             trailer[NameObject("/Info")] = info
-        if "/ID" in self.trailer:
-            trailer[NameObject("/ID")] = self.trailer.raw_get("/ID")
+        ids = self.trailer.get("/ID")
+        if isinstance(ids, ArrayObject):  # kept byte for byte, whatever pypdf decoded them as
+            trailer[NameObject("/ID")] = ArrayObject(
+                ByteStringObject(getattr(i, "original_bytes", i)) for i in ids
+            )
         body.write(b"trailer\n")
         trailer.write_to_stream(body)
         body.write(f"\nstartxref\n{xref_at}\n%%EOF\n".encode("ascii"))

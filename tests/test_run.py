@@ -19,6 +19,7 @@ import pytest
 from pipeline.forms import read_form
 from pipeline.outcome import BatchResult
 from pipeline.pdf import inspect_pdf
+from pipeline.pdf_tables import table_tags
 from pipeline.records import ListItem, Paragraph, SubHeading
 from pipeline.run import run_batch
 from pipeline.safety import check_file
@@ -150,6 +151,13 @@ def test_pdfs_are_accessible_a4_and_titled(batch: tuple[Workspace, BatchResult])
         assert report.outline, pdf
         for width, height in report.page_size_mm:
             assert abs(width - A4[0]) < 1 and abs(height - A4[1]) < 1, pdf
+        tables = table_tags(pdf)
+        assert tables, pdf  # every document has at least its details table
+        for rows in tables:
+            if rows[0].startswith("TH/Column"):  # a data table: header row, then data
+                assert all(tag == "TH/Column" for tag in rows[0].split()), pdf
+            else:  # a details table: each label is the header of its row
+                assert all(row == "TH/Row TD" for row in rows), (pdf, rows)
 
 
 def test_published_policy_is_clean_and_draft_policy_is_stamped(
