@@ -9,6 +9,11 @@ file open nothing is written and the journal keeps the update pending.
 
 The History and Dashboard sheets are wholly the pipeline's and are rebuilt on every sync
 (see :mod:`pipeline.register_dashboard`).
+
+A sync of an existing register normally patches the sheet XML inside the file instead of
+loading it into openpyxl (:mod:`pipeline.register_fast`), because openpyxl's load and save
+of a 1,000-policy register alone take longer than a batch may. openpyxl still creates and
+rebuilds the register, and syncs any workbook the fast path does not recognise exactly.
 """
 
 from __future__ import annotations
@@ -38,12 +43,14 @@ from pipeline.register_dashboard import (
     write_dashboard,
     write_history,
 )
+from pipeline.register_fast import patch
 from pipeline.register_files import (
     DamagedRegister,
     is_locked,
     keep_copy,
     lock_detail,
     read_workbook,
+    replace_atomically,
     save_atomically,
     set_aside,
 )
@@ -260,6 +267,7 @@ def _run(journal: Journal, path: Path, today: date | None, fresh: bool) -> SyncR
         if detail:
             return _busy(path, detail)
         snap = journal.snapshot()  # generation first: later changes stay pending
+        patched = None
         try:
             if fresh:
                 wb, note = _new_workbook(), ""
@@ -267,9 +275,15 @@ def _run(journal: Journal, path: Path, today: date | None, fresh: bool) -> SyncR
                     keep = keep_copy(path, "before-rebuild")
                     note = f"the previous file is kept as {keep.name}"
             else:
-                wb, note = _load(path)
-            _, added = _write(wb, snap, path, today)
-            save_atomically(wb, path)
+                patched = patch(path, snap, today) if path.exists() else None
+                if patched is None:  # new, damaged, or not as the fast path expects
+                    wb, note = _load(path)
+            if patched is not None:  # the usual case: only the changed XML is rewritten
+                replace_atomically(path, patched.package.save)
+                added, note = patched.added, ""
+            else:
+                _, added = _write(wb, snap, path, today)
+                save_atomically(wb, path)
         except PermissionError as exc:
             return _busy(path, f"it cannot be written: {exc.strerror or exc}")
         journal.mark_register_synced(snap.generation)

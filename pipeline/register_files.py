@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import warnings
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -98,13 +99,18 @@ def _fsync(path: Path) -> None:
 
 
 def save_atomically(wb: Workbook, path: Path) -> None:
-    """Write a temp file beside the register, keep the previous file as .bak, then replace.
+    """Save an openpyxl workbook over the register (see :func:`replace_atomically`)."""
+    replace_atomically(path, wb.save)
+
+
+def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """``write`` a temp file beside the register, keep the previous file as .bak, then replace.
 
     A crash at any point leaves either the old register or the new one, never half a file.
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        wb.save(tmp)
+        write(tmp)
         _fsync(tmp)
         if path.exists():
             bak_tmp = path.with_name(f".{path.name}.{os.getpid()}.bak.tmp")

@@ -1,0 +1,396 @@
+"""The Register sheet's fast path: write our cells straight into the sheet XML.
+
+Does what :func:`pipeline.register._update_register` does through openpyxl (same cells,
+values, formats, links, table, highlighting and drop-down ranges) but touches only the XML
+of the rows it writes; every other row, and everything a manager added, is carried across
+as it was. Anything it cannot do exactly as openpyxl would (a missing column header, merged
+cells, notes to add or remove, a table whose columns need renaming, rules a manager has
+reordered) raises :class:`Unsupported`, and the sync goes through openpyxl instead.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from lxml import etree  # type: ignore[import-untyped]
+from openpyxl.styles import Font
+
+from pipeline.register_cells import (
+    COLUMNS,
+    COMMENT_AUTHOR,
+    Column,
+    Content,
+    as_date,
+    content,
+    formula_like,
+)
+from pipeline.register_layout import CENTRE_TOP, TOP, review_state
+from pipeline.register_styles import StyleBook
+from pipeline.register_xml import (
+    NS,
+    PKG_NS,
+    R_NS,
+    Package,
+    Unsupported,
+    column_letter,
+    excel_number,
+    split_ref,
+)
+
+_N = "{" + NS + "}"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+HYPERLINK_TYPE = R_NS + "/hyperlink"
+LINK_FONT = Font(color="0563C1", underline="single")
+# CT_Worksheet's child order, so an element we add goes where Excel expects it
+# fmt: off
+ORDER = (
+    "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
+    "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState",
+    "dataConsolidate", "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting",
+    "dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter",
+    "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
+    "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
+    "controls", "webPublishItems", "tableParts", "extLst",
+)
+# fmt: on
+
+
+def shared_strings(pkg: Package) -> list[str]:
+    """The workbook's shared strings (Excel stores text there; openpyxl writes it inline)."""
+    found = pkg.related("xl/workbook.xml", "sharedStrings")
+    if not found:
+        return []
+    out = []
+    for item in pkg.xml(found[0]):
+        runs = [t for t in item.iter(_N + "t") if _parent_tag(t) != _N + "rPh"]  # not phonetics
+        out.append("".join(t.text or "" for t in runs))
+    return out
+
+
+def _parent_tag(element: etree._Element) -> str:
+    parent = element.getparent()
+    return str(parent.tag) if parent is not None else ""
+
+
+def cell_value(cell: etree._Element, strings: list[str]) -> Any:
+    """A cell's value as openpyxl would read it, for headers and references."""
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter(_N + "t"))
+    v = cell.find(_N + "v")
+    if v is None or v.text is None:
+        return None
+    if kind == "s":
+        return strings[int(v.text)]
+    if kind in ("str", "e"):
+        return v.text
+    if kind == "b":
+        return v.text == "1"
+    try:
+        return int(v.text)
+    except ValueError:
+        return float(v.text)
+
+
+def set_value(cell: etree._Element, value: Any, style: int) -> None:
+    """Replace the cell's value (never a formula: text stays text) and its format."""
+    for child in list(cell):
+        if child.tag in (_N + "v", _N + "f", _N + "is"):
+            cell.remove(child)
+    for attr in ("t", "cm", "vm"):
+        cell.attrib.pop(attr, None)
+    if style:
+        cell.set("s", str(style))
+    else:
+        cell.attrib.pop("s", None)
+    if value is None or value == "":  # openpyxl writes "" as an empty cell too
+        return
+    if isinstance(value, str):
+        cell.set("t", "inlineStr")
+        text = etree.Element(_N + "t")
+        text.text = value
+        if value != value.strip():
+            text.set(XML_SPACE, "preserve")
+        inline = etree.Element(_N + "is")
+        inline.append(text)
+        cell.insert(0, inline)
+        return
+    v = etree.Element(_N + "v")
+    if isinstance(value, (date, datetime)):
+        value = excel_number(value)
+    v.text = str(int(value)) if isinstance(value, float) and value.is_integer() else repr(value)
+    cell.insert(0, v)
+
+
+def place(root: etree._Element, element: etree._Element) -> None:
+    """Insert a worksheet child element in its schema position."""
+    rank = ORDER.index(etree.QName(element).localname)
+    for index, child in enumerate(root):
+        name = etree.QName(child).localname
+        if name in ORDER and ORDER.index(name) > rank:
+            root.insert(index, element)
+            return
+    root.append(element)
+
+
+class Sheet:
+    """The Register sheet's rows, found and created in order, with their cells."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self.root = root
+        data = root.find(_N + "sheetData")
+        if data is None:
+            raise Unsupported("no sheetData")
+        self.data = data
+        self.rows: dict[int, etree._Element] = {}
+        for row in data:
+            number = row.get("r")
+            if number is None:
+                raise Unsupported("a row without its number")
+            self.rows[int(number)] = row
+        self.order = sorted(self.rows)
+
+    def row(self, number: int) -> etree._Element:
+        row = self.rows.get(number)
+        if row is None:
+            row = etree.Element(_N + "row", r=str(number))
+            at = bisect_left(self.order, number)
+            if at == len(self.order):
+                self.data.append(row)
+            else:
+                self.rows[self.order[at]].addprevious(row)
+            self.order.insert(at, number)
+            self.rows[number] = row
+        row.attrib.pop("spans", None)  # a hint Excel recomputes; ours may now be wrong
+        return row
+
+    @staticmethod
+    def cells(row: etree._Element) -> dict[int, etree._Element]:
+        out = {}
+        for cell in row:
+            ref = cell.get("r")
+            if ref is None:
+                raise Unsupported("a cell without its reference")
+            out[split_ref(ref)[1]] = cell
+        return out
+
+    @staticmethod
+    def cell(row: etree._Element, cells: dict[int, etree._Element], col: int) -> etree._Element:
+        found = cells.get(col)
+        if found is None:
+            found = etree.Element(_N + "c", r=f"{column_letter(col)}{row.get('r')}")
+            later = [c for c in cells if c > col]
+            if later:
+                cells[min(later)].addprevious(found)
+            else:
+                row.append(found)
+            cells[col] = found
+        return found
+
+
+class Links:
+    """The sheet's hyperlinks and their relationships, edited together."""
+
+    def __init__(self, pkg: Package, part: str, root: etree._Element) -> None:
+        self.pkg, self.root = pkg, root
+        self.rels_name = pkg.rels_name(part)
+        if not pkg.has(self.rels_name):
+            raise Unsupported("the sheet has no relationships part")
+        self.rels = pkg.xml(self.rels_name)
+        self.targets = {
+            str(rel.get("Id")): str(rel.get("Target"))
+            for rel in self.rels
+            if rel.get("TargetMode") == "External"
+        }
+        self.ids = {str(rel.get("Id")) for rel in self.rels}
+        found = root.find(_N + "hyperlinks")
+        self.element = found if found is not None else etree.Element(_N + "hyperlinks")
+        self.by_ref = {str(h.get("ref")): h for h in self.element}
+        self.changed = False
+
+    def set(self, ref: str, target: str | None) -> None:
+        current = self.by_ref.get(ref)
+        if current is not None:
+            rid = current.get(f"{{{R_NS}}}id")
+            plain = current.get("location") is None and rid is not None
+            if target is not None and plain and self.targets.get(str(rid)) == target:
+                return
+            self.element.remove(current)
+            del self.by_ref[ref]
+            self.changed = True
+        if target is None:
+            return
+        number = len(self.ids) + 1
+        while f"rId{number}" in self.ids:
+            number += 1
+        rid = f"rId{number}"
+        etree.SubElement(
+            self.rels,
+            f"{{{PKG_NS}}}Relationship",
+            Id=rid,
+            Type=HYPERLINK_TYPE,
+            Target=target,
+            TargetMode="External",
+        )
+        self.ids.add(rid)
+        self.targets[rid] = target
+        link = etree.SubElement(self.element, _N + "hyperlink", ref=ref)
+        link.set(f"{{{R_NS}}}id", rid)
+        self.by_ref[ref] = link
+        self.changed = True
+
+    def finish(self) -> None:
+        if not self.changed:
+            return
+        used = {h.get(f"{{{R_NS}}}id") for h in self.element}
+        for rel in list(self.rels):
+            if rel.get("Type") == HYPERLINK_TYPE and rel.get("Id") not in used:
+                self.rels.remove(rel)  # links we replaced: nothing else points at them
+        self.pkg.write_xml(self.rels_name, self.rels)
+        if len(self.element) and self.element.getparent() is None:
+            place(self.root, self.element)
+        elif not len(self.element) and self.element.getparent() is not None:
+            self.root.remove(self.element)
+
+
+def own_notes(pkg: Package, part: str) -> dict[str, tuple[str, str]]:
+    """Cell reference -> (author, text) of the sheet's notes."""
+    found = pkg.related(part, "comments")
+    if not found:
+        return {}
+    root = pkg.xml(found[0])
+    authors_el = root.find(_N + "authors")
+    authors = [a.text or "" for a in authors_el] if authors_el is not None else []
+    notes = {}
+    comment_list = root.find(_N + "commentList")
+    for comment in comment_list if comment_list is not None else ():
+        author_id = int(comment.get("authorId", "0"))
+        author = authors[author_id] if author_id < len(authors) else ""
+        text = "".join(t.text or "" for t in comment.iter(_N + "t"))
+        notes[str(comment.get("ref"))] = (author, text)
+    return notes
+
+
+def _check_note(notes: dict[str, tuple[str, str]], ref: str, spec: Content) -> None:
+    """Notes live in two more parts (and a VML drawing); changing one is left to openpyxl."""
+    current = notes.get(ref)
+    if current is not None and current[0] != COMMENT_AUTHOR:
+        return  # a person's note is never touched
+    if spec.comment != (current[1] if current else None):
+        raise Unsupported(f"the pipeline's note on {ref} changes")
+
+
+def header_key(value: Any) -> str:
+    return " ".join(str(value).split()).casefold() if value is not None else ""
+
+
+@dataclass
+class Patched:
+    """The patched sheet (not yet saved into the package) and what the sync reports."""
+
+    root: etree._Element
+    updated: int
+    added: int
+    last_row: int
+    cols: dict[str, int]
+    headers: dict[int, Any]
+
+
+def patch_register(
+    pkg: Package,
+    styles: StyleBook,
+    part: str,
+    policies: Iterable[dict[str, Any]],
+    base: Path,
+    today: date,
+) -> Patched:
+    """Write our cells for every policy's row(s), adding rows for new policies at the bottom."""
+    root = pkg.xml(part)
+    if root.find(_N + "mergeCells") is not None:
+        raise Unsupported("merged cells")
+    sheet = Sheet(root)
+    strings = shared_strings(pkg)
+    found: dict[str, int] = {}
+    headers: dict[int, Any] = {}
+    for col, cell in Sheet.cells(sheet.row(1)).items():
+        value = cell_value(cell, strings)
+        if value is not None:
+            headers[col] = value
+            found.setdefault(header_key(value), col)
+    cols = {}
+    for column in COLUMNS:
+        if header_key(column.header) not in found:
+            raise Unsupported(f"no {column.header} column")
+        cols[column.key] = found[header_key(column.header)]
+    ref_letter = column_letter(cols["ref"])
+    rows_by_ref: dict[str, list[int]] = {}
+    last_row = 1
+    for number, row in sheet.rows.items():
+        wanted = f"{ref_letter}{number}"
+        for cell in row:
+            if len(cell):
+                last_row = max(last_row, number)
+            if number > 1 and cell.get("r") == wanted:
+                value = cell_value(cell, strings)
+                if value is not None:
+                    rows_by_ref.setdefault(str(value).strip().upper(), []).append(number)
+
+    links = Links(pkg, part, root)
+    notes = own_notes(pkg, part)
+    updated = added = 0
+    for policy in policies:
+        rows = rows_by_ref.get(str(policy["ref"]).strip().upper())
+        if rows:
+            updated += 1
+        else:
+            last_row += 1
+            rows = [last_row]
+            added += 1
+        review = review_state(as_date(policy.get("next_review")), today)
+        specs = [(column, content(column, policy, base, review)) for column in COLUMNS]
+        for number in rows:
+            row = sheet.row(number)
+            cells = Sheet.cells(row)
+            for column, spec in specs:
+                _write(sheet, row, cells, cols[column.key], column, spec, styles, links, notes)
+    links.finish()
+    return Patched(root, updated, added, max(last_row, 2), cols, headers)
+
+
+def _write(
+    sheet: Sheet,
+    row: etree._Element,
+    cells: dict[int, etree._Element],
+    col: int,
+    column: Column,
+    spec: Content,
+    styles: StyleBook,
+    links: Links,
+    notes: dict[str, tuple[str, str]],
+) -> None:
+    cell = Sheet.cell(row, cells, col)
+    ref = str(cell.get("r"))
+    if spec.own_comment:
+        _check_note(notes, ref, spec)
+    base = int(cell.get("s", "0"))
+    font = None
+    if column.kind == "link":
+        links.set(ref, spec.link)
+        if spec.link is not None and not styles.has_font_colour(base):
+            font = LINK_FONT
+    alignment = None
+    if base == 0:  # a new cell: one line per policy keeps a sorted, filtered register scannable
+        alignment = CENTRE_TOP if column.kind in ("int", "date") else TOP
+    style = styles.derive(
+        base,
+        number_format=spec.number_format,
+        quote=formula_like(spec.value),
+        font=font,
+        alignment=alignment,
+    )
+    set_value(cell, spec.value, style)

@@ -1,0 +1,199 @@
+"""The .xlsx package as a zip of XML parts, for the register's fast path.
+
+Loading and saving a 1,000-row register through openpyxl takes longer than a whole batch may
+(issue 5), because it rebuilds every cell of every sheet as Python objects. The fast path
+instead edits only the parts that change (the sheets, their tables, the chart's ranges,
+styles.xml) and carries every other part across unchanged: whatever Excel or a manager put
+there, openpyxl does not have to understand it for it to survive.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from lxml import etree  # type: ignore[import-untyped]
+from openpyxl.utils.datetime import to_excel
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+REL_TYPE = R_NS  # relationship types are R_NS + "/worksheet" etc.
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+# the register is the council's own file, but a parser never expands entities it declares
+PARSER = etree.XMLParser(resolve_entities=False)
+
+
+def parse(data: bytes) -> Any:
+    """An XML part as an lxml element (lxml ships no type information, hence Any)."""
+    return etree.fromstring(data, PARSER)
+
+
+def excel_number(value: date | datetime) -> float:
+    """A date as Excel's serial number, as openpyxl writes it (1900 date system)."""
+    return float(to_excel(value))  # type: ignore[no-untyped-call]
+
+
+class Unsupported(Exception):
+    """The workbook has something the fast path does not handle; openpyxl must do this sync."""
+
+
+@dataclass(frozen=True)
+class Rel:
+    """One relationship of a part: its id, type (last path segment), and resolved target."""
+
+    id: str
+    type: str
+    target: str
+    external: bool
+
+
+@lru_cache(maxsize=4096)
+def column_index(letters: str) -> int:
+    """1 for "A", 27 for "AA"."""
+    index = 0
+    for char in letters:
+        index = index * 26 + ord(char) - 64
+    return index
+
+
+@lru_cache(maxsize=4096)
+def column_letter(index: int) -> str:
+    """ "A" for 1, "AA" for 27."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def split_ref(ref: str) -> tuple[int, int]:
+    """(row, column) of a cell reference such as "B12" or "$B$12"."""
+    found = _REF.match(ref)
+    if found is None:
+        raise Unsupported(f"cell reference {ref!r}")
+    return int(found.group(2)), column_index(found.group(1))
+
+
+def range_ref(first_row: int, first_col: int, last_row: int, last_col: int) -> str:
+    return f"{column_letter(first_col)}{first_row}:{column_letter(last_col)}{last_row}"
+
+
+def parse_range(ref: str) -> tuple[int, int, int, int]:
+    """(first_row, first_col, last_row, last_col) of "A1:V1001" (or a single cell)."""
+    first, _, last = ref.partition(":")
+    r1, c1 = split_ref(first)
+    r2, c2 = split_ref(last or first)
+    return r1, c1, r2, c2
+
+
+class Package:
+    """The parts of an .xlsx file, read once; changed parts are written back by :meth:`save`."""
+
+    def __init__(self, path: Path) -> None:
+        with zipfile.ZipFile(path) as zf:
+            self._infos = zf.infolist()
+            self._data = {info.filename: zf.read(info) for info in self._infos}
+        self._changed: dict[str, bytes] = {}
+        self._removed: set[str] = set()
+
+    def has(self, name: str) -> bool:
+        return name in self._data and name not in self._removed
+
+    def read(self, name: str) -> bytes:
+        if not self.has(name):
+            raise Unsupported(f"no part {name}")
+        return self._changed.get(name, self._data[name])
+
+    def xml(self, name: str) -> Any:
+        return parse(self.read(name))
+
+    def write(self, name: str, data: bytes) -> None:
+        if name not in self._data:
+            raise Unsupported(f"the fast path adds no parts ({name})")
+        if data != self._data[name]:
+            self._changed[name] = data
+        else:
+            self._changed.pop(name, None)
+
+    def write_xml(self, name: str, root: etree._Element) -> None:
+        self.write(name, etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+    def remove(self, name: str) -> None:
+        self._removed.add(name)
+
+    @staticmethod
+    def rels_name(part: str) -> str:
+        folder, name = posixpath.split(part)
+        return posixpath.join(folder, "_rels", name + ".rels")
+
+    def rels(self, part: str) -> list[Rel]:
+        """The part's relationships (none if it has no .rels part)."""
+        name = self.rels_name(part)
+        if not self.has(name):
+            return []
+        out = []
+        for rel in self.xml(name):
+            external = rel.get("TargetMode") == "External"
+            target = str(rel.get("Target", ""))
+            if not external:
+                base = posixpath.dirname(part)
+                target = posixpath.normpath(
+                    target[1:] if target.startswith("/") else posixpath.join(base, target)
+                )
+            kind = str(rel.get("Type", "")).rsplit("/", 1)[-1]
+            out.append(Rel(str(rel.get("Id")), kind, target, external))
+        return out
+
+    def related(self, part: str, kind: str) -> list[str]:
+        return [rel.target for rel in self.rels(part) if rel.type == kind and not rel.external]
+
+    def sheets(self) -> dict[str, str]:
+        """Sheet name -> worksheet part, from the workbook."""
+        workbook = "xl/workbook.xml"
+        targets = {rel.id: rel.target for rel in self.rels(workbook)}
+        sheets = self.xml(workbook).find(f"{{{NS}}}sheets")
+        if sheets is None:
+            raise Unsupported("workbook lists no sheets")
+        return {
+            str(sheet.get("name")): targets.get(str(sheet.get(f"{{{R_NS}}}id")), "")
+            for sheet in sheets
+        }
+
+    def drop_calc_chain(self) -> None:
+        """Excel's formula calculation order names cells; it is rebuilt by Excel if absent."""
+        workbook = "xl/workbook.xml"
+        chains = self.related(workbook, "calcChain")
+        if not chains:
+            return
+        rels = self.xml(self.rels_name(workbook))
+        for rel in list(rels):
+            if str(rel.get("Type", "")).endswith("/calcChain"):
+                rels.remove(rel)
+        self.write_xml(self.rels_name(workbook), rels)
+        types = self.xml("[Content_Types].xml")
+        for override in list(types):
+            if str(override.get("PartName", "")).lstrip("/") in chains:
+                types.remove(override)
+        self.write_xml("[Content_Types].xml", types)
+        for chain in chains:
+            self.remove(chain)
+
+    def save(self, dest: Path) -> None:
+        """Write the package to ``dest``: every part in its original order."""
+        with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in self._infos:
+                name = info.filename
+                if name in self._removed:
+                    continue
+                fresh = zipfile.ZipInfo(name, date_time=info.date_time)
+                fresh.compress_type = zipfile.ZIP_DEFLATED
+                fresh.external_attr = info.external_attr
+                out.writestr(fresh, self._changed.get(name, self._data[name]))
