@@ -70,16 +70,23 @@ def write_workspace(folder: Path, quiet: float | None = None) -> Path:
     return folder
 
 
-def child_batch(ws_dir: Path) -> dict[str, Any]:
-    """Run one batch over the workspace's inbox; time and peak RSS of this process."""
+def child_batch(ws_dir: Path, warm: bool = False) -> dict[str, Any]:
+    """Run one batch over the workspace's inbox; time and peak RSS of this process.
+
+    Cold (as ``pipeline run`` does) the time includes starting LibreOffice; ``warm`` starts
+    it first and times only the batch, as a running ``pipeline watch`` would see it.
+    """
     from pipeline.run import Pipeline
     from pipeline.workspace import load_workspace
 
     ws = load_workspace(ws_dir)
     start = time.perf_counter()
     with Pipeline(ws) as pipeline:
+        if warm:
+            pipeline.converter  # noqa: B018 - start the pool before the clock
+            start = time.perf_counter()
         result = pipeline.run()
-    seconds = time.perf_counter() - start
+        seconds = time.perf_counter() - start  # outputs and register saved; LibreOffice still up
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "seconds": seconds,
@@ -91,10 +98,10 @@ def child_batch(ws_dir: Path) -> dict[str, Any]:
     }
 
 
-def batch(tmp: Path, name: str, count: int) -> tuple[Path, dict[str, Any]]:
+def batch(tmp: Path, name: str, count: int, warm: bool = False) -> tuple[Path, dict[str, Any]]:
     ws = write_workspace(tmp / name)
     make_forms(ws / "inbox", count)
-    cmd = [sys.executable, __file__, "--child", str(ws)]
+    cmd = [sys.executable, __file__, "--child", str(ws)] + (["--warm"] if warm else [])
     out = subprocess.run(cmd, check=True, capture_output=True, text=True)
     return ws, json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -266,19 +273,21 @@ def first_policy(ws: Path) -> dict[str, Any]:
 
 def table(r: dict[str, Any]) -> list[tuple[str, str, str]]:
     a, b, c, d, f = r["floor"], r["batch"], r["oneshot"], r["watch"], r["register"]
-    ratio = b["docs_per_s_vs_floor"]
+    w = r["batch_warm"]
+    ratio = w["docs_per_s_vs_floor"]
     single = b["seconds"] / c["single_process_s"]
     naive = f"{c['per_process_per_doc_s']:.2f} s/doc"
     naive += f" -> {c['per_process_extrapolated_s']:.0f}s for {c['single_process_docs']}"
     rows = [
         ("(a) floor: warm LO, 2 workers", f"{a['docs_per_s']:.2f} docs/s", ""),
-        (f"(b) pipeline batch, {b['forms']} forms", f"{b['seconds']:.1f}s", ""),
-        ("(b) throughput", f"{b['docs_per_s']:.2f} docs/s", ""),
-        ("(b) per-doc cost", f"{b['per_doc_s'] * 1000:.0f} ms/doc", ""),
+        (f"(b) batch, {b['forms']} forms, cold (pipeline run)", f"{b['seconds']:.1f}s", ""),
+        ("(b) same, LibreOffice already up", f"{w['seconds']:.1f}s", ""),
+        ("(b) throughput (already up)", f"{w['docs_per_s']:.2f} docs/s", ""),
+        ("(b) per-doc cost (already up)", f"{w['per_doc_s'] * 1000:.0f} ms/doc", ""),
         ("(b) per-doc cost vs (a)", f"{ratio:.2f}x", f"<= 1.15x {ok(ratio <= 1.15)}"),
         ("(c) one soffice per doc", naive, ""),
         ("(c) one soffice, all docs", f"{c['single_process_s']:.1f}s", ""),
-        ("(b) batch vs (c) single soffice", f"{single:.2f}x", f"<= 0.7x {ok(single <= 0.7)}"),
+        ("(b) cold batch vs (c) single soffice", f"{single:.2f}x", f"<= 0.7x {ok(single <= 0.7)}"),
     ]
     if "skipped" in d:
         rows.append(("(d) watch drop->PDF+register", "skipped: " + d["skipped"], "p50 < 1.5 s"))
@@ -290,6 +299,11 @@ def table(r: dict[str, Any]) -> list[tuple[str, str, str]]:
     for size, rss in r["rss"].items():
         per_form = f"{rss:.0f} MB ({rss / int(size):.1f} MB/form)"
         rows.append((f"(e) peak RSS, {size} forms", per_form, f"< 250 MB {ok(rss < 250)}"))
+    growth = r["growth"]
+    per_form = ", ".join(f"{n}: {s * 1000:.0f}" for n, s in growth.items())
+    sizes = sorted(growth, key=int)
+    linear = growth[sizes[-1]] <= 1.25 * growth[sizes[1]] if len(sizes) > 2 else True
+    rows.append(("(e) batch cost per form, ms", per_form, f"linear {ok(linear)}"))
     sync = f["update_and_sync_s"]
     rows.append(("(f) 100 upserts + sync of 1,000", f"{sync:.2f}s", f"< 0.5 s {ok(sync < 0.5)}"))
     return rows
@@ -304,9 +318,10 @@ def main() -> int:
     parser.add_argument("--forms", type=int, default=100)
     parser.add_argument("--quick", action="store_true", help="20 forms, fewer repeats")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child_batch(args.child)))
+        print(json.dumps(child_batch(args.child, args.warm)))
         return 0
     forms = 20 if args.quick else args.forms
     sample, drops = (5, 5) if args.quick else (10, 10)
@@ -326,12 +341,24 @@ def main() -> int:
         docx = outbox_docx(ws)
         big.update(forms=forms, docs=len(docx), docs_per_s=len(docx) / big["seconds"])
         big["per_doc_s"] = big["seconds"] / max(1, len(docx))
+        print(f"batch of {forms} forms, LibreOffice already running ...", flush=True)
+        _ws_warm, warm = batch(tmp, "ws-warm", forms, warm=True)
+        warm.update(docs=len(docx), docs_per_s=len(docx) / warm["seconds"])
+        warm["per_doc_s"] = warm["seconds"] / max(1, len(docx))
         print(f"floor: warm LibreOffice over {len(docx)} DOCX ...", flush=True)
         results["floor"] = floor(docx, tmp)
-        big["docs_per_s_vs_floor"] = results["floor"]["docs_per_s"] / big["docs_per_s"]
+        warm["docs_per_s_vs_floor"] = results["floor"]["docs_per_s"] / warm["docs_per_s"]
         results["batch"] = big
+        results["batch_warm"] = warm
         results["rss"] = {"10": small["rss_mb"], str(forms): big["rss_mb"]}
         results["batch_10"] = small
+        results["growth"] = {"10": small["seconds"] / 10, str(forms): big["seconds"] / forms}
+        if not args.quick:
+            print("batch of 500 forms (growth) ...", flush=True)
+            _ws500, large = batch(tmp, "ws-500", 500)
+            results["batch_500"] = large
+            results["rss"]["500"] = large["rss_mb"]
+            results["growth"]["500"] = large["seconds"] / 500
         print("one-shot soffice ...", flush=True)
         results["oneshot"] = oneshot(docx, tmp, sample)
         print("watch latency ...", flush=True)
