@@ -243,10 +243,14 @@ def register_sync(
         start = time.perf_counter()
         register.sync(journal, path, today=date.today())
         first_s = time.perf_counter() - start
+        review = date.today().replace(day=1)
         start = time.perf_counter()
         with journal.transaction():
             for i in range(0, policies, max(1, policies // updates)):
-                journal.upsert_policy(f"BENCH-{i:05d}", {"status": "Under review"})
+                # what a batch changes: status, version, review date (values the pipeline writes)
+                change = {"status": "awaiting sign-off", "version": "2", "next_review": review}
+                change["next_review_text"] = f"{review:%B %Y}"  # as an officer writes it
+                journal.upsert_policy(f"BENCH-{i:05d}", change)
         upsert_s = time.perf_counter() - start
         result = register.sync(journal, path, today=date.today())
         total_s = time.perf_counter() - start
