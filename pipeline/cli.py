@@ -7,6 +7,7 @@ unexpected exits 3 with the traceback written to a log file the message points t
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from datetime import datetime
@@ -43,6 +44,9 @@ class _Group(click.Group):
             sys.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError:  # `pipeline register due | head`: the reader has had enough
+            _quiet_stdout()
+            sys.exit(0)
         except Exception:
             log = _crash_log()
             click.echo(
@@ -51,6 +55,12 @@ class _Group(click.Group):
                 err=True,
             )
             sys.exit(UNEXPECTED_EXIT)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so Python's final flush does not fail on the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _crash_log() -> Path:

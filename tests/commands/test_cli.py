@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -143,3 +146,20 @@ def test_forms_in_a_workspace_with_a_broken_framework_is_an_error_not_the_defaul
     assert result.exit_code == 2
     assert result.output.startswith("Error: Cannot read the framework file ")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_output_piped_to_a_reader_that_stops_early_is_not_a_crash(tmp_path: Path) -> None:
+    """`pipeline framework show | head -1`: the closed pipe ends the command quietly, exit 0."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "framework", "show"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "HOME": str(tmp_path)},  # any crash log would land here
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader goes away before anything is written
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, err
+    assert err == ""
+    assert not (tmp_path / ".cache").exists()
