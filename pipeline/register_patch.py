@@ -3,9 +3,10 @@
 Does what :func:`pipeline.register._update_register` does through openpyxl (same cells,
 values, formats, links, table, highlighting and drop-down ranges) but touches only the XML
 of the rows it writes; every other row, and everything a manager added, is carried across
-as it was. Anything it cannot do exactly as openpyxl would (a missing column header, merged
-cells, notes to add or remove, a table whose columns need renaming, rules a manager has
-reordered) raises :class:`Unsupported`, and the sync goes through openpyxl instead.
+as it was; the pipeline's own notes are kept by :mod:`pipeline.register_notes`. Anything it
+cannot do exactly as openpyxl would (a missing column header, merged cells, a table whose
+columns need renaming, rules a manager has reordered) raises :class:`Unsupported`, and the
+sync goes through openpyxl instead.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from openpyxl.styles import Font
 
 from pipeline.register_cells import (
     COLUMNS,
-    COMMENT_AUTHOR,
     Column,
     Content,
     as_date,
@@ -30,6 +30,7 @@ from pipeline.register_cells import (
     formula_like,
 )
 from pipeline.register_layout import CENTRE_TOP, TOP, review_state
+from pipeline.register_notes import Notes
 from pipeline.register_styles import StyleBook
 from pipeline.register_xml import (
     NS,
@@ -39,6 +40,7 @@ from pipeline.register_xml import (
     Unsupported,
     column_letter,
     excel_number,
+    place,
     split_ref,
 )
 
@@ -46,18 +48,6 @@ _N = "{" + NS + "}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 HYPERLINK_TYPE = R_NS + "/hyperlink"
 LINK_FONT = Font(color="0563C1", underline="single")
-# CT_Worksheet's child order, so an element we add goes where Excel expects it
-# fmt: off
-ORDER = (
-    "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
-    "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState",
-    "dataConsolidate", "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting",
-    "dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter",
-    "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
-    "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
-    "controls", "webPublishItems", "tableParts", "extLst",
-)
-# fmt: on
 
 
 def shared_strings(pkg: Package) -> list[str]:
@@ -125,17 +115,6 @@ def set_value(cell: etree._Element, value: Any, style: int) -> None:
         value = excel_number(value)
     v.text = str(int(value)) if isinstance(value, float) and value.is_integer() else repr(value)
     cell.insert(0, v)
-
-
-def place(root: etree._Element, element: etree._Element) -> None:
-    """Insert a worksheet child element in its schema position."""
-    rank = ORDER.index(etree.QName(element).localname)
-    for index, child in enumerate(root):
-        name = etree.QName(child).localname
-        if name in ORDER and ORDER.index(name) > rank:
-            root.insert(index, element)
-            return
-    root.append(element)
 
 
 class Sheet:
@@ -258,33 +237,6 @@ class Links:
             self.root.remove(self.element)
 
 
-def own_notes(pkg: Package, part: str) -> dict[str, tuple[str, str]]:
-    """Cell reference -> (author, text) of the sheet's notes."""
-    found = pkg.related(part, "comments")
-    if not found:
-        return {}
-    root = pkg.xml(found[0])
-    authors_el = root.find(_N + "authors")
-    authors = [a.text or "" for a in authors_el] if authors_el is not None else []
-    notes = {}
-    comment_list = root.find(_N + "commentList")
-    for comment in comment_list if comment_list is not None else ():
-        author_id = int(comment.get("authorId", "0"))
-        author = authors[author_id] if author_id < len(authors) else ""
-        text = "".join(t.text or "" for t in comment.iter(_N + "t"))
-        notes[str(comment.get("ref"))] = (author, text)
-    return notes
-
-
-def _check_note(notes: dict[str, tuple[str, str]], ref: str, spec: Content) -> None:
-    """Notes live in two more parts (and a VML drawing); changing one is left to openpyxl."""
-    current = notes.get(ref)
-    if current is not None and current[0] != COMMENT_AUTHOR:
-        return  # a person's note is never touched
-    if spec.comment != (current[1] if current else None):
-        raise Unsupported(f"the pipeline's note on {ref} changes")
-
-
 def header_key(value: Any) -> str:
     return " ".join(str(value).split()).casefold() if value is not None else ""
 
@@ -341,7 +293,7 @@ def patch_register(
                     rows_by_ref.setdefault(str(value).strip().upper(), []).append(number)
 
     links = Links(pkg, part, root)
-    notes = own_notes(pkg, part)
+    notes = Notes(pkg, part)
     updated = added = 0
     for policy in policies:
         rows = rows_by_ref.get(str(policy["ref"]).strip().upper())
@@ -359,6 +311,7 @@ def patch_register(
             for column, spec in specs:
                 _write(sheet, row, cells, cols[column.key], column, spec, styles, links, notes)
     links.finish()
+    notes.finish(root)  # after the links: both edit the sheet's relationships
     return Patched(root, updated, added, max(last_row, 2), cols, headers)
 
 
@@ -371,12 +324,12 @@ def _write(
     spec: Content,
     styles: StyleBook,
     links: Links,
-    notes: dict[str, tuple[str, str]],
+    notes: Notes,
 ) -> None:
     cell = Sheet.cell(row, cells, col)
     ref = str(cell.get("r"))
     if spec.own_comment:
-        _check_note(notes, ref, spec)
+        notes.set(ref, spec.comment)
     base = int(cell.get("s", "0"))
     font = None
     if column.kind == "link":

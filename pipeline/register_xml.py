@@ -3,14 +3,16 @@
 Loading and saving a 1,000-row register through openpyxl takes longer than a whole batch may
 (issue 5), because it rebuilds every cell of every sheet as Python objects. The fast path
 instead edits only the parts that change (the sheets, their tables, the chart's ranges,
-styles.xml) and carries every other part across unchanged: whatever Excel or a manager put
-there, openpyxl does not have to understand it for it to survive.
+styles.xml, the Register's notes, which may add or drop a part) and carries every other part
+across unchanged: whatever Excel or a manager put there, openpyxl does not have to understand
+it for it to survive.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+import time
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,6 +28,18 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_TYPE = R_NS  # relationship types are R_NS + "/worksheet" etc.
+# CT_Worksheet's child order, so an element we add goes where Excel expects it
+# fmt: off
+ORDER = (
+    "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
+    "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState",
+    "dataConsolidate", "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting",
+    "dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter",
+    "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
+    "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
+    "controls", "webPublishItems", "tableParts", "extLst",
+)
+# fmt: on
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 # the register is the council's own file, but a parser never expands entities it declares
 PARSER = etree.XMLParser(resolve_entities=False)
@@ -39,6 +53,17 @@ def parse(data: bytes) -> Any:
 def excel_number(value: date | datetime) -> float:
     """A date as Excel's serial number, as openpyxl writes it (1900 date system)."""
     return float(to_excel(value))  # type: ignore[no-untyped-call]
+
+
+def place(root: etree._Element, element: etree._Element) -> None:
+    """Insert a worksheet child element in its schema position."""
+    rank = ORDER.index(etree.QName(element).localname)
+    for index, child in enumerate(root):
+        name = etree.QName(child).localname
+        if name in ORDER and ORDER.index(name) > rank:
+            root.insert(index, element)
+            return
+    root.append(element)
 
 
 class Unsupported(Exception):
@@ -115,9 +140,16 @@ class Package:
     def xml(self, name: str) -> Any:
         return parse(self.read(name))
 
+    def add(self, name: str, data: bytes) -> None:
+        """A new part, saved after the existing ones (zip order does not matter to readers)."""
+        if name in self._data:
+            raise Unsupported(f"part {name} already exists")
+        self._data[name] = data
+        self._infos.append(zipfile.ZipInfo(name, date_time=time.localtime()[:6]))
+
     def write(self, name: str, data: bytes) -> None:
         if name not in self._data:
-            raise Unsupported(f"the fast path adds no parts ({name})")
+            raise Unsupported(f"no part {name} to write (new parts go through add)")
         if data != self._data[name]:
             self._changed[name] = data
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import subprocess
 import zipfile
@@ -163,15 +164,8 @@ def test_what_the_fast_path_cannot_do_goes_through_openpyxl(
     journal: Journal, tmp_path: Path
 ) -> None:
     path = tmp_path / "register.xlsx"
-    ref = _policy(journal, 1)
+    _policy(journal, 1)
     sync(journal, path, today=TODAY)
-    # the pipeline's note on a date written in words is added by openpyxl
-    journal.upsert_policy(ref, {"next_review": date(2017, 10, 1), "next_review_text": "Q3 17/18"})
-    assert not _fast(journal, path)
-    assert sync(journal, path, today=TODAY).written
-    ws = load_workbook(path)["Register"]
-    assert ws["M2"].comment is not None and "Q3 17/18" in ws["M2"].comment.text
-    assert ws["N2"].value == "overdue"
     # a manager's column inside the table is added to it by openpyxl
     wb = load_workbook(path)
     wb["Register"].insert_cols(3)
@@ -218,3 +212,162 @@ def test_libreoffice_reads_a_patched_register_and_its_resave(
     rows_by_ref = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     assert rows_by_ref["ASC-POL-001"][3] == "approved"
     assert rows_by_ref["ASC-POL-002"][1] == "=SUM(1,2)"
+
+
+# --- the pipeline's own notes ------------------------------------------------------------------
+
+REVIEW = {"next_review": date(2027, 10, 1), "next_review_text": 'Quarter 3 "2027/28" & <tbc>'}
+
+
+def _notes(path: Path) -> dict[str, tuple[str, str]]:
+    """Cell -> (author, text) of every note on the Register sheet, as openpyxl reads them."""
+    ws = load_workbook(path)["Register"]
+    assert isinstance(ws, Worksheet)
+    return {
+        cell.coordinate: (cell.comment.author, cell.comment.text)
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.comment is not None
+    }
+
+
+def _rebuilt_notes(journal: Journal, tmp_path: Path) -> dict[str, tuple[str, str]]:
+    """The notes a full openpyxl rebuild of the same journal leaves."""
+    rebuilt = tmp_path / "rebuilt" / "register.xlsx"
+    rebuilt.parent.mkdir(exist_ok=True)
+    rebuild(journal, rebuilt, today=TODAY)
+    return _notes(rebuilt)
+
+
+def _patch_and_save(journal: Journal, path: Path) -> None:
+    """Sync through the fast path only: fails if it would have fallen back to openpyxl."""
+    patched = patch(path, journal.snapshot(), TODAY)
+    assert patched is not None, "the sync fell back to openpyxl"
+    patched.package.save(path)
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def test_the_fast_path_adds_changes_and_removes_the_pipelines_notes(
+    journal: Journal, tmp_path: Path
+) -> None:
+    path = tmp_path / "register.xlsx"
+    first, second = _policy(journal, 1), _policy(journal, 2)
+    sync(journal, path, today=TODAY)
+    assert not [name for name in _parts(path) if "comment" in name]  # no notes part yet
+
+    # the first notes: comments part, drawing, relationships and content types are created
+    journal.upsert_policy(first, REVIEW)
+    third = _policy(journal, 3, approval_date=date(2015, 12, 1), approval_date_text="Dec 2015")
+    _patch_and_save(journal, path)
+    notes = _notes(path)
+    assert notes == _rebuilt_notes(journal, tmp_path)
+    assert notes["M2"] == ("pipeline", 'As written on the form: Quarter 3 "2027/28" & <tbc>')
+    assert set(notes) == {"M2", "K4"}
+    parts = _parts(path)
+    vml = [name for name in parts if name.endswith(".vml")]
+    assert len(vml) == 1
+    assert parts[vml[0]].count(b'ObjectType="Note"') == 2
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    assert sheet.index("<legacyDrawing") < sheet.index("<tableParts")  # schema order
+    assert "comments+xml" in parts["[Content_Types].xml"].decode()
+    assert _fast(journal, path)  # and the next sync is fast too
+
+    # change one, remove one, add one where the drawing already exists
+    journal.upsert_policy(first, {"next_review_text": "Quarter 4 2027/28\x01"})
+    journal.upsert_policy(third, {"approval_date_text": None})
+    journal.upsert_policy(second, {"last_review": date(2025, 4, 1), "last_review_text": "April"})
+    _patch_and_save(journal, path)
+    notes = _notes(path)
+    assert notes["M2"] == ("pipeline", "As written on the form: Quarter 4 2027/28")
+    assert set(notes) == {"M2", "L3"}
+    vml_text = _parts(path)[vml[0]].decode()
+    assert vml_text.count('ObjectType="Note"') == 2
+    assert "<x:Row>3</x:Row>" not in vml_text  # K4's shape went with its note
+    journal.upsert_policy(first, {"next_review_text": "Q4 2027/28"})  # no control character
+    _patch_and_save(journal, path)
+    assert _notes(path) == _rebuilt_notes(journal, tmp_path)
+
+    # the last notes go: so do the parts that held them
+    journal.upsert_policy(first, {"next_review_text": None})
+    journal.upsert_policy(second, {"last_review_text": None})
+    _patch_and_save(journal, path)
+    assert _notes(path) == {} == _rebuilt_notes(journal, tmp_path)
+    parts = _parts(path)
+    assert not [name for name in parts if "comment" in name or name.endswith(".vml")]
+    assert "legacyDrawing" not in parts["xl/worksheets/sheet1.xml"].decode()
+    assert "comments" not in parts["xl/worksheets/_rels/sheet1.xml.rels"].decode()
+    assert "comment" not in parts["[Content_Types].xml"].decode()
+    assert _cells(path) == _cells(tmp_path / "rebuilt" / "register.xlsx")
+
+
+def test_a_managers_notes_survive_the_pipelines_notes_changing(
+    journal: Journal, tmp_path: Path
+) -> None:
+    path = tmp_path / "register.xlsx"
+    first, second = _policy(journal, 1, **REVIEW), _policy(journal, 2)
+    sync(journal, path, today=TODAY)
+    wb = load_workbook(path)
+    ws = wb["Register"]
+    ws["B3"].comment = Comment("Check wording with Jo & <Sam>", "Manager")
+    ws["M3"].comment = Comment("Review date agreed at DMT", "Manager")  # on one of our cells
+    wb.save(path)
+    before = _parts(path)
+    comments = next(name for name in before if name.startswith("xl/comments"))
+    theirs = re.findall(rb'<comment ref="[BM]3".*?</comment>', before[comments])
+    assert len(theirs) == 2
+
+    journal.upsert_policy(first, {"next_review_text": "Q1 2028/29"})  # ours changes
+    journal.upsert_policy(second, {"next_review_text": "Q2 2028/29"})  # would note M3
+    _policy(journal, 3, **REVIEW)  # a new row, with our note
+    _patch_and_save(journal, path)
+
+    notes = _notes(path)
+    assert notes["B3"] == ("Manager", "Check wording with Jo & <Sam>")
+    assert notes["M3"] == ("Manager", "Review date agreed at DMT")
+    assert notes["M2"] == ("pipeline", "As written on the form: Q1 2028/29")
+    assert notes["M4"][0] == "pipeline"
+    after = _parts(path)[comments]
+    assert all(note in after for note in theirs), "a manager's note was rewritten"
+
+    # the same sync of the same file through openpyxl leaves the same notes
+    slow = tmp_path / "slow" / "register.xlsx"
+    slow.parent.mkdir()
+    with zipfile.ZipFile(slow, "w") as zf:
+        for name, data in before.items():
+            zf.writestr(name, data)
+    wb = load_workbook(slow)
+    wb["Register"].merge_cells("Z10:Z11")  # something the fast path leaves to openpyxl
+    wb.save(slow)
+    assert not _fast(journal, slow)
+    assert sync(journal, slow, today=TODAY).written
+    assert _notes(slow) == notes
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_reads_the_notes_the_fast_path_wrote(journal: Journal, tmp_path: Path) -> None:
+    path = tmp_path / "register.xlsx"
+    first = _policy(journal, 1)
+    sync(journal, path, today=TODAY)
+    journal.upsert_policy(first, REVIEW)  # creates the notes parts
+    _policy(journal, 2, approval_date=date(2015, 12, 1), approval_date_text="December 2015")
+    _patch_and_save(journal, path)
+    profile = (tmp_path / "lo-profile").as_uri()
+    lo = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to"]
+    out = tmp_path / "out"
+    subprocess.run(
+        [*lo, "csv", "--outdir", str(out), str(path)], check=True, capture_output=True, timeout=180
+    )
+    with open(out / "register.csv", newline="", encoding="utf-8", errors="replace") as fh:
+        assert [r[0] for r in csv.reader(fh)][1:3] == ["ASC-POL-001", "ASC-POL-002"]
+    # LibreOffice's own save keeps the notes only if it read them from our parts
+    subprocess.run(
+        [*lo, "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(path)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    texts = {ref: text for ref, (_, text) in _notes(out / "register.xlsx").items()}
+    assert len(texts) == 2
+    assert texts == {ref: text for ref, (_, text) in _notes(path).items()}
