@@ -140,7 +140,7 @@ def content(column: Column, policy: dict[str, Any], base: Path, review: str) -> 
     if column.kind == "date":
         when = value if isinstance(value, datetime) else as_date(value)
         differs = when is not None and words and str(words).strip() != as_text(when)
-        note = f"As written on the form: {words}" if differs else None
+        note = clean(f"As written on the form: {words}") if differs else None
         if when is None:
             return Content(clean(as_text(value)), comment=note, own_comment=True)
         fmt = DATETIME_FORMAT if isinstance(when, datetime) else DATE_FORMAT

@@ -151,6 +151,16 @@ def test_review_period_without_a_date_keeps_the_officers_words(
     assert row["Review state"] is None
 
 
+def test_control_characters_in_the_forms_date_words_never_break_a_rebuild(
+    journal: Journal, tmp_path: Path
+) -> None:
+    path = tmp_path / "register.xlsx"
+    ref = _policy(journal, next_review=date(2027, 10, 1), next_review_text="Quarter\x01 3 2027/28")
+    rebuild(journal, path, today=TODAY)  # the openpyxl path, which writes notes itself
+    cell = next(c for c in _sheet(path)["M"] if c.comment)
+    assert cell.comment.text == "As written on the form: Quarter 3 2027/28", ref
+
+
 def test_register_structure(journal: Journal, tmp_path: Path) -> None:
     path = tmp_path / "register.xlsx"
     _policy(journal, next_review=TODAY - timedelta(days=3))
