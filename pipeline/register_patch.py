@@ -87,8 +87,44 @@ def cell_value(cell: etree._Element, strings: list[str]) -> Any:
         return float(v.text)
 
 
+def _number_text(value: Any) -> str:
+    if isinstance(value, (date, datetime)):
+        value = excel_number(value)
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else repr(value)
+
+
+def _holds(cell: etree._Element, value: Any, style: int) -> bool:
+    """True if the cell already is what :func:`set_value` would make it.
+
+    Most of a sync's cells are unchanged; checking is far cheaper than rebuilding them, and
+    an unchanged cell then keeps its XML exactly as it was.
+    """
+    if cell.get("s", "0") != str(style) or "cm" in cell.attrib or "vm" in cell.attrib:
+        return False
+    children = list(cell)
+    if value is None or value == "":
+        return not any(c.tag in (_N + "v", _N + "f", _N + "is") for c in children)
+    if len(children) != 1:
+        return False
+    child = children[0]
+    if isinstance(value, str):
+        texts = list(child.iter(_N + "t"))
+        return (
+            cell.get("t") == "inlineStr"
+            and child.tag == _N + "is"
+            and len(texts) == 1
+            and texts[0].text == value
+            and (value == value.strip() or texts[0].get(XML_SPACE) == "preserve")
+        )
+    return bool(
+        cell.get("t", "n") == "n" and child.tag == _N + "v" and child.text == _number_text(value)
+    )
+
+
 def set_value(cell: etree._Element, value: Any, style: int) -> None:
     """Replace the cell's value (never a formula: text stays text) and its format."""
+    if _holds(cell, value, style):
+        return
     for child in list(cell):
         if child.tag in (_N + "v", _N + "f", _N + "is"):
             cell.remove(child)
@@ -111,9 +147,7 @@ def set_value(cell: etree._Element, value: Any, style: int) -> None:
         cell.insert(0, inline)
         return
     v = etree.Element(_N + "v")
-    if isinstance(value, (date, datetime)):
-        value = excel_number(value)
-    v.text = str(int(value)) if isinstance(value, float) and value.is_integer() else repr(value)
+    v.text = _number_text(value)
     cell.insert(0, v)
 
 
