@@ -20,6 +20,7 @@ import tempfile
 import time
 import zipfile
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -81,21 +82,78 @@ def child_batch(ws_dir: Path, warm: bool = False) -> dict[str, Any]:
 
     ws = load_workspace(ws_dir)
     start = time.perf_counter()
+    cpu_start = _cpu()
     with Pipeline(ws) as pipeline:
         if warm:
             pipeline.converter  # noqa: B018 - start the pool before the clock
             start = time.perf_counter()
         result = pipeline.run()
         seconds = time.perf_counter() - start  # outputs and register saved; LibreOffice still up
+        cpu_s = _cpu() - cpu_start  # this process only: LibreOffice is counted apart
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "seconds": seconds,
+        "cpu_s": cpu_s,
         "accepted": len(result.accepted),
         "rejected": [f"{r.file}: {r.reason}" for r in result.rejected][:5],
         "rejected_count": len(result.rejected),
         "rss_mb": rss_mb,
         "register": result.register_note,
     }
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def stages(ws: Path, repeat: int = 10) -> dict[str, float]:
+    """(g) CPU milliseconds per form for each stage the pipeline runs itself, on the samples."""
+    from pipeline.assemble import Assembler, RenderContext
+    from pipeline.forms import read_form
+    from pipeline.framework import default_framework
+    from pipeline.pdf import finalize_pdf
+    from pipeline.safety import check_file
+    from pipeline.validate import Context, validate
+
+    fw = default_framework()
+    assembler = Assembler(ROOT / "templates", fw)
+    context = RenderContext(
+        policy_ref="BENCH-1", version="1", council=fw.council, generated="1 May 2026"
+    )
+    out = ws / "stages"
+    out.mkdir()
+    pdf = next(p for p in (ws / "outbox").rglob("*.pdf") if "publish" not in p.parts)
+    meta = PdfMetadata(title="bench", subject="", author="", keywords="")
+
+    def cpu_ms(action: Any) -> float:
+        action()  # warm: templates and parsers loaded once per process in the pipeline too
+        start = time.process_time()
+        for _ in range(repeat):
+            action()
+        return (time.process_time() - start) / repeat * 1000
+
+    results: dict[str, float] = {}
+    for name in SAMPLES:
+        form = EXAMPLES / name
+        kind = check_file(form)
+        record = read_form(form, fw, kind)
+        key = name.removeprefix("personal-budgets-").removesuffix(".docx")
+        results[f"{key}: safety check"] = cpu_ms(partial(check_file, form))
+        results[f"{key}: read"] = cpu_ms(partial(read_form, form, fw, kind))
+        results[f"{key}: validate"] = cpu_ms(
+            partial(validate, record, fw, Context(today=date.today()))
+        )
+        results[f"{key}: render"] = cpu_ms(
+            partial(assembler.render, record, out / "x.docx", context=context)
+        )
+
+    def finish() -> None:
+        shutil.copyfile(pdf, out / "x.pdf")
+        finalize_pdf(out / "x.pdf", meta)
+
+    results["finish a PDF"] = cpu_ms(finish)
+    return results
 
 
 def batch(tmp: Path, name: str, count: int, warm: bool = False) -> tuple[Path, dict[str, Any]]:
@@ -308,6 +366,9 @@ def table(r: dict[str, Any]) -> list[tuple[str, str, str]]:
     sizes = sorted(growth, key=int)
     linear = growth[sizes[-1]] <= 1.25 * growth[sizes[1]] if len(sizes) > 2 else True
     rows.append(("(e) batch cost per form, ms", per_form, f"linear {ok(linear)}"))
+    rows.append(("(g) pipeline CPU per form, batch", f"{w['cpu_s'] / w['docs'] * 1000:.0f} ms", ""))
+    for stage, ms in r["stages"].items():
+        rows.append((f"(g)   {stage}", f"{ms:.1f} ms", ""))
     sync = f["update_and_sync_s"]
     rows.append(("(f) 100 upserts + sync of 1,000", f"{sync:.2f}s", f"< 0.5 s {ok(sync < 0.5)}"))
     return rows
@@ -354,6 +415,8 @@ def main() -> int:
         warm["docs_per_s_vs_floor"] = results["floor"]["docs_per_s"] / warm["docs_per_s"]
         results["batch"] = big
         results["batch_warm"] = warm
+        print("CPU per stage ...", flush=True)
+        results["stages"] = stages(ws)
         results["rss"] = {"10": small["rss_mb"], str(forms): big["rss_mb"]}
         results["batch_10"] = small
         results["growth"] = {"10": small["seconds"] / 10, str(forms): big["seconds"] / forms}
