@@ -12,7 +12,7 @@ Two ways to drive LibreOffice, same results:
 
 Either way the PDF is then finished by :mod:`pipeline.pdf` (metadata, DRAFT stamp) and moved
 into place atomically. A bad document never raises: it comes back as a
-:class:`ConversionResult` with ``ok=False`` and an error written for the officer.
+:class:`~pipeline.conversion.ConversionResult` with ``ok=False`` and an error written for the officer.
 
 Every LibreOffice gets its own user profile under ``state_dir`` (LibreOffice refuses to share
 one between running instances), claimed with a lock file so two pipelines on one machine do
@@ -24,29 +24,19 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pipeline.conversion import INSTALL_HINT as INSTALL_HINT
 from pipeline.conversion import ConversionJob as ConversionJob
-from pipeline.conversion import ConversionResult as ConversionResult
 from pipeline.conversion import Converter, ConverterSettings, find_soffice, find_uno_python
-from pipeline.conversion import check_docx as check_docx
-from pipeline.conversion import export_filter_data as export_filter_data
 from pipeline.errors import ConversionError
 from pipeline.oneshot import OneShotConverter
 from pipeline.pdf import PdfMetadata as PdfMetadata
-from pipeline.pdf import PdfReport as PdfReport
 from pipeline.pdf import inspect_pdf as inspect_pdf
 from pipeline.warm import WarmConverter
 
 __all__ = [
-    "INSTALL_HINT",
     "ConversionJob",
-    "ConversionResult",
     "Converter",
     "ConverterSettings",
     "PdfMetadata",
-    "PdfReport",
-    "check_docx",
-    "export_filter_data",
     "find_soffice",
     "find_uno_python",
     "inspect_pdf",
