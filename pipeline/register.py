@@ -54,6 +54,7 @@ from pipeline.register_files import (
     save_atomically,
     set_aside,
 )
+from pipeline.register_layout import LINK_FONT
 
 SHEET = "Register"
 TABLE = "PolicyRegister"
@@ -61,7 +62,6 @@ TOP = Alignment(vertical="top")
 CENTRE_TOP = Alignment(vertical="top", horizontal="center")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
-LINK_FONT = Font(color="0563C1", underline="single")
 
 __all__ = [
     "COLUMNS",
@@ -104,10 +104,16 @@ def _write_cell(
     put_value(cell, spec.value, spec.number_format)
     if column.kind == "link":
         cell.hyperlink = spec.link
-        if spec.link is not None and (cell.font is None or cell.font.color is None):
+        if spec.link is not None and not _has_own_font(cell):
             cell.font = LINK_FONT
     if spec.own_comment:
         _set_own_comment(cell, spec.comment)
+
+
+def _has_own_font(cell: Cell) -> bool:
+    """Whether the cell's font is not the workbook's default (font 0): a manager's, kept."""
+    style = cell._style  # type: ignore[attr-defined]  # the cell's style indices, not in stubs
+    return style is not None and style.fontId != 0
 
 
 def _set_own_comment(cell: Cell, text: str | None) -> None:

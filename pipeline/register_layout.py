@@ -27,6 +27,7 @@ TITLE_FONT = Font(size=16, bold=True, color="1F3864")
 HEADING_FONT = Font(size=12, bold=True, color="1F3864")
 HEAD_FILL = PatternFill("solid", fgColor="1F3864")
 HEAD_FONT = Font(bold=True, color="FFFFFF")
+LINK_FONT = Font(color="0563C1", underline="single")  # for a link cell still in the default font
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
-from openpyxl.styles import Font
 
 from pipeline.register_cells import (
     COLUMNS,
@@ -29,7 +28,7 @@ from pipeline.register_cells import (
     content,
     formula_like,
 )
-from pipeline.register_layout import CENTRE_TOP, TOP, review_state
+from pipeline.register_layout import CENTRE_TOP, LINK_FONT, TOP, review_state
 from pipeline.register_notes import Notes
 from pipeline.register_styles import StyleBook
 from pipeline.register_xml import (
@@ -47,7 +46,6 @@ from pipeline.register_xml import (
 _N = "{" + NS + "}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 HYPERLINK_TYPE = R_NS + "/hyperlink"
-LINK_FONT = Font(color="0563C1", underline="single")
 
 
 def shared_strings(pkg: Package) -> list[str]:
@@ -368,7 +366,7 @@ def _write(
     font = None
     if column.kind == "link":
         links.set(ref, spec.link)
-        if spec.link is not None and not styles.has_font_colour(base):
+        if spec.link is not None and not styles.has_own_font(base):
             font = LINK_FONT
     alignment = None
     if base == 0:  # a new cell: one line per policy keeps a sorted, filtered register scannable

@@ -82,10 +82,9 @@ class StyleBook:
         self.changed = True
         return new_id
 
-    def has_font_colour(self, xf: int) -> bool:
-        """Whether the format's font sets a colour (a manager's link colour is then kept)."""
-        font = self._fonts[int(self._xfs[xf].get("fontId", "0"))]
-        return font.find(_N + "color") is not None
+    def has_own_font(self, xf: int) -> bool:
+        """Whether the format has a font other than the workbook's default (a manager's, kept)."""
+        return int(self._xfs[xf].get("fontId", "0")) != 0
 
     def derive(
         self,

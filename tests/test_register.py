@@ -138,6 +138,9 @@ def test_values_round_trip_with_dates_links_and_notes(journal: Journal, tmp_path
     assert cells["Latest PDF"].hyperlink.target == f"outbox/{ref}/2/policy.pdf"
     assert cells["Latest DOCX"].hyperlink.target == f"outbox/{ref}/2/policy.docx"
     assert cells["Latest DOCX"].value == f"outbox/{ref}/2/policy.docx"
+    for header in ("Latest PDF", "Latest DOCX"):  # links look like links
+        font = cells[header].font
+        assert (font.color.rgb, font.underline) == ("000563C1", "single"), header
 
 
 def test_review_period_without_a_date_keeps_the_officers_words(

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.journal import Event, Journal
@@ -176,6 +176,44 @@ def test_what_the_fast_path_cannot_do_goes_through_openpyxl(
     table = load_workbook(path)["Register"].tables["PolicyRegister"]
     assert "Manager note" in [c.name for c in table.tableColumns]
     assert _fast(journal, path)  # and the sync after that is fast again
+
+
+LINK_LOOK = ("000563C1", "single")
+
+
+def _link_look(cell: Any) -> tuple[str | None, str | None]:
+    return cell.font.color.rgb if cell.font.color is not None else None, cell.font.underline
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast path", "openpyxl"])
+def test_links_get_the_link_font_unless_a_manager_chose_a_font(
+    journal: Journal, tmp_path: Path, fast: bool
+) -> None:
+    path = tmp_path / "register.xlsx"
+    first = _policy(journal, 1, pdf="outbox/p1.pdf")
+    second = _policy(journal, 2)  # no link yet: its cell gets our alignment, not a font
+    sync(journal, path, today=TODAY)  # created through openpyxl
+    wb = load_workbook(path)
+    ws = wb["Register"]
+    assert _link_look(ws["S2"]) == LINK_LOOK
+    assert _link_look(ws["T2"]) != LINK_LOOK  # no DOCX: no link, no link font
+    ws["S2"].font = Font(color="FF0000")  # a manager's own colour for a link
+    if not fast:
+        ws.merge_cells("Z10:Z11")  # something the fast path leaves to openpyxl
+    wb.save(path)
+
+    journal.upsert_policy(first, {"pdf": "outbox/p1 v2.pdf"})
+    journal.upsert_policy(second, {"pdf": "outbox/p2.pdf"})
+    _policy(journal, 3, docx="outbox/p3.docx")
+    assert _fast(journal, path) == fast
+    assert sync(journal, path, today=TODAY).written
+
+    ws = load_workbook(path)["Register"]
+    assert ws["S2"].hyperlink.target == "outbox/p1%20v2.pdf"
+    assert _link_look(ws["S2"]) == ("00FF0000", None)  # the manager's font is kept
+    assert ws["S3"].hyperlink.target == "outbox/p2.pdf"
+    assert _link_look(ws["S3"]) == LINK_LOOK  # a styled cell with the default font
+    assert _link_look(ws["T4"]) == LINK_LOOK  # a new row's link
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
