@@ -43,9 +43,8 @@ class Outputs:
         self.framework = framework
 
     def master_path(self, ref: str, version: str, name: str) -> Path:
-        folder = self.workspace.state / "masters" / ref / version
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder / f"{name}.pdf"
+        """Where the unstamped PDF is kept; the converter makes the folder when it writes it."""
+        return self.workspace.state / "masters" / ref / version / f"{name}.pdf"
 
     def gate_updates(self, journal: Journal, ref: str, today: date) -> dict[str, dict[str, Any]]:
         """Recompute ``ref``'s gate, write its outbox PDFs (DRAFT or clean) and publish."""

@@ -39,28 +39,16 @@ class Prepared:
 
     record: FormRecord
     ref: str
-    version: str
     who: str
-    kind: str
-    title: str
     docx: Path | None = None
     pdf: Path | None = None
-    master_pdf: Path | None = None
     jobs: list[ConversionJob] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
     earlier: FileOutcome | None = None
 
     @classmethod
     def duplicate(cls, earlier: FileOutcome) -> Prepared:
-        return cls(
-            record=FormRecord("", Path(earlier.name)),
-            ref="",
-            version="",
-            who="",
-            kind="",
-            title="",
-            earlier=earlier,
-        )
+        return cls(record=FormRecord("", Path(earlier.name)), ref="", who="", earlier=earlier)
 
     @property
     def outputs(self) -> list[Path]:
@@ -125,10 +113,8 @@ def prepare_accepted(
             values.setdefault("author", who)
     kind = record.form_type
     folder = pipeline.workspace.outbox / ref / _version_folder(version)
-    folder.mkdir(parents=True, exist_ok=True)
     name = DOCUMENT_NAMES[kind]
     docx_path = folder / f"{name}.docx"
-    doc_title = title if kind in ("policy", "policy_request") else f"{form.label}: {title}"
     history = _history(existing, record, version, today) if kind == "policy" else []
     if history:
         values["history"] = [list(h) for h in history]
@@ -144,7 +130,7 @@ def prepare_accepted(
     assembled = pipeline.assembler.render(record, docx_path, context=context)
     master = pipeline.outputs.master_path(ref, version, name)
     metadata = PdfMetadata(
-        title=assembled.title or doc_title,
+        title=assembled.title,
         subject=form.label,
         author=fw.council,
         keywords=f"adult social care; {form.label.lower()}; {ref}",
@@ -153,7 +139,7 @@ def prepare_accepted(
     )
     documents = dict(existing.get("documents") or {})
     documents[kind] = {
-        "title": assembled.title or doc_title,
+        "title": assembled.title,
         "version": version,
         "docx": str(docx_path),
         "master": str(master),
@@ -166,13 +152,9 @@ def prepare_accepted(
     return Prepared(
         record=record,
         ref=ref,
-        version=version,
         who=who,
-        kind=kind,
-        title=assembled.title or doc_title,
         docx=docx_path,
         pdf=folder / f"{name}.pdf",
-        master_pdf=master,
         jobs=[ConversionJob(docx=docx_path, pdf=master, metadata=metadata, draft=False)],
         values=values,
     )
