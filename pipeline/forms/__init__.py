@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Literal
 
 from pipeline.errors import RejectedFile
-from pipeline.forms.common import DAMAGED, NOT_OURS, damaged
+from pipeline.forms.common import damaged
 from pipeline.forms.detect import score_forms
 from pipeline.framework import Framework
 from pipeline.records import FormRecord
+from pipeline.safety_reasons import TOO_LARGE
 
-__all__ = ["DAMAGED", "NOT_OURS", "detect_form_type", "read_form", "score_forms"]
+__all__ = ["detect_form_type", "read_form", "score_forms"]
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def read_form(path: Path, framework: Framework, kind: Kind) -> FormRecord:
         raise
     except MemoryError:
         raise RejectedFile(
-            "too large", "it is too big to read; split it or remove pictures"
+            TOO_LARGE, "it is too big to read; split it or remove pictures"
         ) from None
     except Exception as exc:  # noqa: BLE001 - untrusted files break parsers in endless ways
         # python-docx, openpyxl, lxml and zipfile raise anything from KeyError to

@@ -15,9 +15,8 @@ from pipeline.errors import RejectedFile
 from pipeline.framework import Area, Column, FormType, Section
 from pipeline.labels import best_match, normalise
 from pipeline.records import Block, FieldValue, FormRecord, ListItem, Paragraph, Row, Run
+from pipeline.safety_reasons import DAMAGED, NOT_OURS
 
-DAMAGED = "damaged file"
-NOT_OURS = "not one of our forms"
 MARKER_NAME = "PipelineForm"
 
 _DAMAGED_ADVICE = (
@@ -40,10 +39,9 @@ DETAILS_HEADINGS = ("Policy details", "Document details", "Details", "Document c
 MAX_HEADING_WORDS = 15
 
 
-def damaged(detail: str = "") -> RejectedFile:
+def damaged() -> RejectedFile:
     """The rejection for a file a parser choked on: it needs saving again, not rewriting."""
-    advice = _DAMAGED_ADVICE if not detail else f"{detail}; {_DAMAGED_ADVICE}"
-    return RejectedFile(DAMAGED, advice)
+    return RejectedFile(DAMAGED, _DAMAGED_ADVICE)
 
 
 def not_ours(what: str) -> RejectedFile:
