@@ -14,7 +14,6 @@ import csv
 import io
 import os
 import shutil
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from pipeline.framework import Framework
 from pipeline.gate import missing_for_publication, status_for
 from pipeline.intake import write_text_atomic
 from pipeline.journal import Journal
-from pipeline.pdf import PdfMetadata, finalize_pdf
+from pipeline.pdf import stamp_draft
 from pipeline.updates import slug
 from pipeline.workspace import Workspace
 
@@ -46,8 +45,9 @@ class Outputs:
         """Where the unstamped PDF is kept; the converter makes the folder when it writes it."""
         return self.workspace.state / "masters" / ref / version / f"{name}.pdf"
 
-    def gate_updates(self, journal: Journal, ref: str, today: date) -> dict[str, dict[str, Any]]:
-        """Recompute ``ref``'s gate, write its outbox PDFs (DRAFT or clean) and publish."""
+    def gate_updates(self, journal: Journal, ref: str) -> dict[str, Any]:
+        """Recompute ``ref``'s gate, write its outbox PDFs (DRAFT or clean) and publish;
+        the register values that follow from it."""
         row = journal.policy(ref) or {}
         missing = missing_for_publication(row, self.framework)
         status = status_for(row, missing)
@@ -56,10 +56,9 @@ class Outputs:
             master, pdf = Path(doc["master"]), Path(doc["pdf"])
             if not master.exists():
                 continue
-            draft = kind == "policy" and bool(missing)
             _copy_atomic(master, pdf)
-            if draft:
-                finalize_pdf(pdf, self._metadata(doc, kind, ref), draft=True)
+            if kind == "policy" and missing:
+                stamp_draft(pdf)
             if kind in PUBLISHED_KINDS and not (kind == "policy" and missing):
                 published = self.workspace.publish_dir / self.public_name(ref, doc, kind)
                 _copy_atomic(master, published)
@@ -77,22 +76,11 @@ class Outputs:
             values["implementation_plan"] = "No"
         if row.get("policy_received"):
             values["consultation"] = self._consultation_text(row)
-        return {ref: values}
+        return values
 
     def public_name(self, ref: str, doc: dict[str, Any], kind: str) -> str:
         base = f"{ref.lower()}-{slug(str(doc.get('title', '')).split(': ', 1)[-1])}"
         return f"{base}.pdf" if kind == "policy" else f"{base}-{kind.replace('_', '-')}.pdf"
-
-    def _metadata(self, doc: dict[str, Any], kind: str, ref: str) -> PdfMetadata:
-        label = self.framework.form(kind).label
-        return PdfMetadata(
-            title=str(doc.get("title", "")),
-            subject=label,
-            author=self.framework.council,
-            keywords=f"adult social care; {label.lower()}; {ref}",
-            language=self.framework.language,
-            version=str(doc.get("version", "")),
-        )
 
     def _relative(self, path: Path) -> str:
         try:

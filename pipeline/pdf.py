@@ -123,6 +123,17 @@ def finalize_pdf(path: Path, metadata: PdfMetadata, *, draft: bool = False) -> N
     _write_atomic(update, path)
 
 
+def stamp_draft(path: Path) -> None:
+    """Stamp DRAFT on every page of a PDF :func:`finalize_pdf` has already finished.
+
+    Its metadata, viewer preferences and row headers are already there, so only the stamp
+    is appended; rewrite ``path`` atomically.
+    """
+    update = PdfUpdate(path)
+    _stamp_draft(update)
+    _write_atomic(update, path)
+
+
 def _xmp_text(root: Any, namespace: str, name: str) -> str | None:
     """The value of ``name`` whether written as an element or as an rdf:Description attribute."""
     for desc in root.iter(f"{{{_RDF_NS}}}Description"):

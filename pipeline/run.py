@@ -268,8 +268,9 @@ class Pipeline:
             )
         with self.journal.transaction():
             self.journal.upsert_policy(prepared.ref, prepared.values)
-            for ref, values in self.outputs.gate_updates(self.journal, prepared.ref, today).items():
-                self.journal.upsert_policy(ref, values)
+            self.journal.upsert_policy(
+                prepared.ref, self.outputs.gate_updates(self.journal, prepared.ref)
+            )
             self.journal.add_event(
                 Event(
                     when=datetime.now(),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from pipeline.pdf import PdfMetadata, finalize_pdf, inspect_pdf
+from pipeline.pdf import PdfMetadata, finalize_pdf, inspect_pdf, stamp_draft
 
 META = PdfMetadata(title="Charging policy", subject="Care", author="Policy team", keywords="a, b")
 
@@ -37,6 +37,24 @@ def test_draft_stamp_on_every_page_any_size_with_embedded_font(tmp_path: Path) -
     reader = PdfReader(pdf)
     assert [p.extract_text().strip() for p in reader.pages] == ["DRAFT"] * 3
     assert inspect_pdf(pdf).fonts_embedded  # a Type 3 font carries its own glyphs
+
+
+def test_stamping_a_finished_pdf_keeps_what_finishing_wrote(tmp_path: Path) -> None:
+    pdf = blank_pdf(tmp_path / "a.pdf", [(595.3, 841.9), (841.9, 595.3)])
+    finalize_pdf(pdf, META)
+    finished = pdf.read_bytes()
+    stamp_draft(pdf)
+    assert pdf.read_bytes().startswith(finished)  # appended, nothing rewritten
+    reader = PdfReader(pdf)
+    assert [p.extract_text().strip() for p in reader.pages] == ["DRAFT"] * 2
+    report = inspect_pdf(pdf)
+    assert (report.title, report.lang, report.display_doc_title) == (
+        "Charging policy",
+        "en-GB",
+        True,
+    )
+    assert report.fonts_embedded
+    assert list(tmp_path.iterdir()) == [pdf]
 
 
 def test_existing_language_is_kept(tmp_path: Path) -> None:
