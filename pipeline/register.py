@@ -33,7 +33,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.errors import PipelineError
 from pipeline.journal import Journal, Snapshot
-from pipeline.register_cells import COLUMNS, COMMENT_AUTHOR, Column, as_date, content
+from pipeline.register_cells import (
+    COLUMNS,
+    COMMENT_AUTHOR,
+    Column,
+    PolicyRows,
+    as_date,
+    content,
+    header_key,
+)
 from pipeline.register_dashboard import (
     apply_rules,
     due,
@@ -131,16 +139,12 @@ def _set_own_comment(cell: Cell, text: str | None) -> None:
 # --- the Register sheet -----------------------------------------------------------------------
 
 
-def _header_key(value: Any) -> str:
-    return " ".join(str(value).split()).casefold() if value is not None else ""
-
-
 def _find_register(wb: Workbook) -> Worksheet:
     if SHEET in wb.sheetnames:
         return cast(Worksheet, wb[SHEET])
     for ws in wb.worksheets:  # renamed by a manager: recognise it by its headers
         if isinstance(ws, Worksheet) and {"reference", "title"} <= {
-            _header_key(c.value) for c in ws[1]
+            header_key(c.value) for c in ws[1]
         }:
             return ws
     return cast(Worksheet, wb.create_sheet(SHEET, 0))
@@ -162,10 +166,10 @@ def _our_columns(ws: Worksheet) -> dict[str, int]:
     for (row, col), cell in ws._cells.items():
         if row == 1 and cell.value is not None:
             last = max(last, col)
-            found.setdefault(_header_key(cell.value), col)
+            found.setdefault(header_key(cell.value), col)
     columns: dict[str, int] = {}
     for column in COLUMNS:
-        index = found.get(_header_key(column.header))
+        index = found.get(header_key(column.header))
         if index is None:
             last += 1
             index = last
@@ -180,25 +184,13 @@ def _update_register(
     """Write our cells for every policy; returns (policies updated in place, policies added)."""
     cols = _our_columns(ws)
     ref_col = cols["ref"]
-    rows_by_ref: dict[str, list[int]] = {}
-    last_row = 1
+    placing = PolicyRows()
     for (row, col), cell in list(ws._cells.items()):
-        if cell.value is None:
-            continue
-        last_row = max(last_row, row)
-        if col == ref_col and row > 1:
-            rows_by_ref.setdefault(str(cell.value).strip().upper(), []).append(row)
-    updated = added = 0
+        if cell.value is not None:
+            placing.seen(row, cell.value if col == ref_col else None)
     for policy in policies:
         review = review_state(as_date(policy.get("next_review")), today)
-        rows = rows_by_ref.get(str(policy["ref"]).strip().upper())
-        if rows:
-            updated += 1
-        else:
-            last_row += 1
-            rows = [last_row]
-            added += 1
-        for row in rows:
+        for row in placing.rows(policy):
             for column in COLUMNS:
                 cell = ws.cell(row, cols[column.key])
                 if not isinstance(cell, Cell):
@@ -208,7 +200,7 @@ def _update_register(
                 if fresh:
                     # one line per policy keeps a sorted, filtered register scannable
                     cell.alignment = CENTRE_TOP if column.kind in ("int", "date") else TOP
-    last_row = max(last_row, 2)
+    last_row = max(placing.last, 2)
     last_col = max(cols.values())
     while (header := ws._cells.get((1, last_col + 1))) is not None and header.value is not None:
         last_col += 1  # a manager's headed column beside ours joins the table, as in Excel
@@ -216,7 +208,7 @@ def _update_register(
     apply_rules(ws, cols["status"], cols["next_review"], cols["review_state"], last_row)
     if ws.freeze_panes is None:
         ws.freeze_panes = "A2"
-    return updated, added
+    return placing.updated, placing.added
 
 
 # --- workbook level ---------------------------------------------------------------------------

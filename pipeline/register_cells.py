@@ -129,6 +129,44 @@ def link_target(value: Any, base: Path) -> str:
     return target.as_posix()
 
 
+def header_key(value: Any) -> str:
+    """A header cell's text as our columns are found by it: spacing and case ignored."""
+    return " ".join(str(value).split()).casefold() if value is not None else ""
+
+
+def ref_key(value: Any) -> str:
+    """A reference as rows are matched to policies: surrounding spaces and case ignored."""
+    return str(value).strip().upper()
+
+
+class PolicyRows:
+    """Which rows each policy is written to: those holding its reference, else a new bottom row.
+
+    Both writers report the sheet's rows through :meth:`seen`, then ask :meth:`rows` for each
+    policy in turn; ``updated`` and ``added`` count the policies found and appended.
+    """
+
+    def __init__(self) -> None:
+        self.by_ref: dict[str, list[int]] = {}
+        self.last = 1  # the last row holding anything
+        self.updated = self.added = 0
+
+    def seen(self, row: int, ref: Any = None) -> None:
+        """A row holding something; ``ref`` is its Reference cell's value, if it has one."""
+        self.last = max(self.last, row)
+        if ref is not None and row > 1:
+            self.by_ref.setdefault(ref_key(ref), []).append(row)
+
+    def rows(self, policy: dict[str, Any]) -> list[int]:
+        found = self.by_ref.get(ref_key(policy["ref"]))
+        if found:
+            self.updated += 1
+            return found
+        self.added += 1
+        self.last += 1
+        return [self.last]
+
+
 def content(column: Column, policy: dict[str, Any], base: Path, review: str) -> Content:
     """The cell for ``column`` in ``policy``'s row; ``review`` is its review state today."""
     value = review if column.key == "review_state" else policy.get(column.key)

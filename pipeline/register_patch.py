@@ -24,9 +24,11 @@ from pipeline.register_cells import (
     COLUMNS,
     Column,
     Content,
+    PolicyRows,
     as_date,
     content,
     formula_like,
+    header_key,
 )
 from pipeline.register_layout import CENTRE_TOP, LINK_FONT, TOP, review_state
 from pipeline.register_notes import Notes
@@ -269,10 +271,6 @@ class Links:
             self.root.remove(self.element)
 
 
-def header_key(value: Any) -> str:
-    return " ".join(str(value).split()).casefold() if value is not None else ""
-
-
 @dataclass
 class Patched:
     """The patched sheet (not yet saved into the package) and what the sync reports."""
@@ -312,39 +310,26 @@ def patch_register(
             raise Unsupported(f"no {column.header} column")
         cols[column.key] = found[header_key(column.header)]
     ref_letter = column_letter(cols["ref"])
-    rows_by_ref: dict[str, list[int]] = {}
-    last_row = 1
+    placing = PolicyRows()
     for number, row in sheet.rows.items():
         wanted = f"{ref_letter}{number}"
         for cell in row:
             if len(cell):
-                last_row = max(last_row, number)
-            if number > 1 and cell.get("r") == wanted:
-                value = cell_value(cell, strings)
-                if value is not None:
-                    rows_by_ref.setdefault(str(value).strip().upper(), []).append(number)
+                placing.seen(number, cell_value(cell, strings) if cell.get("r") == wanted else None)
 
     links = Links(pkg, part, root)
     notes = Notes(pkg, part)
-    updated = added = 0
     for policy in policies:
-        rows = rows_by_ref.get(str(policy["ref"]).strip().upper())
-        if rows:
-            updated += 1
-        else:
-            last_row += 1
-            rows = [last_row]
-            added += 1
         review = review_state(as_date(policy.get("next_review")), today)
         specs = [(column, content(column, policy, base, review)) for column in COLUMNS]
-        for number in rows:
+        for number in placing.rows(policy):
             row = sheet.row(number)
             cells = Sheet.cells(row)
             for column, spec in specs:
                 _write(sheet, row, cells, cols[column.key], column, spec, styles, links, notes)
     links.finish()
     notes.finish(root)  # after the links: both edit the sheet's relationships
-    return Patched(root, updated, added, max(last_row, 2), cols, headers)
+    return Patched(root, placing.updated, placing.added, max(placing.last, 2), cols, headers)
 
 
 def _write(

@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline.errors import PipelineError
 from pipeline.journal import Event, Journal
 from pipeline.register import COLUMNS, create_empty, due, is_locked, rebuild, sync
+from pipeline.register_cells import PolicyRows
 from pipeline.register_dashboard import financial_quarter, quarter_label, review_state
 
 TODAY = date(2026, 11, 23)
@@ -408,6 +409,18 @@ def test_due_lists_overdue_first_then_by_date(journal: Journal) -> None:
     found = due(journal, 30, TODAY)
     assert [p["ref"] for p in found] == [late, later, soon]
     assert found[0]["review_state"] == "overdue"
+
+
+def test_policies_find_their_rows_by_reference_and_new_ones_go_at_the_bottom() -> None:
+    placing = PolicyRows()  # as both writers use it
+    placing.seen(1, "ASC-POL-003")  # the header row is never a policy's
+    placing.seen(2, " asc-pol-001 ")  # typed by a manager
+    placing.seen(3)
+    placing.seen(4, "ASC-POL-001")  # a policy may have two rows; both are written
+    assert placing.rows({"ref": "ASC-POL-001"}) == [2, 4]
+    assert placing.rows({"ref": "ASC-POL-002"}) == [5]
+    assert placing.rows({"ref": "ASC-POL-003"}) == [6]
+    assert (placing.updated, placing.added, placing.last) == (1, 2, 6)
 
 
 def test_financial_quarters_and_review_states() -> None:
