@@ -15,12 +15,11 @@ from typing import Literal
 
 from pipeline.errors import RejectedFile
 from pipeline.forms.common import damaged
-from pipeline.forms.detect import score_forms
 from pipeline.framework import Framework
 from pipeline.records import FormRecord
 from pipeline.safety_reasons import TOO_LARGE
 
-__all__ = ["detect_form_type", "read_form", "score_forms"]
+__all__ = ["read_form"]
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +49,3 @@ def read_form(path: Path, framework: Framework, kind: Kind) -> FormRecord:
         # reader bug can still be told apart from a damaged file.
         log.info("could not read %s as %s", path, kind, exc_info=True)
         raise damaged() from exc
-
-
-def detect_form_type(path: Path, framework: Framework, kind: Kind) -> str:
-    """The form key of a file (marker first, then content), or :class:`RejectedFile`."""
-    return read_form(path, framework, kind).form_type
