@@ -36,10 +36,36 @@ def _copy_atomic(src: Path, dst: Path) -> None:
     os.replace(tmp, dst)
 
 
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """Changes whenever the file is replaced or rewritten; None if there is none."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
 class Outputs:
     def __init__(self, workspace: Workspace, framework: Framework) -> None:
         self.workspace = workspace
         self.framework = framework
+        # outbox file -> (master, the master's identity, stamped, the file's identity) when
+        # this pipeline last wrote it
+        self._written: dict[Path, tuple[Path, object, bool, object]] = {}
+
+    def _write(self, master: Path, dst: Path, *, draft: bool) -> None:
+        """Copy ``master`` to ``dst``, stamped DRAFT if asked, unless ``dst`` is that already.
+
+        The gate is recomputed for every form of a policy accepted, so a policy, its plan
+        and its response in one batch would otherwise copy and stamp the same PDF three times.
+        """
+        source = (master, _identity(master), draft)
+        if self._written.get(dst) == (*source, _identity(dst)):
+            return
+        _copy_atomic(master, dst)
+        if draft:
+            stamp_draft(dst)
+        self._written[dst] = (*source, _identity(dst))
 
     def master_path(self, ref: str, version: str, name: str) -> Path:
         """Where the unstamped PDF is kept; the converter makes the folder when it writes it."""
@@ -56,12 +82,11 @@ class Outputs:
             master, pdf = Path(doc["master"]), Path(doc["pdf"])
             if not master.exists():
                 continue
-            _copy_atomic(master, pdf)
-            if kind == "policy" and missing:
-                stamp_draft(pdf)
-            if kind in PUBLISHED_KINDS and not (kind == "policy" and missing):
+            draft = kind == "policy" and bool(missing)
+            self._write(master, pdf, draft=draft)
+            if kind in PUBLISHED_KINDS and not draft:
                 published = self.workspace.publish_dir / self.public_name(ref, doc, kind)
-                _copy_atomic(master, published)
+                self._write(master, published, draft=False)
                 doc["published"] = str(published)
         values: dict[str, Any] = {
             "status": status,

@@ -15,10 +15,12 @@ from typing import Any
 
 import openpyxl
 import pytest
+from pypdf import PdfWriter
 
 from pipeline.forms import read_form
 from pipeline.outcome import BatchResult
-from pipeline.pdf import inspect_pdf
+from pipeline.outputs import Outputs
+from pipeline.pdf import PdfMetadata, finalize_pdf, inspect_pdf
 from pipeline.pdf_tables import table_tags
 from pipeline.records import ListItem, Paragraph, SubHeading
 from pipeline.run import run_batch
@@ -277,3 +279,47 @@ def test_only_rejected_forms_never_start_libreoffice(tmp_path: Path) -> None:
         assert [r.file for r in result.rejected] == ["notes.docx"]
         # LibreOffice is started in the background only once a form will need a PDF
         assert pipeline._starting is None and pipeline._converter is None
+
+
+def test_the_gate_rewrites_an_outbox_pdf_only_when_it_would_change(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "ws")
+    fw = ws.framework()
+    outputs = Outputs(ws, fw)
+    master = outputs.master_path("ASC-POL-001", "1", "policy")
+    master.parent.mkdir(parents=True)
+
+    def new_master(pages: int) -> None:  # replaced, as the converter replaces it
+        writer = PdfWriter()
+        for _ in range(pages):
+            writer.add_blank_page(595.3, 841.9)
+        writer.write(master.with_suffix(".tmp"))
+        master.with_suffix(".tmp").replace(master)
+        finalize_pdf(master, PdfMetadata("Charging policy", "Policy", fw.council, "k"))
+
+    pdf = ws.outbox / "ASC-POL-001" / "1" / "policy.pdf"
+    doc = {"title": "Charging policy", "master": str(master), "pdf": str(pdf), "docx": ""}
+    row: dict[str, Any] = {"policy_received": True, "documents": {"policy": doc}}
+
+    class Journal:
+        def policy(self, ref: str) -> dict[str, Any]:
+            return row
+
+    def gate() -> tuple[int, int]:
+        outputs.gate_updates(Journal(), "ASC-POL-001")  # type: ignore[arg-type]
+        return pdf.stat().st_ino, pdf.stat().st_mtime_ns
+
+    new_master(1)
+    first = gate()
+    assert inspect_pdf(pdf).text.count("DRAFT") == 1
+    row["plan_business_owner"] = "Sarah"  # the plan arrives; still no sign-off: still a draft
+    assert gate() == first
+    new_master(2)  # a new master is written out again
+    second = gate()
+    assert second != first and inspect_pdf(pdf).text.count("DRAFT") == 2
+    pdf.unlink()  # so is an outbox file someone removed
+    assert gate() != second and pdf.exists()
+    level = max(fw.sign_off_levels, key=lambda lv: lv.rank)
+    row.update(change_type_key=fw.change_types[0].key, sign_off_key=level.key)
+    assert outputs.gate_updates(Journal(), "ASC-POL-001")["status"] == "published"  # type: ignore[arg-type]
+    assert "DRAFT" not in inspect_pdf(pdf).text
+    assert [p.name for p in ws.publish_dir.iterdir()] == ["asc-pol-001-charging-policy.pdf"]
