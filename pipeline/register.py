@@ -27,7 +27,7 @@ from typing import Any, cast
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -36,6 +36,8 @@ from pipeline.journal import Journal, Snapshot
 from pipeline.register_cells import (
     COLUMNS,
     COMMENT_AUTHOR,
+    SHEET,
+    TABLE,
     Column,
     PolicyRows,
     as_date,
@@ -47,7 +49,6 @@ from pipeline.register_dashboard import (
     due,
     fit_table,
     put_value,
-    review_state,
     write_dashboard,
     write_history,
 )
@@ -62,14 +63,7 @@ from pipeline.register_files import (
     save_atomically,
     set_aside,
 )
-from pipeline.register_layout import LINK_FONT
-
-SHEET = "Register"
-TABLE = "PolicyRegister"
-TOP = Alignment(vertical="top")
-CENTRE_TOP = Alignment(vertical="top", horizontal="center")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+from pipeline.register_layout import CENTRE_TOP, HEAD_FILL, HEAD_FONT, LINK_FONT, TOP, review_state
 
 __all__ = [
     "COLUMNS",
@@ -153,8 +147,8 @@ def _find_register(wb: Workbook) -> Worksheet:
 def _header_cell(ws: Worksheet, index: int, column: Column) -> None:
     """Our header, styled explicitly so it reads as a header even where table styles don't show."""
     cell = ws.cell(1, index, column.header)
-    cell.font = HEADER_FONT
-    cell.fill = HEADER_FILL
+    cell.font = HEAD_FONT
+    cell.fill = HEAD_FILL
     cell.alignment = Alignment(vertical="center", wrap_text=True)
     ws.column_dimensions[get_column_letter(index)].width = column.width
 

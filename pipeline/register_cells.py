@@ -21,6 +21,7 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 COMMENT_AUTHOR = "pipeline"
+SHEET, TABLE = "Register", "PolicyRegister"  # the Register sheet and its Excel table
 
 
 @dataclass(frozen=True)

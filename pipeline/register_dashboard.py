@@ -33,29 +33,19 @@ from pipeline.register_cells import clean, formula_like
 from pipeline.register_layout import (
     CHART_ANCHOR,
     DASHBOARD_WIDTHS,
+    DUE_SOON,
     HEAD,
     HISTORY_COLUMNS,
-    STATUSES,
+    OVERDUE,
+    STATUS_LIST,
     Look,
     dashboard_layout,
-    financial_quarter,
     history_values,
-    quarter_label,
     review_date,
     review_state,
 )
 
-__all__ = [
-    "apply_rules",
-    "due",
-    "financial_quarter",
-    "fit_table",
-    "put_value",
-    "quarter_label",
-    "review_state",
-    "write_dashboard",
-    "write_history",
-]
+__all__ = ["apply_rules", "due", "fit_table", "put_value", "write_dashboard", "write_history"]
 
 OVERDUE_FILL = PatternFill(bgColor="FFC7CE", fill_type="solid")
 AMBER_FILL = PatternFill(bgColor="FFEB9C", fill_type="solid")
@@ -130,7 +120,7 @@ def fit_table(
 
 
 def _is_review_rule(rule: Rule) -> bool:
-    return any('="overdue"' in f or '="due within 90 days"' in f for f in rule.formula or ())
+    return any(f'="{text}"' in f for f in rule.formula or () for text in (OVERDUE, DUE_SOON))
 
 
 def apply_rules(ws: Worksheet, status: int, next_review: int, state: int, last_row: int) -> None:
@@ -151,8 +141,8 @@ def apply_rules(ws: Worksheet, status: int, next_review: int, state: int, last_r
         f"{get_column_letter(c)}2:{get_column_letter(c)}{last_row}" for c in (next_review, state)
     )
     for text, fill, font in (
-        ("overdue", OVERDUE_FILL, "9C0006"),
-        ("due within 90 days", AMBER_FILL, "9C5700"),
+        (OVERDUE, OVERDUE_FILL, "9C0006"),
+        (DUE_SOON, AMBER_FILL, "9C5700"),
     ):
         style = DifferentialStyle(fill=fill, font=Font(color=font))
         priority += 1  # after the manager's rules, never clashing with them
@@ -160,13 +150,12 @@ def apply_rules(ws: Worksheet, status: int, next_review: int, state: int, last_r
         kept.add(area, rule)
     ws.conditional_formatting = kept
 
-    statuses = '"' + ",".join(STATUSES) + '"'
     dvs = ws.data_validations
-    dvs.dataValidation = [dv for dv in dvs.dataValidation if dv.formula1 != statuses]
+    dvs.dataValidation = [dv for dv in dvs.dataValidation if dv.formula1 != STATUS_LIST]
     letter = get_column_letter(status)
     dv = DataValidation(
         type="list",
-        formula1=statuses,
+        formula1=STATUS_LIST,
         allow_blank=True,
         errorStyle="warning",
         errorTitle="Status",

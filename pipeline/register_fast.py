@@ -19,16 +19,15 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]
 
 from pipeline.journal import Snapshot
-from pipeline.register_layout import STATUSES
+from pipeline.register_cells import SHEET, TABLE
+from pipeline.register_layout import DUE_SOON, OVERDUE, STATUS_LIST
 from pipeline.register_patch import patch_register
 from pipeline.register_sheets_xml import fit_table, write_dashboard, write_history
 from pipeline.register_styles import StyleBook, StyleError
 from pipeline.register_xml import NS, Package, Unsupported, column_letter, parse_range, range_ref
 
 _N = "{" + NS + "}"
-SHEET, TABLE = "Register", "PolicyRegister"
-STATUS_LIST = '"' + ",".join(STATUSES) + '"'
-REVIEW_TEXTS = ("overdue", "due within 90 days")
+REVIEW_TEXTS = (OVERDUE, DUE_SOON)  # in the order apply_rules adds their rules
 
 
 @dataclass

@@ -19,6 +19,8 @@ from pipeline.journal import Event
 from pipeline.register_cells import DATE_FORMAT, DATETIME_FORMAT, as_text
 
 STATUSES = ("requested", "draft", "in consultation", "awaiting sign-off", "approved", "published")
+STATUS_LIST = '"' + ",".join(STATUSES) + '"'  # the Status drop-down's list, as Excel stores it
+OVERDUE, DUE_SOON = "overdue", "due within 90 days"  # the review states that are highlighted
 DUE_SOON_DAYS = 90
 TOP = Alignment(vertical="top")
 CENTRE_TOP = Alignment(vertical="top", horizontal="center")
@@ -79,9 +81,9 @@ def review_state(next_review: date | None, today: date) -> str:
     if isinstance(next_review, datetime):
         next_review = next_review.date()
     if next_review < today:
-        return "overdue"
+        return OVERDUE
     if next_review <= today + timedelta(days=DUE_SOON_DAYS):
-        return "due within 90 days"
+        return DUE_SOON
     return "in date"
 
 

@@ -26,7 +26,7 @@ from pipeline.errors import PipelineError
 from pipeline.journal import Event, Journal
 from pipeline.register import COLUMNS, create_empty, due, is_locked, rebuild, sync
 from pipeline.register_cells import PolicyRows
-from pipeline.register_dashboard import financial_quarter, quarter_label, review_state
+from pipeline.register_layout import financial_quarter, quarter_label, review_state
 
 TODAY = date(2026, 11, 23)
 HEADERS = [c.header for c in COLUMNS]
