@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import multiprocessing
 import os
-import shutil
-import subprocess
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -21,15 +18,13 @@ from openpyxl.styles import PatternFill
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from register_helpers import HEADERS, TODAY, libreoffice_csv, needs_libreoffice
 
 from pipeline.errors import PipelineError
 from pipeline.journal import Event, Journal
 from pipeline.register import COLUMNS, create_empty, due, is_locked, rebuild, sync
 from pipeline.register_cells import PolicyRows
 from pipeline.register_layout import financial_quarter, quarter_label, review_state
-
-TODAY = date(2026, 11, 23)
-HEADERS = [c.header for c in COLUMNS]
 
 
 @pytest.fixture
@@ -348,22 +343,14 @@ def test_formula_looking_values_stay_text(journal: Journal, tmp_path: Path) -> N
     assert _rows(ws)[ref]["Title"] == tricky["title"]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@needs_libreoffice
 def test_libreoffice_does_not_evaluate_formula_looking_text(
     journal: Journal, tmp_path: Path
 ) -> None:
     path = tmp_path / "register.xlsx"
     _policy(journal, title="=1+1", business_owner="=SUM(1,2)")
     sync(journal, path, today=TODAY)
-    out = tmp_path / "csv"
-    profile = (tmp_path / "lo-profile").as_uri()
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "csv",
-         "--outdir", str(out), str(path)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    with open(out / "register.csv", newline="", encoding="utf-8", errors="replace") as fh:
-        row = list(csv.reader(fh))[1]
+    row = libreoffice_csv(path, tmp_path / "csv")[1]
     assert row[1] == "=1+1"
     assert row[6] == "=SUM(1,2)"
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import re
 import shutil
-import subprocess
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -17,13 +15,11 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
+from register_helpers import TODAY, libreoffice, libreoffice_csv, needs_libreoffice
 
 from pipeline.journal import Event, Journal
-from pipeline.register import COLUMNS, rebuild, sync
+from pipeline.register import rebuild, sync
 from pipeline.register_fast import patch
-
-TODAY = date(2026, 11, 23)
-HEADERS = [c.header for c in COLUMNS]
 
 
 @pytest.fixture
@@ -216,7 +212,7 @@ def test_links_get_the_link_font_unless_a_manager_chose_a_font(
     assert _link_look(ws["T4"]) == LINK_LOOK  # a new row's link
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@needs_libreoffice
 def test_libreoffice_reads_a_patched_register_and_its_resave(
     journal: Journal, tmp_path: Path
 ) -> None:
@@ -226,24 +222,12 @@ def test_libreoffice_reads_a_patched_register_and_its_resave(
     _policy(journal, 2, title="=SUM(1,2)", pdf="outbox/p2.pdf")
     assert _fast(journal, path)
     sync(journal, path, today=TODAY)
-    profile = (tmp_path / "lo-profile").as_uri()
-    lo = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to"]
-    out = tmp_path / "out"
-    subprocess.run(
-        [*lo, "csv", "--outdir", str(out), str(path)], check=True, capture_output=True, timeout=180
-    )
-    with open(out / "register.csv", newline="", encoding="utf-8", errors="replace") as fh:
-        rows = list(csv.reader(fh))
+    rows = libreoffice_csv(path, tmp_path / "out")
     assert rows[0][:2] == ["Reference", "Title"]
     assert rows[2][:2] == ["ASC-POL-002", "=SUM(1,2)"]
 
     # LibreOffice's own save (shared strings, its own styles), as after a manager's edit
-    resaved = tmp_path / "lo" / "register.xlsx"
-    subprocess.run(
-        [*lo, "xlsx:Calc MS Excel 2007 XML", "--outdir", str(resaved.parent), str(path)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    shutil.copy(resaved, path)
+    shutil.copy(libreoffice(path, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo"), path)
     journal.upsert_policy("ASC-POL-001", {"status": "approved"})
     assert sync(journal, path, today=TODAY).written
     ws = load_workbook(path)["Register"]
@@ -385,7 +369,7 @@ def test_a_managers_notes_survive_the_pipelines_notes_changing(
     assert _notes(slow) == notes
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@needs_libreoffice
 def test_libreoffice_reads_the_notes_the_fast_path_wrote(journal: Journal, tmp_path: Path) -> None:
     path = tmp_path / "register.xlsx"
     first = _policy(journal, 1)
@@ -393,19 +377,10 @@ def test_libreoffice_reads_the_notes_the_fast_path_wrote(journal: Journal, tmp_p
     journal.upsert_policy(first, REVIEW)  # creates the notes parts
     _policy(journal, 2, approval_date=date(2015, 12, 1), approval_date_text="December 2015")
     _patch_and_save(journal, path)
-    profile = (tmp_path / "lo-profile").as_uri()
-    lo = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to"]
     out = tmp_path / "out"
-    subprocess.run(
-        [*lo, "csv", "--outdir", str(out), str(path)], check=True, capture_output=True, timeout=180
-    )
-    with open(out / "register.csv", newline="", encoding="utf-8", errors="replace") as fh:
-        assert [r[0] for r in csv.reader(fh)][1:3] == ["ASC-POL-001", "ASC-POL-002"]
+    assert [r[0] for r in libreoffice_csv(path, out)][1:3] == ["ASC-POL-001", "ASC-POL-002"]
     # LibreOffice's own save keeps the notes only if it read them from our parts
-    subprocess.run(
-        [*lo, "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(path)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    texts = {ref: text for ref, (_, text) in _notes(out / "register.xlsx").items()}
+    resaved = libreoffice(path, "xlsx:Calc MS Excel 2007 XML", out)
+    texts = {ref: text for ref, (_, text) in _notes(resaved).items()}
     assert len(texts) == 2
     assert texts == {ref: text for ref, (_, text) in _notes(path).items()}
