@@ -13,6 +13,7 @@ import itertools
 import logging
 import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -80,8 +81,7 @@ class Pipeline:
         self.assembler = Assembler(workspace.templates, self.framework)
         self._converter = converter
         self._own_converter = converter is None
-        self._starting: threading.Thread | None = None
-        self._started: Converter | BaseException | None = None
+        self._starting: Future[Converter] | None = None  # started in the background
         self.journal = Journal(workspace.journal_path)
         self.outputs = Outputs(workspace, self.framework)
         self.batch = BatchState()
@@ -89,11 +89,8 @@ class Pipeline:
     @property
     def converter(self) -> Converter:
         if self._starting is not None:
-            self._starting.join()
-            self._starting, started, self._started = None, self._started, None
-            if isinstance(started, BaseException):
-                raise started
-            self._converter = started
+            starting, self._starting = self._starting, None
+            self._converter = starting.result()  # raises what the start raised
         if self._converter is None:
             self._converter = make_converter(self.workspace.converter, self.workspace.state)
         return self._converter
@@ -107,14 +104,16 @@ class Pipeline:
         if self._converter is not None or self._starting is not None:
             return
 
+        starting: Future[Converter] = Future()
+
         def start() -> None:
             try:
-                self._started = make_converter(self.workspace.converter, self.workspace.state)
+                starting.set_result(make_converter(self.workspace.converter, self.workspace.state))
             except BaseException as exc:  # handed to whoever asks for the converter
-                self._started = exc
+                starting.set_exception(exc)
 
-        self._starting = threading.Thread(target=start, name="converter-start", daemon=True)
-        self._starting.start()
+        self._starting = starting
+        threading.Thread(target=start, name="converter-start", daemon=True).start()
 
     def close(self) -> None:
         if self._starting is not None:

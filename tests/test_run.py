@@ -11,7 +11,7 @@ import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import openpyxl
 import pytest
@@ -279,6 +279,28 @@ def test_only_rejected_forms_never_start_libreoffice(tmp_path: Path) -> None:
         assert [r.file for r in result.rejected] == ["notes.docx"]
         # LibreOffice is started in the background only once a form will need a PDF
         assert pipeline._starting is None and pipeline._converter is None
+
+
+def test_a_background_start_that_fails_fails_the_batch_not_the_close(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline import run
+    from pipeline.errors import ConversionError
+
+    calls: list[int] = []
+
+    def broken(*_: object) -> NoReturn:
+        calls.append(1)
+        raise ConversionError("LibreOffice is not installed")
+
+    monkeypatch.setattr(run, "make_converter", broken)
+    ws = init_workspace(tmp_path / "ws")
+    shutil.copy(EXAMPLES / "personal-budgets-policy.docx", ws.inbox)
+    with run.Pipeline(ws) as pipeline:
+        with pytest.raises(ConversionError, match="not installed"):
+            pipeline.run()
+        assert calls == [1]  # started once, in the background, and its error handed on
+    assert pipeline._starting is None and pipeline._converter is None
 
 
 def test_the_gate_rewrites_an_outbox_pdf_only_when_it_would_change(tmp_path: Path) -> None:
