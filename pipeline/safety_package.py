@@ -56,11 +56,10 @@ def check_package(
         zf = zipfile.ZipFile(fh)
     with zf:
         infos = zf.infolist()
-        _check_listing(infos, limits)
+        lower = _check_listing(infos, limits)  # part names are case-insensitive in OPC
+        # python-docx and openpyxl open [Content_Types].xml and _rels/.rels by exact name
         names = {info.filename for info in infos}
-        if ext in _MACRO_EXTS or any(
-            n.lower().rsplit("/", 1)[-1] == "vbaproject.bin" for n in names
-        ):
+        if ext in _MACRO_EXTS or any(n.rsplit("/", 1)[-1] == "vbaproject.bin" for n in lower):
             raise reject(MACROS, RESAVE)
         if _TYPES not in names:
             if "mimetype" in names:
@@ -84,8 +83,8 @@ def check_package(
                     raise not_ours("an Excel binary workbook (.xlsb)")
                 raise reject(MACROS, RESAVE)
     for rels_name, data in kept.items():
-        _check_relationships(data, rels_name, {n.lower() for n in names})
-    return _main_format(types, kept.get("_rels/.rels"), names)
+        _check_relationships(data, rels_name, lower)
+    return _main_format(types, kept.get("_rels/.rels"), lower)
 
 
 def _check_central_directory(fh: IO[bytes], limits: Limits) -> None:
@@ -117,8 +116,11 @@ def _check_central_directory(fh: IO[bytes], limits: Limits) -> None:
     fh.seek(0)
 
 
-def _check_listing(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
-    """Reject zip bombs and path tricks using only the central directory."""
+def _check_listing(infos: list[zipfile.ZipInfo], limits: Limits) -> set[str]:
+    """Reject zip bombs and path tricks using only the central directory.
+
+    Returns the part names lower-cased (no two are the same, ignoring case).
+    """
     if len(infos) > limits.max_members:
         raise too_large(f"it holds more than {limits.max_members} parts")
     total = 0
@@ -145,6 +147,7 @@ def _check_listing(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
             raise too_large(f"it unpacks to more than the limit of {limit}")
         if info.file_size > _BIG_MEMBER and ratio > limits.max_ratio:
             raise too_large(f"a part unpacks to over {limits.max_ratio:g} times its packed size")
+    return seen
 
 
 def _safe_parse(data: bytes, what: str) -> etree._Element:
@@ -208,7 +211,7 @@ def _check_relationships(data: bytes, rels_name: str, names: set[str]) -> None:
 
 
 def _main_format(
-    types: tuple[dict[str, str], dict[str, str]], rels: bytes | None, names: set[str]
+    types: tuple[dict[str, str], dict[str, str]], rels: bytes | None, lower: set[str]
 ) -> Literal["docx", "xlsx"]:
     """Follow the package's officeDocument link to its main part and judge by its type."""
     if rels is None:
@@ -221,7 +224,7 @@ def _main_format(
     if target is None:
         raise damaged("it has no main document")
     part = posixpath.normpath(posixpath.join("/", target.replace("\\", "/")))
-    if part.lstrip("/").lower() not in {n.lower() for n in names}:
+    if part.lstrip("/").lower() not in lower:
         raise damaged("its main document is missing")
     ctype = _content_type(types, part.lstrip("/"))
     if ctype == _CT_DOCX:
