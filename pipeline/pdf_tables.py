@@ -63,6 +63,14 @@ def _tables(elem: DictionaryObject, depth: int = 0) -> Iterator[DictionaryObject
             yield from _tables(d, depth + 1)
 
 
+def _document_tables(reader: PdfReader) -> Iterator[DictionaryObject]:
+    """Every /Table element of the document's structure tree (none if it is untagged)."""
+    root = reader.trailer["/Root"]
+    tree = _resolve(root.get("/StructTreeRoot")) if isinstance(root, DictionaryObject) else None
+    if isinstance(tree, DictionaryObject):
+        yield from _tables(tree)
+
+
 def _rows(table: DictionaryObject) -> list[DictionaryObject]:
     rows: list[DictionaryObject] = []
     for _, d in _kids(table):
@@ -88,6 +96,14 @@ def _label_cells(table: DictionaryObject, roles: frozenset[str]) -> list[Indirec
     return firsts or None
 
 
+def _attributes(cell: DictionaryObject) -> list[PdfObject]:
+    """The cell's /A entries as written: one attribute object, or each of an array's."""
+    attrs = _resolve(cell.get("/A"))
+    if isinstance(attrs, ArrayObject):
+        return list(attrs)
+    return [cell.raw_get("/A")] if attrs is not None else []
+
+
 def _table_scope(entry: PdfObject) -> str | None:
     """The /Scope of an /O /Table attribute object; None for any other attribute."""
     d = _resolve(entry)
@@ -101,11 +117,7 @@ def _make_row_header(update: PdfUpdate, ref: IndirectObject) -> bool:
     cell = update.reader.get_object(ref)
     if not isinstance(cell, DictionaryObject):
         return False
-    attrs = _resolve(cell.get("/A"))
-    if isinstance(attrs, ArrayObject):
-        entries = list(attrs)
-    else:
-        entries = [cell.raw_get("/A")] if attrs is not None else []
+    entries = _attributes(cell)
     if _role(cell) == "/TH" and any(_table_scope(e) == "/Row" for e in entries):
         return False
     cell = update.edit(ref)
@@ -117,12 +129,8 @@ def _make_row_header(update: PdfUpdate, ref: IndirectObject) -> bool:
 
 def mark_row_headers(update: PdfUpdate, roles: frozenset[str] = LABEL_ROLES) -> int:
     """Tag the label column of every details table as row headers; the number of cells changed."""
-    root = update.reader.trailer["/Root"]
-    tree = _resolve(root.get("/StructTreeRoot")) if isinstance(root, DictionaryObject) else None
-    if not isinstance(tree, DictionaryObject):
-        return 0
     changed = 0
-    for table in _tables(tree):
+    for table in _document_tables(update.reader):
         for ref in _label_cells(table, roles) or []:
             changed += _make_row_header(update, ref)
     return changed
@@ -130,22 +138,15 @@ def mark_row_headers(update: PdfUpdate, roles: frozenset[str] = LABEL_ROLES) -> 
 
 def table_tags(path: Path) -> list[list[str]]:
     """Each table's rows as cell tags, e.g. ``["TH/Row TD", ...]``: what a screen reader gets."""
-    reader = PdfReader(path)
-    root = reader.trailer["/Root"]
-    tree = _resolve(root.get("/StructTreeRoot")) if isinstance(root, DictionaryObject) else None
-    if not isinstance(tree, DictionaryObject):
-        return []
     tables = []
-    for table in _tables(tree):
+    for table in _document_tables(PdfReader(path)):
         rows = []
         for row in _rows(table):
             tags = []
             for _, cell in _kids(row):
                 if _role(cell) not in _CELLS:
                     continue
-                attrs = _resolve(cell.get("/A"))
-                entries = list(attrs) if isinstance(attrs, ArrayObject) else [attrs]
-                scope = next((s for e in entries if e is not None and (s := _table_scope(e))), "")
+                scope = next((s for e in _attributes(cell) if (s := _table_scope(e))), "")
                 tags.append(_role(cell)[1:] + (f"/{scope[1:]}" if scope else ""))
             rows.append(" ".join(tags))
         tables.append(rows)
