@@ -110,6 +110,20 @@ def _table_props(first: str, fill: str) -> str:
     )
 
 
+def _list_styles(style_id: str, name: str, num_id: int) -> tuple[StyleSpec, ...]:
+    """The three nesting levels of one kind of list ("List Bullet", "List Bullet 2", ...)."""
+    return tuple(
+        StyleSpec(
+            f"{style_id}{'' if n == 1 else n}",
+            f"{name}{'' if n == 1 else f' {n}'}",
+            based_on="Normal",
+            ppr=f'{_num(num_id, n - 1)}<w:spacing w:after="60"/>'
+            f"{_ind(NUMBER_INDENT + n * LIST_STEP, LIST_STEP)}<w:contextualSpacing/>",
+        )
+        for n in (1, 2, 3)
+    )
+
+
 _LANG = f'<w:lang w:val="{LANGUAGE}"/>'
 # No keepNext in table styles: in every row it makes Word and LibreOffice keep a whole table
 # on one page, leaving a near-empty page before a long table.
@@ -182,26 +196,8 @@ STYLES: tuple[StyleSpec, ...] = (
         ppr=f'<w:tabs><w:tab w:val="left" w:pos="{NUMBER_INDENT}"/></w:tabs>'
         f"{_ind(NUMBER_INDENT, NUMBER_INDENT)}",
     ),
-    *(
-        StyleSpec(
-            f"ListBullet{'' if n == 1 else n}",
-            f"List Bullet{'' if n == 1 else f' {n}'}",
-            based_on="Normal",
-            ppr=f'{_num(BULLET_NUM_ID, n - 1)}<w:spacing w:after="60"/>'
-            f"{_ind(NUMBER_INDENT + n * LIST_STEP, LIST_STEP)}<w:contextualSpacing/>",
-        )
-        for n in (1, 2, 3)
-    ),
-    *(
-        StyleSpec(
-            f"ListNumber{'' if n == 1 else n}",
-            f"List Number{'' if n == 1 else f' {n}'}",
-            based_on="Normal",
-            ppr=f'{_num(ORDERED_NUM_ID, n - 1)}<w:spacing w:after="60"/>'
-            f"{_ind(NUMBER_INDENT + n * LIST_STEP, LIST_STEP)}<w:contextualSpacing/>",
-        )
-        for n in (1, 2, 3)
-    ),
+    *_list_styles("ListBullet", "List Bullet", BULLET_NUM_ID),
+    *_list_styles("ListNumber", "List Number", ORDERED_NUM_ID),
     StyleSpec("TableText", "Table Text", based_on="Normal", ppr=_TABLE_CELL_SPACING),
     StyleSpec("TableHeading", "Table Heading", based_on="TableText", rpr=_bold()),
     StyleSpec("PolicyDetailsLabel", "Policy Details Label", based_on="TableText", rpr=_bold()),
