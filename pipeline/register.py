@@ -40,7 +40,6 @@ from pipeline.register_cells import (
     TABLE,
     Column,
     PolicyRows,
-    as_date,
     content,
     header_key,
 )
@@ -63,7 +62,15 @@ from pipeline.register_files import (
     save_atomically,
     set_aside,
 )
-from pipeline.register_layout import CENTRE_TOP, HEAD_FILL, HEAD_FONT, LINK_FONT, TOP, review_state
+from pipeline.register_layout import (
+    CENTRE_TOP,
+    HEAD_FILL,
+    HEAD_FONT,
+    LINK_FONT,
+    TOP,
+    review_date,
+    review_state,
+)
 
 __all__ = [
     "COLUMNS",
@@ -183,7 +190,7 @@ def _update_register(
         if cell.value is not None:
             placing.seen(row, cell.value if col == ref_col else None)
     for policy in policies:
-        review = review_state(as_date(policy.get("next_review")), today)
+        review = review_state(review_date(policy), today)
         for row in placing.rows(policy):
             for column in COLUMNS:
                 cell = ws.cell(row, cols[column.key])

@@ -16,7 +16,7 @@ from typing import Any
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from pipeline.journal import Event
-from pipeline.register_cells import DATE_FORMAT, DATETIME_FORMAT, as_text
+from pipeline.register_cells import DATE_FORMAT, DATETIME_FORMAT, as_date, as_text
 
 STATUSES = ("requested", "draft", "in consultation", "awaiting sign-off", "approved", "published")
 STATUS_LIST = '"' + ",".join(STATUSES) + '"'  # the Status drop-down's list, as Excel stores it
@@ -88,18 +88,12 @@ def review_state(next_review: date | None, today: date) -> str:
 
 
 def review_date(policy: dict[str, Any]) -> date | None:
-    """The policy's next review as a date (dates may have been stored as ISO text)."""
-    value = policy.get("next_review")
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
+    """The policy's next review as a date (it may have been stored as ISO or dd/mm/yyyy text).
+
+    The Register sheet's review state, the Dashboard and ``register due`` all read it here.
+    """
+    when = as_date(policy.get("next_review"))
+    return when.date() if isinstance(when, datetime) else when
 
 
 def financial_quarter(day: date) -> tuple[int, int]:

@@ -25,12 +25,11 @@ from pipeline.register_cells import (
     Column,
     Content,
     PolicyRows,
-    as_date,
     content,
     formula_like,
     header_key,
 )
-from pipeline.register_layout import CENTRE_TOP, LINK_FONT, TOP, review_state
+from pipeline.register_layout import CENTRE_TOP, LINK_FONT, TOP, review_date, review_state
 from pipeline.register_notes import Notes
 from pipeline.register_styles import StyleBook
 from pipeline.register_xml import (
@@ -320,7 +319,7 @@ def patch_register(
     links = Links(pkg, part, root)
     notes = Notes(pkg, part)
     for policy in policies:
-        review = review_state(as_date(policy.get("next_review")), today)
+        review = review_state(review_date(policy), today)
         specs = [(column, content(column, policy, base, review)) for column in COLUMNS]
         for number in placing.rows(policy):
             row = sheet.row(number)

@@ -398,6 +398,20 @@ def test_due_lists_overdue_first_then_by_date(journal: Journal) -> None:
     assert found[0]["review_state"] == "overdue"
 
 
+def test_a_review_date_stored_as_text_is_read_alike_everywhere(
+    journal: Journal, tmp_path: Path
+) -> None:
+    path = tmp_path / "register.xlsx"
+    ref = _policy(journal, next_review="01/10/2024")  # text, as a manager's import might leave
+    sync(journal, path, today=TODAY)
+    assert _rows(_sheet(path))[ref]["Review state"] == "overdue"
+    dash = _sheet(path, "Dashboard")
+    cells = {c.value: c for row in dash.iter_rows() for c in row if c.value is not None}
+    assert dash.cell(cells["Overdue now"].row, 2).value == 1
+    assert dash.cell(cells["No review date"].row, 2).value == 0
+    assert [p["ref"] for p in due(journal, 30, TODAY)] == [ref]
+
+
 def test_policies_find_their_rows_by_reference_and_new_ones_go_at_the_bottom() -> None:
     placing = PolicyRows()  # as both writers use it
     placing.seen(1, "ASC-POL-003")  # the header row is never a policy's
