@@ -125,9 +125,8 @@ class Tally:
                     self.lengths.append(offset + m.start() - self.last_si)
                 self.cells, self.last_si = self.cells + 1, offset + m.start()
             elif m.group(1):
-                c1, r1, c2, r2 = m.group(1, 2, 3, 4)
                 self.merges += 1
-                self.cells += (abs(_column(c2) - _column(c1)) + 1) * (abs(int(r2) - int(r1)) + 1)
+                self.cells += _area(*m.group(1, 2, 3, 4))
             elif m.group(0).startswith(b"<"):
                 self.cells += 1
             else:  # a cell using a shared string; unreadable index: assume the longest
@@ -178,9 +177,13 @@ def _check_dimension(first: bytes, limits: Limits) -> None:
     c1, r1, c2, r2 = found.groups()
     if c2 is None or r2 is None:
         return
-    cells = (abs(_column(c2) - _column(c1)) + 1) * (abs(int(r2) - int(r1)) + 1)
-    if cells > limits.max_sheet_cells:
+    if _area(c1, r1, c2, r2) > limits.max_sheet_cells:
         raise too_large(f"a sheet covers more than {limits.max_sheet_cells:,} cells")
+
+
+def _area(c1: bytes, r1: bytes, c2: bytes, r2: bytes) -> int:
+    """The number of cells in the range from ``c1 r1`` to ``c2 r2`` (``b"A", b"1"``...)."""
+    return (abs(_column(c2) - _column(c1)) + 1) * (abs(int(r2) - int(r1)) + 1)
 
 
 def _column(letters: bytes) -> int:
