@@ -15,6 +15,7 @@ from typing import Any
 
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from pipeline.dates import financial_quarter, quarter_label, quarter_range
 from pipeline.journal import Event
 from pipeline.register_cells import DATE_FORMAT, DATETIME_FORMAT, as_date, as_text
 
@@ -96,24 +97,12 @@ def review_date(policy: dict[str, Any]) -> date | None:
     return when.date() if isinstance(when, datetime) else when
 
 
-def financial_quarter(day: date) -> tuple[int, int]:
-    """(year the financial year starts, quarter 1-4); UK financial quarters start in April."""
-    start_year = day.year if day.month >= 4 else day.year - 1
-    return start_year, (day.month - 4) % 12 // 3 + 1
-
-
-def quarter_label(start_year: int, quarter: int) -> str:
-    """E.g. "Q3 2026/27"."""
-    return f"Q{quarter} {start_year}/{(start_year + 1) % 100:02d}"
-
-
-def next_quarters(today: date, count: int = 8) -> list[tuple[int, int]]:
-    """The current financial quarter and the ones after it (8 = two years)."""
-    year, quarter = financial_quarter(today)
-    out = []
+def next_quarters(today: date, count: int = 8) -> list[str]:
+    """The labels of the current financial quarter and the ones after it (8 = two years)."""
+    out, day = [], today
     for _ in range(count):
-        out.append((year, quarter))
-        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+        out.append(quarter_label(day))
+        day = quarter_range(*financial_quarter(day)).end + timedelta(days=1)
     return out
 
 
@@ -168,15 +157,15 @@ def dashboard_layout(policies: Sequence[dict[str, Any]], today: date) -> Dashboa
             counts["none"] += 1
         elif when < today:
             counts["overdue"] += 1
-        elif financial_quarter(when) in quarters:
-            counts[quarter_label(*financial_quarter(when))] += 1
+        elif quarter_label(when) in quarters:
+            counts[quarter_label(when)] += 1
         else:
             counts["later"] += 1
     top = row + 2
     out.put(top, 1, "Reviews due", Look(font=HEADING_FONT))
     out.heading_row(top + 1, 1, ("Period", "Reviews"))
     lines = [("Overdue now", counts["overdue"])]
-    lines += [(quarter_label(*q), counts[quarter_label(*q)]) for q in quarters]
+    lines += [(label, counts[label]) for label in quarters]
     lines += [("Later", counts["later"]), ("No review date", counts["none"])]
     red = Look(font=Font(bold=True, color="9C0006"))
     for offset, (label, count) in enumerate(lines, start=top + 2):

@@ -20,11 +20,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from register_helpers import HEADERS, TODAY, libreoffice_csv, needs_libreoffice
 
+from pipeline.dates import financial_quarter, quarter_label
 from pipeline.errors import PipelineError
 from pipeline.journal import Event, Journal
 from pipeline.register import COLUMNS, create_empty, due, is_locked, rebuild, sync
 from pipeline.register_cells import PolicyRows
-from pipeline.register_layout import financial_quarter, quarter_label, review_state
+from pipeline.register_layout import next_quarters, review_state
 
 
 @pytest.fixture
@@ -425,11 +426,13 @@ def test_policies_find_their_rows_by_reference_and_new_ones_go_at_the_bottom() -
 
 
 def test_financial_quarters_and_review_states() -> None:
-    assert financial_quarter(date(2026, 11, 23)) == (2026, 3)
-    assert financial_quarter(date(2027, 1, 1)) == (2026, 4)
-    assert financial_quarter(date(2026, 4, 1)) == (2026, 1)
-    assert quarter_label(2026, 3) == "Q3 2026/27"
-    assert quarter_label(2099, 1) == "Q1 2099/00"
+    assert financial_quarter(date(2026, 11, 23)) == (3, 2026)
+    assert financial_quarter(date(2027, 1, 1)) == (4, 2026)
+    assert financial_quarter(date(2026, 4, 1)) == (1, 2026)
+    assert quarter_label(date(2026, 11, 23)) == "Q3 2026/27"
+    assert quarter_label(date(2099, 4, 1)) == "Q1 2099/00"
+    assert next_quarters(date(2026, 12, 31), 3) == ["Q3 2026/27", "Q4 2026/27", "Q1 2027/28"]
+    assert next_quarters(date(2027, 3, 31))[-1] == "Q3 2028/29"  # two years on
     assert review_state(None, TODAY) == ""
     assert review_state(TODAY, TODAY) == "due within 90 days"
     assert review_state(TODAY + timedelta(days=91), TODAY) == "in date"
