@@ -193,6 +193,10 @@ class _Checker:
     def at(self, key: str) -> tuple[int, int]:
         return (0, self.position[key])
 
+    def say_at(self, key: str, message: str, **values: Any) -> None:
+        """A rule's problem with the field ``key``: placed, labelled and located by that field."""
+        self.say(self.at(key), message, self.label(key), self.record.location(key), **values)
+
     def column_label(self, key: str) -> str:
         return next((c.label for c in self.form.columns if c.key == key), key)
 
@@ -206,11 +210,9 @@ class _Checker:
         earlier, later = self.values.dates.get(first), self.values.dates.get(then)
         if earlier is None or later is None or later.end > earlier.start:
             return
-        self.say(
-            self.at(then),
+        self.say_at(
+            then,
             "date_order",
-            self.label(then),
-            self.record.location(then),
             rule=self.base(rule),
             earlier_label=self.label(first),
             earlier=self.record.value(first),
@@ -229,20 +231,13 @@ class _Checker:
             return
         months = int(rule.params.get("cycle_months", self.framework.review_cycle_months))
         names = {"start_label": self.label(start_key), "end_label": self.label(end_key)}
-        place, label, location = (
-            self.at(end_key),
-            self.label(end_key),
-            self.record.location(end_key),
-        )
         written_end = self.record.value(end_key)
         if start is not None and end.start > add_months(start.end, months):
             deadline = format_date(add_months(start.end, months))
             start_text = self.record.value(start_key)
-            self.say(
-                place,
+            self.say_at(
+                end_key,
                 "review_cycle",
-                label,
-                location,
                 rule=self.base(rule),
                 months=months,
                 start=start_text,
@@ -251,7 +246,7 @@ class _Checker:
                 **names,
             )
         if end.end < self.context.today:
-            self.say(place, "review_overdue", label, location, end=written_end, **names)
+            self.say_at(end_key, "review_overdue", end=written_end, **names)
 
     def sign_off_level(self, rule: Rule) -> None:
         change_key, sign_key = str(rule.param("change_type")), str(rule.param("sign_off"))
@@ -259,11 +254,9 @@ class _Checker:
         if change is None or given is None or sign_off_ok(self.framework, change, given):
             return
         change_type = self.framework.change_type(change)
-        self.say(
-            self.at(sign_key),
+        self.say_at(
+            sign_key,
             "sign_off_low",
-            self.label(sign_key),
-            self.record.location(sign_key),
             article="An" if change_type.label[:1].lower() in "aeiou" else "A",
             change=change_type.label,
             minimum=self.framework.sign_off_level(change_type.minimum_sign_off).label,
@@ -278,11 +271,9 @@ class _Checker:
         if not registered or version is None or parse_version(registered) is None:
             return
         if version_key(version) < version_key(registered):
-            self.say(
-                self.at(key),
+            self.say_at(
+                key,
                 "version_lower",
-                self.label(key),
-                self.record.location(key),
                 rule=self.base(rule),
                 value=self.record.value(key),
                 registered=registered,
