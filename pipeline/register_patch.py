@@ -325,14 +325,13 @@ def patch_register(
             row = sheet.row(number)
             cells = Sheet.cells(row)
             for column, spec in specs:
-                _write(sheet, row, cells, cols[column.key], column, spec, styles, links, notes)
+                _write(row, cells, cols[column.key], column, spec, styles, links, notes)
     links.finish()
     notes.finish(root)  # after the links: both edit the sheet's relationships
     return Patched(root, placing.updated, placing.added, max(placing.last, 2), cols, headers)
 
 
 def _write(
-    sheet: Sheet,
     row: etree._Element,
     cells: dict[int, etree._Element],
     col: int,
