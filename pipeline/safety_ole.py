@@ -13,15 +13,7 @@ from typing import IO
 import olefile
 
 from pipeline.errors import RejectedFile
-from pipeline.safety_reasons import (
-    ENCRYPTED,
-    ENCRYPTED_ADVICE,
-    OLD_FORMAT,
-    RESAVE,
-    damaged,
-    not_ours,
-    reject,
-)
+from pipeline.safety_reasons import damaged, encrypted, not_ours, old_format
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -35,17 +27,17 @@ def check_ole(fh: IO[bytes], ext: str) -> None:
     try:
         streams = {"/".join(entry) for entry in ole.listdir(streams=True, storages=False)}
         if {"EncryptionInfo", "EncryptedPackage"} & streams:
-            raise reject(ENCRYPTED, ENCRYPTED_ADVICE)
+            raise encrypted()
         if "WordDocument" in streams:
             fib = ole.openstream("WordDocument").read(12)
             if len(fib) == 12 and struct.unpack_from("<H", fib, 10)[0] & 0x0100:
-                raise reject(ENCRYPTED, ENCRYPTED_ADVICE + ", then save it as .docx")
-            raise reject(OLD_FORMAT, RESAVE)
+                raise encrypted(", then save it as .docx")
+            raise old_format()
         book = "Workbook" if "Workbook" in streams else "Book" if "Book" in streams else None
         if book is not None:
             if _xls_has_filepass(ole.openstream(book).read(64 * 1024)):
-                raise reject(ENCRYPTED, ENCRYPTED_ADVICE + ", then save it as .xlsx")
-            raise reject(OLD_FORMAT, RESAVE)
+                raise encrypted(", then save it as .xlsx")
+            raise old_format()
     except RejectedFile:
         raise
     except Exception as exc:
@@ -55,7 +47,7 @@ def check_ole(fh: IO[bytes], ext: str) -> None:
     if "PowerPoint Document" in streams:
         raise not_ours("an old PowerPoint file")
     if ext in {".doc", ".xls", ".dot", ".xlt"}:
-        raise reject(OLD_FORMAT, RESAVE)
+        raise old_format()
     raise not_ours("an old-style Office file that is not a document or workbook")
 
 

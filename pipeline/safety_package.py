@@ -23,16 +23,13 @@ from lxml import etree  # type: ignore[import-untyped]
 from pipeline.safety_limits import Limits
 from pipeline.safety_parts import CT_STRINGS, Tally, read_member
 from pipeline.safety_reasons import (
-    ENCRYPTED,
-    ENCRYPTED_ADVICE,
     LINK_ADVICE,
-    MACROS,
-    RESAVE,
     damaged,
     damaged_unless_ok,
+    encrypted,
+    macros,
     mb,
     not_ours,
-    reject,
     too_large,
     unsafe,
 )
@@ -60,7 +57,7 @@ def check_package(
         # python-docx and openpyxl open [Content_Types].xml and _rels/.rels by exact name
         names = {info.filename for info in infos}
         if ext in _MACRO_EXTS or any(n.rsplit("/", 1)[-1] == "vbaproject.bin" for n in lower):
-            raise reject(MACROS, RESAVE)
+            raise macros()
         if _TYPES not in names:
             if "mimetype" in names:
                 raise not_ours("an OpenDocument (LibreOffice) file")
@@ -81,7 +78,7 @@ def check_package(
             if "macroenabled" in ctype or "vbaproject" in ctype:
                 if "sheet.binary" in ctype:
                     raise not_ours("an Excel binary workbook (.xlsb)")
-                raise reject(MACROS, RESAVE)
+                raise macros()
     for rels_name, data in kept.items():
         _check_relationships(data, rels_name, lower)
     return _main_format(types, kept.get("_rels/.rels"), lower)
@@ -139,7 +136,7 @@ def _check_listing(infos: list[zipfile.ZipInfo], limits: Limits) -> set[str]:
             raise damaged("it has two parts with the same name")
         seen.add(name.lower())
         if info.flag_bits & 0x1:
-            raise reject(ENCRYPTED, ENCRYPTED_ADVICE)
+            raise encrypted()
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > limits.max_member_bytes or total > limits.max_uncompressed_bytes:

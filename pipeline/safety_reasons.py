@@ -27,8 +27,17 @@ _UNSAFE_ADVICE = "Word and Excel never write this themselves; " + RESAVE
 _BROKEN = "it is not a complete Word or Excel file ({}); " + RESAVE
 
 
-def reject(reason: str, advice: str) -> RejectedFile:
-    return RejectedFile(reason, advice)
+def encrypted(then: str = "") -> RejectedFile:
+    """``then`` is a last step for a legacy file ("..., then save it as .docx")."""
+    return RejectedFile(ENCRYPTED, ENCRYPTED_ADVICE + then)
+
+
+def macros() -> RejectedFile:
+    return RejectedFile(MACROS, RESAVE)
+
+
+def old_format() -> RejectedFile:
+    return RejectedFile(OLD_FORMAT, RESAVE)
 
 
 def damaged(what: str) -> RejectedFile:
