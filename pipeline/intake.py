@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pipeline.safety import is_candidate, is_ignored
+from pipeline.safety import is_candidate
 from pipeline.workspace import Workspace
 
 _SEP = "__"
@@ -54,9 +54,7 @@ def waiting(workspace: Workspace) -> list[Path]:
     except FileNotFoundError:
         return []
     files = [
-        Path(e.path)
-        for e in entries
-        if e.is_file(follow_symlinks=False) and not is_ignored(e.name) and is_candidate(e.name)
+        Path(e.path) for e in entries if e.is_file(follow_symlinks=False) and is_candidate(e.name)
     ]
     return sorted(files, key=lambda p: (_mtime(p), p.name))
 

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.safety import is_candidate, is_ignored
+from pipeline.safety import is_candidate
 
 RETRY_FIRST = 30.0  # a file whose batch raised waits this long, doubling each time ...
 RETRY_MAX = 600.0  # ... up to this, before it is tried again
@@ -55,7 +55,7 @@ class PendingFiles:
     def note(self, path: Path, *, activity: bool = False, now: float | None = None) -> None:
         """Remember a new or changed inbox file. ``activity`` (an event, not a scan) restarts
         its quiet period even if size and mtime look the same (coarse mtimes on shares)."""
-        if path.parent != self.inbox or is_ignored(path.name) or not is_candidate(path.name):
+        if path.parent != self.inbox or not is_candidate(path.name):
             return
         now = time.monotonic() if now is None else now
         with self._lock:
