@@ -88,36 +88,59 @@ def claim_copy(path: Path, workspace: Workspace) -> Claim:
     return Claim(path=target, name=path.name)
 
 
-def orphans(workspace: Workspace) -> list[Claim]:
-    """Claims left in the work folder by a process on this host that is no longer running."""
-    host = socket.gethostname()
-    found: list[Claim] = []
-    if not workspace.work.is_dir():
-        return found
-    for entry in sorted(workspace.work.iterdir()):
+def claimed(workspace: Workspace) -> list[tuple[str, Claim]]:
+    """Every claim in the work folder, by name, with its owner (``"<host>-<pid>"``)."""
+    try:
+        entries = sorted(os.scandir(workspace.work), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    found: list[tuple[str, Claim]] = []
+    for entry in entries:
         owner, sep, name = entry.name.partition(_SEP)
-        if not sep or entry.name.startswith(".") or not entry.is_file():
-            continue
-        owner_host, _, pid = owner.rpartition("-")
-        if owner_host != host or not pid.isdigit() or _alive(int(pid)):
-            continue
-        mine = workspace.work / f"{_owner()}{_SEP}{name}"
-        try:
-            os.rename(entry, mine)  # re-claim atomically: two recovering processes can't both win
-        except FileNotFoundError:
-            continue
-        found.append(Claim(path=mine, name=name))
+        if sep and not entry.name.startswith(".") and entry.is_file():
+            found.append((owner, Claim(path=Path(entry.path), name=name)))
     return found
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
+def is_orphaned(owner: str) -> bool:
+    """True if a claim's owner was a process on this host that is no longer running."""
+    host, _, pid = owner.rpartition("-")
+    return host == socket.gethostname() and pid.isdigit() and not pid_alive(int(pid))
+
+
+def own_claims(workspace: Workspace) -> list[Claim]:
+    """The claims this process holds."""
+    return [held for owner, held in claimed(workspace) if owner == _owner()]
+
+
+def orphans(workspace: Workspace) -> list[Claim]:
+    """Claims left in the work folder by a process on this host that is no longer running."""
+    found: list[Claim] = []
+    for owner, held in claimed(workspace):
+        if not is_orphaned(owner):
+            continue
+        mine = workspace.work / f"{_owner()}{_SEP}{held.name}"
+        try:  # re-claim atomically: two recovering processes can't both win
+            os.rename(held.path, mine)
+        except FileNotFoundError:
+            continue
+        found.append(Claim(path=mine, name=held.name))
+    return found
+
+
+def pid_alive(pid: int) -> bool:
+    """True if a process with this pid exists on this machine.
+
+    On Windows ``os.kill(pid, 0)`` would *terminate* the process, so there we say "alive"
+    and rely on the heartbeat alone.
+    """
+    if os.name == "nt":  # pragma: no cover - Linux host
         return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except PermissionError:  # exists, owned by someone else
         return True
     return True
 

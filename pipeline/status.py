@@ -48,23 +48,6 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def pid_alive(pid: int) -> bool:
-    """True if a process with this pid exists on this machine.
-
-    On Windows ``os.kill(pid, 0)`` would *terminate* the process, so there we say "alive"
-    and rely on the heartbeat alone.
-    """
-    if os.name == "nt":  # pragma: no cover - Linux host
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
-
-
 @dataclass(frozen=True)
 class WatcherInfo:
     """What ``watcher.json`` says, and whether it is still true."""
@@ -97,7 +80,7 @@ class WatcherInfo:
         host = str(data.get("host", ""))
         heartbeat = _when(data.get("heartbeat"))
         why = ""
-        if host == socket.gethostname() and not pid_alive(pid):
+        if host == socket.gethostname() and not intake.pid_alive(pid):
             why = f"process {pid} has stopped"
         elif heartbeat is None or (now - heartbeat).total_seconds() > STALE_SECONDS:
             why = "its heartbeat is out of date (hung, or stopped on another machine)"
@@ -279,20 +262,11 @@ def _watcher_line(info: WatcherInfo | None) -> str:
 
 
 def _in_progress(ws: Workspace) -> list[InProgress]:
-    found: list[InProgress] = []
     try:
-        entries = sorted(os.scandir(ws.work), key=lambda e: e.name)
+        claims = intake.claimed(ws)
     except OSError:
-        return found
-    host = socket.gethostname()
-    for entry in entries:
-        owner, sep, name = entry.name.partition("__")  # intake's "<host>-<pid>__<name>"
-        if not sep or entry.name.startswith(".") or not entry.is_file():
-            continue
-        owner_host, _, pid = owner.rpartition("-")
-        orphaned = owner_host == host and pid.isdigit() and not pid_alive(int(pid))
-        found.append(InProgress(name=name, owner=owner, orphaned=orphaned))
-    return found
+        return []
+    return [InProgress(c.name, owner, intake.is_orphaned(owner)) for owner, c in claims]
 
 
 def workspace_status(ws: Workspace) -> Status:

@@ -28,7 +28,6 @@ import logging.handlers
 import os
 import queue
 import signal
-import socket
 import sys
 import threading
 import time
@@ -326,18 +325,13 @@ class Watcher:
         Orphan recovery only takes claims of *dead* processes, so without this a file could
         sit in the work folder for as long as this watcher lives.
         """
-        prefix = f"{socket.gethostname()}-{os.getpid()}__"  # intake's claim name prefix
         try:
-            entries = list(self.ws.work.iterdir())
+            claims = intake.own_claims(self.ws)
         except OSError:
             return
-        for entry in entries:
-            if entry.name.startswith(prefix) and entry.is_file():
-                claim = intake.Claim(path=entry, name=entry.name[len(prefix) :])
-                with contextlib.suppress(OSError):
-                    log.warning(
-                        "Handing %s back to the inbox.", intake.hand_back(claim, self.ws).name
-                    )
+        for claim in claims:
+            with contextlib.suppress(OSError):
+                log.warning("Handing %s back to the inbox.", intake.hand_back(claim, self.ws).name)
 
 
 def setup_logging(ws: Workspace) -> list[logging.Handler]:

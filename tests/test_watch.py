@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -182,6 +183,21 @@ def test_a_file_whose_batch_failed_backs_off_and_then_goes_alone(tmp_path: Path)
     assert files.next_batch(20, now=31.1) == []  # then looked at afresh ...
     assert len(files.next_batch(20, now=31.2)) == 1  # ... and tried one at a time
     assert len(files.next_batch(20, now=31.3)) == 1
+
+
+def test_a_failed_batch_hands_back_only_this_process_s_claims(workspace: Workspace) -> None:
+    """Claims of a dead process stay for orphan recovery; another host's are never touched."""
+    host = socket.gethostname()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    workspace.work.mkdir(parents=True, exist_ok=True)
+    left = [f"{host}-{dead.pid}__dead.docx", f"elsewhere-{os.getpid()}__other.docx", ".hidden"]
+    mine = f"{host}-{os.getpid()}__mine.docx"
+    for name in [mine, *left]:
+        (workspace.work / name).write_bytes(name.encode())
+    Watcher(workspace)._hand_back_own_claims()
+    assert (workspace.inbox / "mine.docx").read_bytes() == mine.encode()
+    assert sorted(p.name for p in workspace.work.iterdir()) == sorted(left)
 
 
 # --- the service -------------------------------------------------------------------------------
