@@ -32,6 +32,8 @@ from pipeline.workspace import Workspace, init_workspace, load_workspace
 ROOT = Path(__file__).resolve().parent.parent
 Form = Callable[[str], bytes]
 Bad = Callable[[int], bytes]
+# what Office, LibreOffice and the OS leave beside real files: never a form, never rejected
+LITTER = ("~$x.docx", ".~lock.x.docx#", "x.tmp", "noextension", "Thumbs.db", "desktop.ini", ".hidden.docx")  # fmt: skip
 
 
 def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
@@ -155,15 +157,7 @@ def test_files_are_observed_while_a_batch_runs_and_taken_in_bounded_batches(tmp_
 
 def test_lock_and_temp_names_are_never_noted(tmp_path: Path) -> None:
     files = PendingFiles(tmp_path, quiet_seconds=0)
-    for name in (
-        "~$x.docx",
-        ".~lock.x.docx#",
-        "x.tmp",
-        "noextension",
-        "Thumbs.db",
-        "desktop.ini",
-        ".hidden.docx",
-    ):
+    for name in LITTER:
         (tmp_path / name).write_bytes(b"x")
         files.note(tmp_path / name)
     files.note(tmp_path / "sub" / "elsewhere.docx")  # not directly in the inbox
@@ -340,23 +334,14 @@ def test_lock_temp_and_hidden_files_are_left_alone(
     invalid_form: Bad,
 ) -> None:
     ws = make_workspace(quiet=0.2, scan=1)
-    junk = [
-        "~$x.docx",
-        ".~lock.x.docx#",
-        "x.tmp",
-        "noextension",
-        "Thumbs.db",
-        "desktop.ini",
-        ".hidden.docx",
-    ]
-    for name in junk:
+    for name in LITTER:
         (ws.inbox / name).write_bytes(f"junk {name}".encode())
-    before = {name: (ws.inbox / name).stat() for name in junk}
+    before = {name: (ws.inbox / name).stat() for name in LITTER}
     start_watcher(ws)
     drop(ws, "real.docx", invalid_form(1))
     wait_for(lambda: outcomes(ws) == 1, 60, "the real file was handled")
     time.sleep(2.5)  # two more full scans of the inbox
-    for name in junk:
+    for name in LITTER:
         after = (ws.inbox / name).stat()
         assert (after.st_ino, after.st_size, after.st_mtime_ns) == (
             before[name].st_ino,
