@@ -52,6 +52,7 @@ REASONS = {
 }
 CT = "[Content_Types].xml"
 DOC = "word/document.xml"
+DOC_RELS = "word/_rels/document.xml.rels"
 SHEET = "xl/worksheets/sheet1.xml"
 
 
@@ -114,6 +115,17 @@ def rewrite(
     return target
 
 
+def add_link(docx_file: Path, target: Path, kind: str, to: str, external: bool = False) -> Path:
+    """A copy of ``docx_file`` whose document also links to ``to`` (a ``kind`` relationship)."""
+    mode = ' TargetMode="External"' if external else ""
+    rels = members(docx_file)[DOC_RELS].replace(
+        b"</Relationships>",
+        f'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'relationships/{kind}" Target="{to}"{mode}/></Relationships>'.encode(),
+    )
+    return rewrite(docx_file, target, {DOC_RELS: rels})
+
+
 def add_override(package: Path, part: str, ctype: str) -> bytes:
     types = members(package)[CT]
     return types.replace(
@@ -159,13 +171,7 @@ def test_real_forms_pass_and_are_typed_by_content(docx_file: Path, xlsx_file: Pa
 
 
 def test_ordinary_hyperlinks_are_fine(docx_file: Path, tmp_path: Path) -> None:
-    rels = members(docx_file)["word/_rels/document.xml.rels"].replace(
-        b"</Relationships>",
-        b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        b'relationships/hyperlink" Target="https://www.gov.uk/" TargetMode="External"/>'
-        b"</Relationships>",
-    )
-    out = rewrite(docx_file, tmp_path / "link.docx", {"word/_rels/document.xml.rels": rels})
+    out = add_link(docx_file, tmp_path / "link.docx", "hyperlink", "https://www.gov.uk/", True)
     assert check_file(out) == "docx"
 
 
@@ -258,12 +264,7 @@ def test_missing_content_types_or_main_part_is_damaged(docx_file: Path, tmp_path
 
 def test_a_link_to_a_missing_part_is_damaged(docx_file: Path, tmp_path: Path) -> None:
     """python-docx loads every linked part and raises KeyError on a missing one."""
-    rels = members(docx_file)["word/_rels/document.xml.rels"].replace(
-        b"</Relationships>",
-        b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        b'relationships/image" Target="media/gone.png"/></Relationships>',
-    )
-    out = rewrite(docx_file, tmp_path / "gone.docx", {"word/_rels/document.xml.rels": rels})
+    out = add_link(docx_file, tmp_path / "gone.docx", "image", "media/gone.png")
     with pytest.raises(KeyError):
         docx.Document(str(out))
     assert reject(out).reason == reasons.DAMAGED
@@ -397,13 +398,7 @@ def test_dtds_and_entities_are_unsafe_however_they_are_hidden(docx_file: Path, t
 
 
 def test_external_links_that_a_tool_could_fetch_are_unsafe(docx_file: Path, tmp_path: Path) -> None:  # fmt: skip
-    rels = members(docx_file)["word/_rels/document.xml.rels"].replace(
-        b"</Relationships>",
-        b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        b'relationships/image" Target="http://attacker.example/x.png" TargetMode="External"/>'
-        b"</Relationships>",
-    )
-    out = rewrite(docx_file, tmp_path / "img.docx", {"word/_rels/document.xml.rels": rels})
+    out = add_link(docx_file, tmp_path / "img.docx", "image", "http://attacker.example/x.png", True)
     assert reject(out).reason == reasons.UNSAFE
 
 
