@@ -12,29 +12,20 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from pipeline.forms.markers import write_marker_docx
 from pipeline.framework import Field, FormType, Framework
 
-MARKER_NAME = "PipelineForm"
 SECTION_TAG_PREFIX = "section:"
 GUIDANCE_STYLE = "Guidance"
 PLACEHOLDER_STYLE = "Placeholder Text"
-CUSTOM_PROPS_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-CUSTOM_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-# The format id Office gives every user-defined property.
-USER_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 CONSULTATION_EMPTY_ROWS = 5
 
 Docx = Any  # python-docx ships no type information
@@ -43,7 +34,7 @@ Docx = Any  # python-docx ships no type information
 def write_docx(framework: Framework, form: FormType, path: Path) -> Path:
     """Write the blank Word form for ``form`` to ``path``."""
     doc = new_document(landscape=bool(form.areas))
-    set_docx_marker(doc, form.key)
+    write_marker_docx(doc, form.key)
     doc.core_properties.title = f"{form.label} form"
     doc.core_properties.subject = f"{framework.council}: {framework.name}"
     doc.add_heading(f"{form.label} form", level=0)
@@ -112,26 +103,6 @@ def new_document(landscape: bool = False) -> Docx:
             rpr.append(lang)
         lang.set(qn("w:val"), "en-GB")
     return doc
-
-
-def set_docx_marker(doc: Docx, form_key: str) -> None:
-    """Record the form type as the custom document property ``PipelineForm``.
-
-    python-docx has no API for custom properties, so the part is added by hand: the
-    package relationship and the content-type override follow from the part itself.
-    """
-    package = doc.part.package
-    for rel in package.rels.values():
-        if rel.reltype == RT.CUSTOM_PROPERTIES:
-            raise ValueError("this document already has custom properties")
-    blob = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<Properties xmlns="{CUSTOM_PROPS_NS}" xmlns:vt="{VT_NS}">'
-        f'<property fmtid="{USER_FMTID}" pid="2" name="{MARKER_NAME}">'
-        f"<vt:lpwstr>{escape(form_key)}</vt:lpwstr></property></Properties>"
-    ).encode()
-    part = Part(PackURI("/docProps/custom.xml"), CUSTOM_PROPS_CT, blob, package)
-    package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
 def guidance(paragraph: Docx, text: str) -> Docx:

@@ -21,7 +21,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.blank_docx import MARKER_NAME, help_for
+from pipeline.blank_docx import help_for
+from pipeline.forms.markers import write_marker_xlsx
 from pipeline.framework import Field, FormType, Framework
 
 SHEET = "Form"
@@ -44,7 +45,7 @@ def write_xlsx(framework: Framework, form: FormType, path: Path) -> Path:
     ws = wb.active
     assert ws is not None
     ws.title = SHEET
-    set_xlsx_marker(wb, form.key)
+    write_marker_xlsx(wb, form.key)
     wb.properties.title = f"{form.label} form"
     wb.properties.subject = f"{framework.council}: {framework.name}"
     ws["A1"] = f"{form.label} form"
@@ -79,11 +80,6 @@ def write_xlsx(framework: Framework, form: FormType, path: Path) -> Path:
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     wb.save(path)
     return path
-
-
-def set_xlsx_marker(wb: Workbook, form_key: str) -> None:
-    """Record the form type as the workbook-scoped name ``PipelineForm`` = ``"<key>"``."""
-    wb.defined_names[MARKER_NAME] = DefinedName(MARKER_NAME, attr_text=f'"{form_key}"')
 
 
 def label_row(ws: Worksheet, row: int, label: str, help_text: str, height: float = 0.0) -> None:

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from openpyxl import load_workbook
+from marker_helpers import marker_of
+from openpyxl import Workbook, load_workbook
 
 from pipeline.blank_docx import GUIDANCE_STYLE, SECTION_TAG_PREFIX
-from pipeline.blank_forms import read_marker, write_blank_forms
+from pipeline.blank_forms import write_blank_forms
 from pipeline.blank_xlsx import DATE_FORMAT, SHEET
 from pipeline.framework import Framework, default_framework, load_framework
 
@@ -55,8 +56,8 @@ def test_writes_a_word_and_an_excel_form_per_type(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("key", FORM_KEYS)
 def test_marker_names_the_form_type(forms_dir: Path, key: str) -> None:
-    assert read_marker(forms_dir / f"{key}.docx") == key
-    assert read_marker(forms_dir / f"{key}.xlsx") == key
+    assert marker_of(forms_dir / f"{key}.docx") == key
+    assert marker_of(forms_dir / f"{key}.xlsx") == key
 
 
 def test_docx_marker_is_a_proper_custom_property(forms_dir: Path) -> None:
@@ -70,14 +71,12 @@ def test_docx_marker_is_a_proper_custom_property(forms_dir: Path) -> None:
     assert 'name="PipelineForm"' in custom and "<vt:lpwstr>policy</vt:lpwstr>" in custom
 
 
-def test_read_marker_is_none_without_one(tmp_path: Path) -> None:
+def test_a_file_without_a_marker_has_none(tmp_path: Path) -> None:
     plain = tmp_path / "plain.docx"
     Document().save(str(plain))
-    text = tmp_path / "notes.docx"
-    text.write_text("not a zip")
-    assert read_marker(plain) is None
-    assert read_marker(text) is None
-    assert read_marker(tmp_path / "missing.xlsx") is None
+    Workbook().save(tmp_path / "plain.xlsx")
+    assert marker_of(plain) is None
+    assert marker_of(tmp_path / "plain.xlsx") is None
 
 
 @pytest.mark.parametrize("key", FORM_KEYS)

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from marker_helpers import marker_of
 from openpyxl import load_workbook
-
-from pipeline.blank_forms import read_marker
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SAMPLES = {
@@ -27,7 +26,7 @@ SAMPLES = {
 
 def text_of(path: Path) -> str:
     """Everything an officer or the reader could see in the file, in order, as text."""
-    lines = [f"marker: {read_marker(path)}"]
+    lines = [f"marker: {marker_of(path)}"]
     if path.suffix == ".docx":
         doc = Document(str(path))
         for p in doc.element.body.iter(qn("w:p")):
@@ -74,7 +73,7 @@ def test_committed_sample_is_reproducible(regenerated: Path, name: str) -> None:
 
 @pytest.mark.parametrize(("name", "marker"), sorted(SAMPLES.items()))
 def test_marker_only_on_samples_made_from_blank_forms(name: str, marker: str | None) -> None:
-    assert read_marker(EXAMPLES / name) == marker
+    assert marker_of(EXAMPLES / name) == marker
 
 
 def test_personal_budgets_policy_keeps_the_seed_shape() -> None:
