@@ -1,6 +1,6 @@
 """Writing a policy section's blocks into a docxtpl subdocument, in the template's styles.
 
-The subdocument comes from ``tpl.new_subdoc()``, which shares the template's document part:
+The subdocument is an ``assemble.SectionBody``, which shares the template's document part:
 style names resolve to the template's style ids, hyperlink relationships land in the main
 document, and new list instances go into the template's numbering part. So the section text
 comes out in the house style without any direct formatting except the officer's own bold
