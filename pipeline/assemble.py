@@ -14,9 +14,7 @@ from __future__ import annotations
 import copy
 import difflib
 import io
-import os
 import re
-import tempfile
 import threading
 import zipfile
 from dataclasses import dataclass, field
@@ -31,6 +29,7 @@ from docx.oxml.ns import nsmap as docx_nsmap
 from docxtpl import DocxTemplate, Subdoc
 from jinja2 import Environment, StrictUndefined, Template, TemplateSyntaxError, UndefinedError
 
+from pipeline import atomic
 from pipeline.assemble_blocks import BLOCK_STYLES, BlockWriter, clean_text
 from pipeline.assemble_values import data, document_title, template_areas, template_row
 from pipeline.errors import ConfigError
@@ -226,7 +225,7 @@ class Assembler:
         cp.version, cp.identifier = version[:_CORE_LIMIT], ref[:_CORE_LIMIT]
         cp.category, cp.comments, cp.revision = form.label[:_CORE_LIMIT], "", 1
         cp.created = cp.modified = now
-        _save_atomic(tpl, out_path)
+        atomic.replace_with(out_path, tpl.save)
         return AssembledDocument(kind=form.key, docx=out_path, title=title)
 
     def _form(self, record: FormRecord) -> FormType:
@@ -386,18 +385,3 @@ def _has_style(tpl: DocxTemplate, name: str) -> bool:
     except KeyError:
         return False
     return True
-
-
-def _save_atomic(tpl: DocxTemplate, out_path: Path) -> None:
-    """Write beside the target and rename, so a reader never sees half a document."""
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.stem}.", suffix=".tmp", dir=out_path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        tpl.save(tmp)
-        tmp.chmod(0o644)
-        os.replace(tmp, out_path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

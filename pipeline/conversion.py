@@ -15,7 +15,6 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal, Protocol
 
+from pipeline import atomic
 from pipeline.errors import ConversionError
 from pipeline.pdf import PdfMetadata, finalize_pdf
 
@@ -214,14 +214,7 @@ def finish(job: ConversionJob, produced: Path) -> ConversionResult:
     """Post-process LibreOffice's PDF and move it to ``job.pdf`` atomically."""
     try:
         finalize_pdf(produced, job.metadata, draft=job.draft)
-        job.pdf.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{job.pdf.name}.", suffix=".tmp", dir=job.pdf.parent)
-        try:  # produced may be on another filesystem (state_dir), so copy then rename
-            with os.fdopen(fd, "wb") as out, open(produced, "rb") as src:
-                shutil.copyfileobj(src, out)
-            os.replace(tmp, job.pdf)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        atomic.copy(produced, job.pdf)  # produced may be on another file system (state_dir)
     except OSError as exc:
         return ConversionResult(job, False, f"Could not write {job.pdf}: {exc.strerror or exc}.")
     except Exception as exc:  # pypdf's errors are many; any of them means a broken PDF

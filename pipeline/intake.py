@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import socket
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pipeline import atomic
+from pipeline.atomic import is_orphaned
 from pipeline.safety import is_candidate
 from pipeline.workspace import Workspace
 
@@ -43,10 +44,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _owner() -> str:
-    return f"{socket.gethostname()}-{os.getpid()}"
-
-
 def waiting(workspace: Workspace) -> list[Path]:
     """Forms waiting in the inbox, oldest first; lock, temp and hidden files are left alone."""
     try:
@@ -69,7 +66,7 @@ def _mtime(path: Path) -> float:
 def claim(path: Path, workspace: Workspace) -> Claim | None:
     """Take ``path`` from the inbox by one atomic rename; ``None`` if someone else took it."""
     workspace.work.mkdir(parents=True, exist_ok=True)
-    target = workspace.work / f"{_owner()}{_SEP}{path.name}"
+    target = workspace.work / f"{atomic.owner()}{_SEP}{path.name}"
     try:
         os.rename(path, target)
     except FileNotFoundError:
@@ -81,10 +78,8 @@ def claim_copy(path: Path, workspace: Workspace) -> Claim:
     """Take a file given on the command line from outside the inbox: a copy is processed,
     the original is never moved or changed."""
     workspace.work.mkdir(parents=True, exist_ok=True)
-    target = workspace.work / f"{_owner()}{_SEP}{path.name}"
-    tmp = target.with_name("." + target.name + ".copying")
-    shutil.copy2(path, tmp)
-    os.replace(tmp, target)
+    target = workspace.work / f"{atomic.owner()}{_SEP}{path.name}"
+    atomic.replace_with(target, lambda tmp: shutil.copy2(path, tmp))
     return Claim(path=target, name=path.name)
 
 
@@ -102,15 +97,18 @@ def claimed(workspace: Workspace) -> list[tuple[str, Claim]]:
     return found
 
 
-def is_orphaned(owner: str) -> bool:
-    """True if a claim's owner was a process on this host that is no longer running."""
-    host, _, pid = owner.rpartition("-")
-    return host == socket.gethostname() and pid.isdigit() and not pid_alive(int(pid))
-
-
 def own_claims(workspace: Workspace) -> list[Claim]:
     """The claims this process holds."""
-    return [held for owner, held in claimed(workspace) if owner == _owner()]
+    return [held for owner, held in claimed(workspace) if owner == atomic.owner()]
+
+
+def sweep_temporaries(workspace: Workspace) -> list[Path]:
+    """Remove half-written files left by a pipeline on this host that was killed mid-write."""
+    removed: list[Path] = []
+    for folder in (workspace.outbox, workspace.state, workspace.work, workspace.rejected):
+        removed += atomic.sweep(folder)
+    removed += atomic.sweep(workspace.register.parent, recursive=False)
+    return removed
 
 
 def orphans(workspace: Workspace) -> list[Claim]:
@@ -119,30 +117,13 @@ def orphans(workspace: Workspace) -> list[Claim]:
     for owner, held in claimed(workspace):
         if not is_orphaned(owner):
             continue
-        mine = workspace.work / f"{_owner()}{_SEP}{held.name}"
+        mine = workspace.work / f"{atomic.owner()}{_SEP}{held.name}"
         try:  # re-claim atomically: two recovering processes can't both win
             os.rename(held.path, mine)
         except FileNotFoundError:
             continue
         found.append(Claim(path=mine, name=held.name))
     return found
-
-
-def pid_alive(pid: int) -> bool:
-    """True if a process with this pid exists on this machine.
-
-    On Windows ``os.kill(pid, 0)`` would *terminate* the process, so there we say "alive"
-    and rely on the heartbeat alone.
-    """
-    if os.name == "nt":  # pragma: no cover - Linux host
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
 
 
 def unique_path(folder: Path, name: str) -> Path:
@@ -170,15 +151,9 @@ def reject(claim: Claim, workspace: Workspace, report: str) -> tuple[Path, Path]
     workspace.rejected.mkdir(parents=True, exist_ok=True)
     target = unique_path(workspace.rejected, claim.name)
     report_path = target.with_name(target.name + " - problems.txt")
-    write_text_atomic(report_path, report)
+    atomic.write_text(report_path, report)
     os.rename(claim.path, target)
     return target, report_path
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def hand_back(claim: Claim, workspace: Workspace) -> Path:

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
+from pipeline import atomic
 from pipeline.framework import Framework
 from pipeline.gate import missing_for_publication, status_for
-from pipeline.intake import write_text_atomic
 from pipeline.journal import Journal
 from pipeline.pdf import stamp_draft
 from pipeline.updates import slug
@@ -27,13 +25,6 @@ from pipeline.workspace import Workspace
 
 PUBLISHED_KINDS = ("policy", "consultation_response")
 MANIFEST_COLUMNS = ("file", "title", "ref", "version", "date", "what changed", "document")
-
-
-def _copy_atomic(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
-    shutil.copyfile(src, tmp)
-    os.replace(tmp, dst)
 
 
 def _identity(path: Path) -> tuple[int, int, int] | None:
@@ -62,7 +53,7 @@ class Outputs:
         source = (master, _identity(master), draft)
         if self._written.get(dst) == (*source, _identity(dst)):
             return
-        _copy_atomic(master, dst)
+        atomic.copy(master, dst)
         if draft:
             stamp_draft(dst)
         self._written[dst] = (*source, _identity(dst))
@@ -147,4 +138,4 @@ class Outputs:
         writer.writeheader()
         writer.writerows(sorted(rows, key=lambda r: (r["ref"], r["file"])))
         self.workspace.publish_dir.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(self.workspace.publish_dir / "manifest.csv", buffer.getvalue())
+        atomic.write_text(self.workspace.publish_dir / "manifest.csv", buffer.getvalue())

@@ -11,8 +11,6 @@ so every object LibreOffice wrote stays as it was.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +32,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from pipeline import atomic
 from pipeline.pdf_tables import mark_row_headers
 from pipeline.pdf_update import PdfUpdate
 
@@ -120,7 +119,7 @@ def finalize_pdf(path: Path, metadata: PdfMetadata, *, draft: bool = False) -> N
     mark_row_headers(update)
     if draft:
         _stamp_draft(update)
-    _write_atomic(update, path)
+    atomic.replace_with(path, update.save)
 
 
 def stamp_draft(path: Path) -> None:
@@ -131,7 +130,7 @@ def stamp_draft(path: Path) -> None:
     """
     update = PdfUpdate(path)
     _stamp_draft(update)
-    _write_atomic(update, path)
+    atomic.replace_with(path, update.save)
 
 
 def _xmp_text(root: Any, namespace: str, name: str) -> str | None:
@@ -191,18 +190,6 @@ def _opt(value: Any) -> str | None:
 def _xml(text: str) -> str:
     """Escape for XML content, dropping control characters XML 1.0 cannot carry."""
     return escape("".join(c for c in text if c >= " " or c in "\t\n\r"))
-
-
-def _write_atomic(update: PdfUpdate, path: Path) -> None:
-    """Write next to ``path`` then rename, so readers never see half a PDF."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".pdf.tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            update.write(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- DRAFT stamp --------------------------------------------------------------------------

@@ -115,6 +115,11 @@ class PdfUpdate:
         for key, value in values.items():
             info[NameObject(key)] = value
 
+    def save(self, path: Path) -> None:
+        """:meth:`write` to a file (for :func:`pipeline.atomic.replace_with`)."""
+        with open(path, "wb") as fh:
+            self.write(fh)
+
     def write(self, out: io.BufferedIOBase | io.BytesIO) -> None:
         """The original bytes, then the changed objects, their xref section and trailer
         (or just the original bytes when nothing changed)."""

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
+from pipeline import atomic
+
 
 class DamagedRegister(Exception):
     """register.xlsx exists but is not a readable workbook."""
@@ -108,15 +110,12 @@ def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
 
     A crash at any point leaves either the old register or the new one, never half a file.
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+
+    def write_synced(tmp: Path) -> None:
         write(tmp)
         _fsync(tmp)
-        if path.exists():
-            bak_tmp = path.with_name(f".{path.name}.{os.getpid()}.bak.tmp")
-            shutil.copy2(path, bak_tmp)
-            os.replace(bak_tmp, path.with_name(path.name + ".bak"))
-        os.replace(tmp, path)
-        _fsync(path.parent)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    if path.exists():
+        atomic.replace_with(path.with_name(path.name + ".bak"), lambda tmp: shutil.copy2(path, tmp))
+    atomic.replace_with(path, write_synced)
+    _fsync(path.parent)

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline import intake, register
+from pipeline import atomic, intake, register
 from pipeline.assemble import Assembler
 from pipeline.errors import RejectedFile
 from pipeline.forms import read_form
@@ -78,6 +78,8 @@ class Pipeline:
         self.workspace = workspace
         self.framework = workspace.framework()
         workspace.ensure_folders()
+        for left in intake.sweep_temporaries(workspace):  # a killed pipeline's half-written files
+            log.info("Removed %s, left half-written by a pipeline that stopped", left)
         self.assembler = Assembler(workspace.templates, self.framework)
         self._converter = converter
         self._own_converter = converter is None
@@ -254,7 +256,7 @@ class Pipeline:
             when = prepared.earlier.processed_at.strftime("%d/%m/%Y %H:%M")
             outputs = tuple(Path(p) for p in prepared.earlier.detail.get("outputs", []))
             note = f"already processed on {when}; outputs: {', '.join(str(p) for p in outputs) or 'none'}"
-            intake.write_text_atomic(
+            atomic.write_text(
                 archived.with_name(archived.name + " - already processed.txt"), note + "\n"
             )
             return Accepted(

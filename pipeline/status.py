@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline import intake
+from pipeline import atomic, intake
 from pipeline.errors import PipelineError
 from pipeline.journal import Event, Journal
 from pipeline.workspace import Workspace
@@ -80,7 +80,7 @@ class WatcherInfo:
         host = str(data.get("host", ""))
         heartbeat = _when(data.get("heartbeat"))
         why = ""
-        if host == socket.gethostname() and not intake.pid_alive(pid):
+        if host == socket.gethostname() and not atomic.pid_alive(pid):
             why = f"process {pid} has stopped"
         elif heartbeat is None or (now - heartbeat).total_seconds() > STALE_SECONDS:
             why = "its heartbeat is out of date (hung, or stopped on another machine)"
@@ -149,7 +149,7 @@ class WatcherLock:
         data.update(fields)
         try:
             with self._writing:
-                intake.write_text_atomic(self.path, json.dumps(data, indent=2) + "\n")
+                atomic.write_text(self.path, json.dumps(data, indent=2) + "\n")
         except OSError as exc:  # a full disk or dropped share must not stop the watcher
             log.warning("Could not update %s: %s", self.path, exc)
 
@@ -266,7 +266,7 @@ def _in_progress(ws: Workspace) -> list[InProgress]:
         claims = intake.claimed(ws)
     except OSError:
         return []
-    return [InProgress(c.name, owner, intake.is_orphaned(owner)) for owner, c in claims]
+    return [InProgress(c.name, owner, atomic.is_orphaned(owner)) for owner, c in claims]
 
 
 def workspace_status(ws: Workspace) -> Status:
