@@ -29,17 +29,17 @@ from types import TracebackType
 from typing import Any
 
 from pipeline.errors import PipelineError
-from pipeline.journal_schema import SCHEMA, SCHEMA_VERSION
+from pipeline.journal_schema import SCHEMA, SCHEMA_VERSION, upgrade
 from pipeline.journal_values import (
     Event,
     FileOutcome,
     Snapshot,
     dumps,
     loads,
-    normalise_title,
 )
+from pipeline.titles import title_key
 
-__all__ = ["Event", "FileOutcome", "Journal", "Snapshot", "dumps", "loads", "normalise_title"]
+__all__ = ["Event", "FileOutcome", "Journal", "Snapshot", "dumps", "loads"]
 
 BUSY_TIMEOUT_MS = 30_000
 OUTCOMES = ("accepted", "rejected")
@@ -99,6 +99,7 @@ class Journal:
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
                         self._conn.execute(statement)
+                upgrade(self._conn, version)
                 self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # --- lifecycle ----------------------------------------------------------------------------
@@ -239,33 +240,40 @@ class Journal:
 
         Outputs are written under the reference before the form's journal entry commits, so
         a form cut short by a crash must get the same reference when it is processed again,
-        or its first outputs would be left in a folder the register never mentions.
+        or its first outputs would be left in a folder the register never mentions. A
+        reservation only bridges that gap: once its policy is registered, the register's
+        title decides (a policy renamed since no longer answers to its first title).
+        Titles match by :func:`pipeline.titles.title_key`.
         """
-        key = normalise_title(title)
+        key = title_key(title)
         with self.transaction():
             found = self.find_reference(title)
             if found:
                 return found
             row = self._conn.execute(
-                "SELECT ref FROM reserved_refs WHERE title_key = ?", (key,)
+                "SELECT ref FROM reserved_refs WHERE title_key = ? "
+                "AND ref NOT IN (SELECT ref FROM policies)",
+                (key,),
             ).fetchone()
             if key and row:
                 return str(row[0])
             ref = self.next_reference(prefix, digits)
             if key:
                 self._conn.execute(
-                    "INSERT INTO reserved_refs (title_key, ref, reserved_at) VALUES (?, ?, ?)",
+                    "INSERT INTO reserved_refs (title_key, ref, reserved_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (title_key) DO UPDATE SET ref = excluded.ref, "
+                    "reserved_at = excluded.reserved_at",
                     (key, ref, _now().isoformat()),
                 )
         return ref
 
     def find_reference(self, title: str) -> str | None:
-        """The reference of the policy with this title, ignoring case, spacing and punctuation.
+        """The reference of the policy with this title, by :func:`pipeline.titles.title_key`.
 
         If several policies share a normalised title, the most recently created (highest
         reference) wins, as that is the one officers are most likely still working on.
         """
-        key = normalise_title(title)
+        key = title_key(title)
         if not key:
             return None
         with self._lock:
@@ -307,12 +315,12 @@ class Journal:
             merged: dict[str, Any] = loads(row[0]) if row else {}
             merged.update(values)
             title = merged.get("title")
-            title_key = normalise_title(title) if isinstance(title, str) else ""
+            key = title_key(title) if isinstance(title, str) else ""
             self._conn.execute(
                 "INSERT INTO policies (ref, title_key, body, updated_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (ref) DO UPDATE SET title_key = excluded.title_key, "
                 "body = excluded.body, updated_at = excluded.updated_at",
-                (ref, title_key, dumps(merged), _now().isoformat()),
+                (ref, key, dumps(merged), _now().isoformat()),
             )
             self._bump()
 

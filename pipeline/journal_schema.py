@@ -1,11 +1,21 @@
-"""The journal's tables, and the version number that says which of them a file has.
+"""The journal's tables, the version number that says which of them a file has, and the
+upgrade of a file written by an older version.
 
 Every statement is ``CREATE ... IF NOT EXISTS``, so opening an older journal runs them all
 again and only what is missing is added; bump ``SCHEMA_VERSION`` whenever a table or
-index is added here. A journal newer than this code is refused (see ``Journal._migrate``).
+index is added here, or when stored values change meaning (then :func:`upgrade` rewrites
+them in the same transaction). A journal newer than this code is refused (see
+``Journal._migrate``).
 """
 
-SCHEMA_VERSION = 2  # 2: reserved_refs
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from pipeline.titles import title_key
+
+SCHEMA_VERSION = 3  # 2: reserved_refs; 3: title keys by pipeline.titles.title_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -49,3 +59,46 @@ CREATE TABLE IF NOT EXISTS meta (
 );
 INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0), ('synced_generation', 0);
 """
+
+
+def upgrade(conn: sqlite3.Connection, version: int) -> None:
+    """Rewrite values whose meaning changed since schema ``version``; run inside the
+    transaction that creates the missing tables.
+
+    Before 3, title keys were made by an older rule; left as they were, a title would stop
+    finding its own policy. A policy's key is recomputed from the title stored in its body.
+    A reservation keeps no title, so its key is recomputed from the old key, which recovers
+    what the old rule kept (zero-width characters) but not what it dropped (the dot of
+    "3. Carers Policy", "&"); reservations only matter for a form cut short before its
+    journal entry, so at worst such a form gets a new reference. Where two reservations now
+    share a key, the earliest stays: it is the reference a cut-short form was given first.
+    """
+    if version >= 3:
+        return
+    rows = conn.execute("SELECT ref, body FROM policies").fetchall()
+    for ref, body in rows:
+        title = _stored_title(body)
+        conn.execute(
+            "UPDATE policies SET title_key = ? WHERE ref = ?",
+            (title_key(title) if title is not None else "", ref),
+        )
+    reserved = conn.execute(
+        "SELECT title_key, ref, reserved_at FROM reserved_refs ORDER BY reserved_at, ref"
+    ).fetchall()
+    conn.execute("DELETE FROM reserved_refs")
+    for key, ref, when in reserved:
+        if not title_key(key):
+            continue  # never reserved under an empty key: it matches nothing
+        conn.execute(
+            "INSERT OR IGNORE INTO reserved_refs (title_key, ref, reserved_at) VALUES (?, ?, ?)",
+            (title_key(key), ref, when),
+        )
+
+
+def _stored_title(body: str) -> str | None:
+    """The title stored in a policy row's JSON body, if it has one."""
+    try:
+        value = json.loads(body).get("title")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None

@@ -1,4 +1,4 @@
-"""Values the journal stores and hands out: its records, JSON with dates, title matching.
+"""Values the journal stores and hands out: its records and JSON with dates.
 
 Separate from :mod:`pipeline.journal` (which re-exports these) so the SQLite store stays
 about storage; nothing here touches the database.
@@ -7,7 +7,6 @@ about storage; nothing here touches the database.
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -86,19 +85,3 @@ def dumps(value: Any) -> str:
 def loads(text: str) -> Any:
     """Inverse of :func:`dumps`."""
     return json.loads(text, object_hook=_decode)
-
-
-def normalise_title(title: str) -> str:
-    """Match key for titles: officers retype titles with different case, spacing and quotes.
-
-    Apostrophes are dropped ("Carers' policy" matches "Carers policy"); other punctuation
-    becomes a space; case is folded and runs of spaces collapse.
-    """
-    text = unicodedata.normalize("NFKC", title).casefold()
-    out = []
-    for ch in text:
-        if ch in "'\u2018\u2019`":
-            continue
-        cat = unicodedata.category(ch)
-        out.append(" " if cat[0] in "PSZ" or ch.isspace() else ch)
-    return " ".join("".join(out).split())

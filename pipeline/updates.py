@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 from pipeline.assemble import RenderContext
 from pipeline.dates import format_date
 from pipeline.journal import FileOutcome
-from pipeline.labels import normalise
 from pipeline.pdf import PdfMetadata
 from pipeline.publish import ConversionJob
 from pipeline.records import FormRecord
+from pipeline.titles import title_key
 from pipeline.validate import Interpreted, Problem
 
 if TYPE_CHECKING:
@@ -80,12 +80,14 @@ def prepare_accepted(
     journal = pipeline.journal
     title = record.value(form.title_field)
     batch = pipeline.batch
+    key = title_key(title)  # the one rule for "same policy", as the journal's
     ref = (
         record.value("policy_ref")
-        or batch.refs.get(normalise(title))
+        or (key and batch.refs.get(key))
         or journal.reference_for(title, fw.reference_prefix, fw.reference_digits)
     )
-    batch.refs.setdefault(normalise(title), ref)
+    if key:
+        batch.refs.setdefault(key, ref)
     existing = {**(journal.policy(ref) or {}), **batch.rows.get(ref, {})}
     who = record.value("author") or record.value("requested_by")
     values: dict[str, Any] = {"ref": ref, "updated": datetime.now(), "source": file_name}

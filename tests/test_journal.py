@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import PipelineError
-from pipeline.journal import SCHEMA_VERSION, Event, Journal, dumps, loads, normalise_title
+from pipeline.journal import SCHEMA_VERSION, Event, Journal, dumps, loads
+from pipeline.titles import title_key
 
 
 @pytest.fixture
@@ -104,7 +105,9 @@ def test_find_reference_ignores_case_spacing_and_punctuation(journal: Journal) -
     assert journal.find_reference("carers assessment policy") == "ASC-POL-001"
     assert journal.find_reference("  CARERS’ ASSESSMENT - POLICY. ") == "ASC-POL-001"
     assert journal.find_reference("Carers policy") is None
-    assert normalise_title("Safeguarding/Adults") == "safeguarding adults"
+    assert journal.find_reference("3. Carers Assessment Policy") == "ASC-POL-001"
+    assert journal.find_reference("Carer Assessment Policy") is None  # plural is not folded
+    assert title_key("Safeguarding/Adults") == "safeguarding adults"
 
 
 def test_upsert_merges_and_dates_round_trip(journal: Journal) -> None:
@@ -232,3 +235,36 @@ def test_a_journal_from_the_previous_schema_is_upgraded(tmp_path: Path) -> None:
         assert journal.reference_for("New Policy", "ASC-POL", 3) == "ASC-POL-002"
     finally:
         journal.close()
+
+
+def test_a_renamed_policy_no_longer_answers_to_its_reserved_first_title(journal: Journal) -> None:
+    first = journal.reference_for("Falls Policy", "ASC-POL", 3)
+    journal.upsert_policy(first, {"title": "Falls Policy"})
+    journal.upsert_policy(first, {"title": "Falls Prevention Policy"})  # renamed by version 2
+    assert journal.reference_for("Falls Prevention Policy", "ASC-POL", 3) == first
+    again = journal.reference_for("Falls Policy", "ASC-POL", 3)
+    assert again != first
+    assert journal.reference_for("falls policy.", "ASC-POL", 3) == again  # reserved anew
+
+
+def test_a_schema_2_journal_gets_title_keys_by_the_one_rule(tmp_path: Path) -> None:
+    """Keys made by the old rule (which kept leading numbers, dropped "&" and kept zero-width
+    spaces) are recomputed: from the stored title for policies, from the key for reservations."""
+    path = tmp_path / "old.sqlite"
+    old = Journal(path)
+    old.upsert_policy("ASC-POL-001", {"title": "3. Carers & Families Policy"})
+    with old.transaction():
+        old._conn.execute("UPDATE policies SET title_key = '3 carers families policy'")
+        old._conn.execute(
+            "INSERT INTO reserved_refs (title_key, ref, reserved_at) VALUES "
+            "('falls\u200b policy', 'ASC-POL-002', '2026-01-01'), "
+            "('falls policy', 'ASC-POL-003', '2026-01-02')"
+        )
+        old._conn.execute("PRAGMA user_version = 2")
+    old.close()
+    with Journal(path) as journal:
+        assert journal.find_reference("Carers and Families Policy") == "ASC-POL-001"
+        # both reservations now share a key: the earlier one keeps it
+        assert journal.reference_for("Falls Policy", "ASC-POL", 3) == "ASC-POL-002"
+        version = journal._conn.execute("PRAGMA user_version").fetchone()[0]
+    assert version == SCHEMA_VERSION
