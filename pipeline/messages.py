@@ -170,6 +170,23 @@ MESSAGES: dict[str, Message] = {
         "A new version of a policy cannot have a lower number than the version already in "
         "the register, or the register would go backwards.",
     ),
+    "title_mismatch": Message(
+        "The title is not the title of the policy with that reference",
+        '{ref} is the "{registered_title}"; this form calls it "{title}".',
+        'Check "{label}", or "{ref_label}": one of them is wrong. {rename}',
+        "A reference names one policy, and the title on this form is not that policy's title "
+        "(case, spacing, punctuation and a leading number are ignored, singular and plural "
+        "are not). The form is stopped so it cannot be filed under the wrong policy. Only a "
+        "new version of the policy itself may change its title.",
+    ),
+    "title_taken": Message(
+        "The title belongs to another policy",
+        '"{title}" is the title of {holder}; this form gives it the reference {ref}.',
+        'If this form is about {holder}, write {holder} in "{ref_label}". If it is a '
+        'different policy, give it a title of its own in "{label}".',
+        "Two policies cannot share a title: forms that give only a title could not tell them "
+        "apart.",
+    ),
     "unplaced": Message(
         "A heading or label was not recognised",
         'This heading was not recognised: "{value}". Its text was kept under the previous section.',

@@ -126,6 +126,12 @@ PLACEHOLDERS = {
     "registered": "version in the register",
     "names": "the framework's headings",
     "forms": "the framework's forms",
+    "ref": "reference on the form",
+    "registered_title": "the policy's title in the register",
+    "title": "title on the form",
+    "ref_label": "Policy reference",
+    "rename": "for a policy form: how to rename it with a new version",
+    "holder": "reference of the policy with that title",
 }
 
 

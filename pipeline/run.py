@@ -23,6 +23,7 @@ from pipeline import atomic, intake, register
 from pipeline.assemble import Assembler
 from pipeline.errors import RejectedFile
 from pipeline.forms import read_form
+from pipeline.identity import check_identity
 from pipeline.journal import Event, Journal
 from pipeline.outcome import Accepted, BatchResult, Rejected
 from pipeline.outputs import Outputs
@@ -30,15 +31,18 @@ from pipeline.publish import ConversionJob, Converter, make_converter
 from pipeline.records import FormRecord
 from pipeline.report import render_report
 from pipeline.safety import check_file
+from pipeline.titles import title_key
 from pipeline.updates import Prepared, prepare_accepted
-from pipeline.validate import Context, Problem, has_errors, interpret, validate
+from pipeline.validate import Context, Interpreted, Problem, has_errors, interpret, validate
 from pipeline.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 
 # Policies are prepared before the plans and responses that refer to them, so a policy and
-# its implementation plan dropped together share one reference.
+# its implementation plan dropped together share one reference. Within a form type, forms go
+# by title key then file name, so a batch issues the same numbers whatever order the files
+# were listed in.
 FORM_ORDER = {
     "policy_request": 0,
     "policy": 1,
@@ -54,6 +58,7 @@ class _Work:
     record: FormRecord | None = None
     prepared: Prepared | None = None
     problems: list[Problem] = field(default_factory=list)
+    renamed_from: str = ""  # the policy's title before this form renamed it
 
     @property
     def order(self) -> int:
@@ -64,7 +69,7 @@ class _Work:
 class BatchState:
     """What this batch has decided but not yet written to the journal."""
 
-    refs: dict[str, str] = field(default_factory=dict)  # normalised title -> reference
+    refs: dict[str, str] = field(default_factory=dict)  # titles.title_key -> reference
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)  # reference -> pending values
 
 
@@ -167,7 +172,7 @@ class Pipeline:
         if not claims:
             result.register_note = self._sync_register(today)
             return result
-        work = sorted((self._read(claim, today) for claim in claims), key=lambda w: w.order)
+        work = sorted((self._read(claim, today) for claim in claims), key=self._place)
         self.batch = BatchState()
         self._prepare_and_convert(work, today)
         for w in work:
@@ -179,6 +184,13 @@ class Pipeline:
             self.outputs.write_manifest(self.journal)
         result.register_note = self._sync_register(today)
         return result
+
+    def _place(self, work: _Work) -> tuple[int, str, str]:
+        """Where a form goes in the batch: by form type, then title key, then file name."""
+        record, key = work.record, ""
+        if record is not None and record.form_type in self.framework.forms:
+            key = title_key(record.value(self.framework.form(record.form_type).title_field))
+        return (work.order, key, work.claim.name)
 
     def _take(self, path: Path) -> intake.Claim | None:
         path = path.resolve()
@@ -203,10 +215,13 @@ class Pipeline:
         record = work.record
         if work.prepared is not None or record is None or has_errors(work.problems):
             return
+        interpreted = interpret(record, self.framework)
+        if not self._identify(work, record, interpreted):
+            return
         try:
             work.prepared = prepare_accepted(
                 record,
-                interpret(record, self.framework),
+                interpreted,
                 work.problems,
                 self,
                 file_name=work.claim.name,
@@ -214,6 +229,28 @@ class Pipeline:
             )
         except RejectedFile as exc:
             work.problems = [*work.problems, Problem(field="", message=exc.reason, fix=exc.advice)]
+
+    def _identify(self, work: _Work, record: FormRecord, interpreted: Interpreted) -> bool:
+        """Whether the form's reference and title agree (see :mod:`pipeline.identity`).
+
+        Checked here, against the register with this batch's changes, rather than when the
+        form is read, so a policy renamed earlier in the batch is known by its new title.
+        """
+        ref = record.value("policy_ref")
+        if not ref:
+            return True
+        title = record.value(self.framework.form(record.form_type).title_field)
+        key = title_key(title)
+        holder = (key and self.batch.refs.get(key)) or self.journal.find_reference(title)
+        registered = self.journal.policy(ref)
+        if registered is not None or ref in self.batch.rows:
+            registered = {**(registered or {}), **self.batch.rows.get(ref, {})}
+        found = check_identity(record, self.framework, interpreted, registered, holder)
+        if found.problem is not None:
+            work.problems = [*work.problems, found.problem]
+            return False
+        work.renamed_from = found.renamed_from
+        return True
 
     def _prepare_and_convert(self, work: list[_Work], today: date) -> None:
         """Render each accepted form's documents and convert them, overlapped.
@@ -280,7 +317,8 @@ class Pipeline:
                     policy_ref=prepared.ref,
                     who=prepared.who,
                     outcome="accepted",
-                    detail=f"outputs: {len(prepared.outputs)} files",
+                    detail=(f'Renamed from "{w.renamed_from}"; ' if w.renamed_from else "")
+                    + f"outputs: {len(prepared.outputs)} files",
                 )
             )
             self.journal.record_file(
