@@ -80,12 +80,13 @@ def prepare_accepted(
     journal = pipeline.journal
     title = record.value(form.title_field)
     batch = pipeline.batch
+    # The reference as validation read it (canonical, fitting the framework's pattern),
+    # never the raw text: it names the policy's folder.
     ref = (
-        record.value("policy_ref")
+        interpreted.reference
         or batch.refs.get(normalise(title))
         or journal.reference_for(title, fw.reference_prefix, fw.reference_digits)
     )
-    batch.refs.setdefault(normalise(title), ref)
     existing = {**(journal.policy(ref) or {}), **batch.rows.get(ref, {})}
     who = record.value("author") or record.value("requested_by")
     values: dict[str, Any] = {"ref": ref, "updated": datetime.now(), "source": file_name}
@@ -112,9 +113,12 @@ def prepare_accepted(
         elif record.form_type == "policy_request":
             values.setdefault("author", who)
     kind = record.form_type
-    folder = pipeline.workspace.outbox / ref / _version_folder(version)
     name = DOCUMENT_NAMES[kind]
-    docx_path = folder / f"{name}.docx"
+    # Every path is checked to stay inside its folder before anything is written or decided.
+    docx_path = pipeline.outputs.document_path(ref, _version_folder(version), f"{name}.docx")
+    pdf_path = pipeline.outputs.document_path(ref, _version_folder(version), f"{name}.pdf")
+    master = pipeline.outputs.master_path(ref, version, name)
+    batch.refs.setdefault(normalise(title), ref)
     history = _history(existing, record, version, today) if kind == "policy" else []
     if history:
         values["history"] = [list(h) for h in history]
@@ -128,7 +132,6 @@ def prepare_accepted(
         missing=[],
     )
     assembled = pipeline.assembler.render(record, docx_path, context=context)
-    master = pipeline.outputs.master_path(ref, version, name)
     metadata = PdfMetadata(
         title=assembled.title,
         subject=form.label,
@@ -143,7 +146,7 @@ def prepare_accepted(
         "version": version,
         "docx": str(docx_path),
         "master": str(master),
-        "pdf": str(folder / f"{name}.pdf"),
+        "pdf": str(pdf_path),
         "date": today.isoformat(),
         "change": record.value("change_summary"),
     }
@@ -154,7 +157,7 @@ def prepare_accepted(
         ref=ref,
         who=who,
         docx=docx_path,
-        pdf=folder / f"{name}.pdf",
+        pdf=pdf_path,
         jobs=[ConversionJob(docx=docx_path, pdf=master, metadata=metadata, draft=False)],
         values=values,
     )
