@@ -60,3 +60,11 @@ class RegisterBusy(PipelineError):
     """register.xlsx is open in Excel or cannot be written; updates wait in the journal."""
 
     exit_code = 1
+
+
+class UnsafePath(PipelineError):
+    """A path the pipeline was about to write would leave its folder, or cannot be a name.
+
+    Raised by :func:`pipeline.paths.safe_path`; values from forms are checked long before,
+    so this means a check was missed or the folder holds a link that leads elsewhere.
+    """

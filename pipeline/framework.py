@@ -19,7 +19,7 @@ from typing import Any
 from pipeline.errors import FrameworkError
 
 FIELD_TYPES = frozenset(
-    {"text", "longtext", "date", "version", "choice", "yes_no", "name", "number"}
+    {"text", "longtext", "date", "version", "reference", "choice", "yes_no", "name", "number"}
 )
 RULE_KINDS = frozenset(
     {
@@ -32,6 +32,8 @@ RULE_KINDS = frozenset(
     }
 )
 DEFAULT_FRAMEWORK = "devon.toml"
+# What a version looks like when the framework file does not say: "1", "1.4", "2.0.1".
+DEFAULT_VERSION_PATTERN = r"[0-9]+(\.[0-9]+)*"
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,10 @@ class Framework:
     language: str
     reference_prefix: str
     reference_digits: int
+    # Whole-value patterns: a reference or version that does not fit is turned back, since
+    # both name folders in the outbox (see pipeline.interpret.parse_reference).
+    reference_pattern: re.Pattern[str]
+    version_pattern: re.Pattern[str]
     review_cycle_months: int
     due_soon_days: int
     sign_off_levels: tuple[Level, ...]
@@ -159,6 +165,11 @@ class Framework:
 
     def form(self, key: str) -> FormType:
         return self.forms[key]
+
+    @property
+    def reference_example(self) -> str:
+        """A reference as the pipeline issues them, for messages: "ASC-POL-014"."""
+        return f"{self.reference_prefix}{14:0{self.reference_digits}d}"
 
     def rules_for(self, form_key: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.form == form_key)
@@ -277,14 +288,28 @@ class _Builder:
                 f"[publication] names the field `{cond}`, which the policy form does not have.",
                 near=cond,
             )
+        prefix = self.get(meta, "reference_prefix", str, "[framework]")
+        digits = int(meta.get("reference_digits", 3))
+        reference = self._pattern(
+            meta, "reference_pattern", f"{re.escape(prefix)}[0-9]{{{digits},}}"
+        )
+        issued = f"{prefix}{1:0{digits}d}"
+        if not reference.fullmatch(issued):
+            raise self.fail(
+                f"reference_pattern does not fit {issued}, the first reference the pipeline "
+                "would issue from reference_prefix and reference_digits.",
+                near="reference_pattern",
+            )
         return Framework(
             name=self.get(meta, "name", str, "[framework]"),
             council=self.get(meta, "council", str, "[framework]"),
             service=str(meta.get("service", "")),
             version=str(meta.get("version", "")),
             language=str(meta.get("language", "en-GB")),
-            reference_prefix=self.get(meta, "reference_prefix", str, "[framework]"),
-            reference_digits=int(meta.get("reference_digits", 3)),
+            reference_prefix=prefix,
+            reference_digits=digits,
+            reference_pattern=reference,
+            version_pattern=self._pattern(meta, "version_pattern", DEFAULT_VERSION_PATTERN),
             review_cycle_months=self.get(review, "cycle_months", int, "[review]"),
             due_soon_days=int(review.get("due_soon_days", 90)),
             sign_off_levels=tuple(sorted(levels, key=lambda lv: lv.rank)),
@@ -294,6 +319,14 @@ class _Builder:
             publication=publication,
             source=self.source,
         )
+
+    def _pattern(self, meta: dict[str, Any], key: str, default: str) -> re.Pattern[str]:
+        """A ``[framework]`` pattern (a regular expression the whole value must fit)."""
+        text = self.get(meta, key, str, "[framework]", default)
+        try:
+            return re.compile(text)
+        except re.error as exc:
+            raise self.fail(f"`{key}` is not a valid pattern: {exc}.", near=f"{key} =") from exc
 
     def _level(self, t: dict[str, Any], where: str) -> Level:
         key = self.get(t, "key", str, f"an entry of [[{where}]]")

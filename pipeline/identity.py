@@ -45,7 +45,7 @@ def check_identity(
     reference, ``None`` if nothing; ``holder`` is the reference that already has the form's
     title, if any. A form that writes no reference is matched by title and always agrees.
     """
-    ref = record.value("policy_ref")
+    ref = interpreted.reference
     form = framework.form(record.form_type)
     title = record.value(form.title_field)
     if not ref or not title:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pipeline import atomic
 from pipeline.atomic import is_orphaned
+from pipeline.paths import fit_name, safe_path
 from pipeline.safety import is_candidate
 from pipeline.workspace import Workspace
 
@@ -128,11 +129,11 @@ def orphans(workspace: Workspace) -> list[Claim]:
 
 def unique_path(folder: Path, name: str) -> Path:
     """``folder/name``, or ``name (2).docx``, ``name (3).docx``... if that is taken."""
-    candidate = folder / name
+    candidate = safe_path(folder, name)
     stem, suffix = Path(name).stem, Path(name).suffix
     n = 2
     while candidate.exists():
-        candidate = folder / f"{stem} ({n}){suffix}"
+        candidate = safe_path(folder, fit_name(stem, f" ({n}){suffix}"))
         n += 1
     return candidate
 
@@ -150,7 +151,7 @@ def reject(claim: Claim, workspace: Workspace, report: str) -> tuple[Path, Path]
     """Move a rejected original, unchanged, into ``rejected/`` with its report beside it."""
     workspace.rejected.mkdir(parents=True, exist_ok=True)
     target = unique_path(workspace.rejected, claim.name)
-    report_path = target.with_name(target.name + " - problems.txt")
+    report_path = safe_path(workspace.rejected, fit_name(target.name, " - problems.txt"))
     atomic.write_text(report_path, report)
     os.rename(claim.path, target)
     return target, report_path

@@ -12,11 +12,15 @@ import re
 from dataclasses import dataclass
 
 from pipeline.dates import DateRange, parse_date
-from pipeline.framework import Field, Framework, Level
+from pipeline.framework import DEFAULT_VERSION_PATTERN, Field, Framework, Level
 from pipeline.labels import best_match, normalise
 from pipeline.records import FormRecord
 
-_VERSION = re.compile(r"^(?:v(?:ersion)?\.?\s*)?(\d+(?:\.\d+)*)$", re.IGNORECASE)
+_VERSION = re.compile(DEFAULT_VERSION_PATTERN)
+_VERSION_WORD = re.compile(r"^v(?:ersion)?\.?\s*", re.IGNORECASE)
+# Never part of a reference or a version, whatever a framework's pattern allows: both name
+# folders, and these would step out of them.
+_PATH_LIKE = re.compile(r"[/\\\x00]|\.\.")
 _NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _YES = frozenset({"yes", "y", "true"})
 _NO = frozenset({"no", "n", "false"})
@@ -30,15 +34,35 @@ class Interpreted:
     choices: dict[str, str]
     yes_no: dict[str, bool]
     version: str | None
+    reference: str | None = None
 
 
-def parse_version(text: str) -> str | None:
-    """ "1.4", "v1.4" or "Version 2" -> the digits and dots ("1.4", "2"); ``None`` otherwise.
+def parse_version(text: str, pattern: re.Pattern[str] | None = None) -> str | None:
+    """ "1.4", "v1.4" or "Version 2" -> the version ("1.4", "2"); ``None`` otherwise.
 
-    A leading "v" or "Version" is forgiven because officers copy it from document footers.
+    ``pattern`` is the framework's ``version_pattern`` (by default digits and dots); the
+    whole version must fit it. A leading "v" or "Version" is forgiven because officers copy
+    it from document footers. Path characters are never accepted: a version names a folder.
     """
-    m = _VERSION.match(text.strip())
-    return m[1] if m else None
+    cleaned = text.strip()
+    for candidate in (cleaned, _VERSION_WORD.sub("", cleaned, count=1)):
+        if candidate and (pattern or _VERSION).fullmatch(candidate):
+            return None if _PATH_LIKE.search(candidate) else candidate
+    return None
+
+
+def parse_reference(text: str, pattern: re.Pattern[str]) -> str | None:
+    """A policy reference in its canonical form ("asc-pol-014 " -> "ASC-POL-014"), or ``None``.
+
+    ``pattern`` is the framework's ``reference_pattern``; the whole reference must fit it.
+    Spaces around it and small letters are forgiven (the canonical form is the one in
+    capitals) because neither can mean a different policy. Path characters never are: a
+    reference names the policy's folder in the outbox.
+    """
+    cleaned = text.strip()
+    if _PATH_LIKE.search(cleaned):
+        return None
+    return next((c for c in (cleaned, cleaned.upper()) if pattern.fullmatch(c)), None)
 
 
 def version_key(text: str) -> tuple[int, ...]:
@@ -114,6 +138,7 @@ def interpret(record: FormRecord, framework: Framework) -> Interpreted:
     choices: dict[str, str] = {}
     yes_no: dict[str, bool] = {}
     version: str | None = None
+    reference: str | None = None
     form = framework.forms.get(record.form_type)
     if form is None:
         return Interpreted(dates, choices, yes_no, version)
@@ -134,5 +159,7 @@ def interpret(record: FormRecord, framework: Framework) -> Interpreted:
             if answer is not None:
                 yes_no[field.key] = answer
         elif field.type == "version" and version is None:
-            version = parse_version(text)
-    return Interpreted(dates, choices, yes_no, version)
+            version = parse_version(text, framework.version_pattern)
+        elif field.type == "reference" and reference is None:
+            reference = parse_reference(text, framework.reference_pattern)
+    return Interpreted(dates, choices, yes_no, version, reference)

@@ -70,7 +70,17 @@ MESSAGES: dict[str, Message] = {
         "A version number cannot be read",
         '"{value}" is not a version number.',
         "Write the version as numbers with dots between them, for example 1, 1.4 or 2.0.1.",
-        "The version is compared with the one in the register, so it must be numbers only.",
+        "The version is compared with the one in the register and names the folder its "
+        'documents are kept in, so it must be numbers only (a "v" in front is fine).',
+    ),
+    "bad_reference": Message(
+        "A policy reference cannot be read",
+        '"{value}" is not a reference.',
+        "References look like {example}; leave it blank for a new policy.",
+        "The reference names the policy's row in the register and the folder its documents "
+        "are kept in, so it must be written as the register writes it. Small letters and "
+        "spaces around it are put right for you (asc-pol-014 is read as ASC-POL-014); "
+        "anything else, such as slashes, dots or other words, is turned back.",
     ),
     "bad_choice": Message(
         "A value is not one of the choices",

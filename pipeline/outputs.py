@@ -19,6 +19,7 @@ from pipeline import atomic
 from pipeline.framework import Framework
 from pipeline.gate import missing_for_publication, status_for
 from pipeline.journal import Journal
+from pipeline.paths import safe_path, within
 from pipeline.pdf import stamp_draft
 from pipeline.updates import slug
 from pipeline.workspace import Workspace
@@ -58,9 +59,13 @@ class Outputs:
             stamp_draft(dst)
         self._written[dst] = (*source, _identity(dst))
 
+    def document_path(self, ref: str, version: str, file_name: str) -> Path:
+        """``outbox/<ref>/<version>/<file_name>``, refused if it would leave the outbox."""
+        return safe_path(self.workspace.outbox, ref, version, file_name)
+
     def master_path(self, ref: str, version: str, name: str) -> Path:
         """Where the unstamped PDF is kept; the converter makes the folder when it writes it."""
-        return self.workspace.state / "masters" / ref / version / f"{name}.pdf"
+        return safe_path(self.workspace.state, "masters", ref, version, f"{name}.pdf")
 
     def gate_updates(self, journal: Journal, ref: str) -> dict[str, Any]:
         """Recompute ``ref``'s gate, write its outbox PDFs (DRAFT or clean) and publish;
@@ -73,10 +78,13 @@ class Outputs:
             master, pdf = Path(doc["master"]), Path(doc["pdf"])
             if not master.exists():
                 continue
+            # Paths kept in the journal are checked again: it may predate these checks.
+            master = within(self.workspace.state, master)
+            pdf = within(self.workspace.outbox, pdf)
             draft = kind == "policy" and bool(missing)
             self._write(master, pdf, draft=draft)
             if kind in PUBLISHED_KINDS and not draft:
-                published = self.workspace.publish_dir / self.public_name(ref, doc, kind)
+                published = safe_path(self.workspace.publish_dir, self.public_name(ref, doc, kind))
                 self._write(master, published, draft=False)
                 doc["published"] = str(published)
         values: dict[str, Any] = {
@@ -138,4 +146,4 @@ class Outputs:
         writer.writeheader()
         writer.writerows(sorted(rows, key=lambda r: (r["ref"], r["file"])))
         self.workspace.publish_dir.mkdir(parents=True, exist_ok=True)
-        atomic.write_text(self.workspace.publish_dir / "manifest.csv", buffer.getvalue())
+        atomic.write_text(safe_path(self.workspace.publish_dir, "manifest.csv"), buffer.getvalue())

@@ -103,6 +103,7 @@ PLACEHOLDERS = {
     "help": "the framework's guidance for it",
     "value": "what the form says",
     "choices": "the choices",
+    "example": "a reference as the register writes it",
     "rule": "the rule's message, listed at the end",
     "earlier_label": "earlier date",
     "later_label": "later date",

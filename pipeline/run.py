@@ -21,12 +21,13 @@ from typing import Any
 
 from pipeline import atomic, intake, register
 from pipeline.assemble import Assembler
-from pipeline.errors import RejectedFile
+from pipeline.errors import RejectedFile, UnsafePath
 from pipeline.forms import read_form
 from pipeline.identity import check_identity
 from pipeline.journal import Event, Journal
 from pipeline.outcome import Accepted, BatchResult, Rejected
 from pipeline.outputs import Outputs
+from pipeline.paths import fit_name, safe_path
 from pipeline.publish import ConversionJob, Converter, make_converter
 from pipeline.records import FormRecord
 from pipeline.report import render_report
@@ -147,7 +148,7 @@ class Pipeline:
             record = read_form(path, self.framework, kind)
         except RejectedFile as exc:
             return None, [Problem(field="", message=exc.reason, fix=exc.advice)], exc.reason
-        ref = record.value("policy_ref") or self.journal.find_reference(
+        ref = interpret(record, self.framework).reference or self.journal.find_reference(
             record.value(self.framework.form(record.form_type).title_field)
         )
         known = self.journal.policy(ref) if ref else None
@@ -229,6 +230,15 @@ class Pipeline:
             )
         except RejectedFile as exc:
             work.problems = [*work.problems, Problem(field="", message=exc.reason, fix=exc.advice)]
+        except UnsafePath as exc:  # validation should have turned the value back already
+            log.warning("Refused to write %s: %s", work.claim.name, exc)
+            refused = Problem(
+                field="",
+                message=f"The documents could not be written where this form says: {exc}",
+                fix="Check the Policy reference and the Version. If they look right, tell the "
+                "administrator.",
+            )
+            work.problems = [*work.problems, refused]
 
     def _identify(self, work: _Work, record: FormRecord, interpreted: Interpreted) -> bool:
         """Whether the form's reference and title agree (see :mod:`pipeline.identity`).
@@ -236,7 +246,7 @@ class Pipeline:
         Checked here, against the register with this batch's changes, rather than when the
         form is read, so a policy renamed earlier in the batch is known by its new title.
         """
-        ref = record.value("policy_ref")
+        ref = interpreted.reference  # canonical: "asc-pol-3 " is never a second policy
         if not ref:
             return True
         title = record.value(self.framework.form(record.form_type).title_field)
@@ -294,7 +304,8 @@ class Pipeline:
             outputs = tuple(Path(p) for p in prepared.earlier.detail.get("outputs", []))
             note = f"already processed on {when}; outputs: {', '.join(str(p) for p in outputs) or 'none'}"
             atomic.write_text(
-                archived.with_name(archived.name + " - already processed.txt"), note + "\n"
+                safe_path(archived.parent, fit_name(archived.name, " - already processed.txt")),
+                note + "\n",
             )
             return Accepted(
                 w.claim.name,

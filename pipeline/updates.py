@@ -81,8 +81,10 @@ def prepare_accepted(
     title = record.value(form.title_field)
     batch = pipeline.batch
     key = title_key(title)  # the one rule for "same policy", as the journal's
+    # The reference as validation read it (canonical, fitting the framework's pattern),
+    # never the raw text: it names the policy's folder.
     ref = (
-        record.value("policy_ref")
+        interpreted.reference
         or (key and batch.refs.get(key))
         or journal.reference_for(title, fw.reference_prefix, fw.reference_digits)
     )
@@ -114,9 +116,11 @@ def prepare_accepted(
         elif record.form_type == "policy_request":
             values.setdefault("author", who)
     kind = record.form_type
-    folder = pipeline.workspace.outbox / ref / _version_folder(version)
     name = DOCUMENT_NAMES[kind]
-    docx_path = folder / f"{name}.docx"
+    # Every path is checked to stay inside its folder before anything is written or decided.
+    docx_path = pipeline.outputs.document_path(ref, _version_folder(version), f"{name}.docx")
+    pdf_path = pipeline.outputs.document_path(ref, _version_folder(version), f"{name}.pdf")
+    master = pipeline.outputs.master_path(ref, version, name)
     history = _history(existing, record, version, today) if kind == "policy" else []
     if history:
         values["history"] = [list(h) for h in history]
@@ -130,7 +134,6 @@ def prepare_accepted(
         missing=[],
     )
     assembled = pipeline.assembler.render(record, docx_path, context=context)
-    master = pipeline.outputs.master_path(ref, version, name)
     metadata = PdfMetadata(
         title=assembled.title,
         subject=form.label,
@@ -145,7 +148,7 @@ def prepare_accepted(
         "version": version,
         "docx": str(docx_path),
         "master": str(master),
-        "pdf": str(folder / f"{name}.pdf"),
+        "pdf": str(pdf_path),
         "date": today.isoformat(),
         "change": record.value("change_summary"),
     }
@@ -156,7 +159,7 @@ def prepare_accepted(
         ref=ref,
         who=who,
         docx=docx_path,
-        pdf=folder / f"{name}.pdf",
+        pdf=pdf_path,
         jobs=[ConversionJob(docx=docx_path, pdf=master, metadata=metadata, draft=False)],
         values=values,
     )

@@ -26,6 +26,7 @@ from pipeline.interpret import (
     interpret,
     match_choice,
     parse_number,
+    parse_reference,
     parse_version,
     parse_yes_no,
     version_key,
@@ -173,9 +174,11 @@ class _Checker:
                 help_text = field.help or "it is needed on every form of this kind."
                 self.say((0, index), "field_missing", field.label, location, help=help_text)
             return
+        fw = self.framework
         readers: dict[str, Callable[[], object]] = {
             "date": lambda: parse_date(text),
-            "version": lambda: parse_version(text),
+            "version": lambda: parse_version(text, fw.version_pattern),
+            "reference": lambda: parse_reference(text, fw.reference_pattern),
             "choice": lambda: match_choice(self.framework, field, text),
             "yes_no": lambda: parse_yes_no(text),
             "number": lambda: parse_number(text),
@@ -184,7 +187,13 @@ class _Checker:
         if read is not None and read() is None:
             choices = either(field.choices)
             self.say(
-                (0, index), f"bad_{field.type}", field.label, location, value=text, choices=choices
+                (0, index),
+                f"bad_{field.type}",
+                field.label,
+                location,
+                value=text,
+                choices=choices,
+                example=fw.reference_example,
             )
 
     def label(self, key: str) -> str:
@@ -267,10 +276,14 @@ class _Checker:
     def version_not_lower(self, rule: Rule) -> None:
         key = str(rule.param("field"))
         registered = self.context.registered_version
-        version = parse_version(self.record.value(key))
-        if not registered or version is None or parse_version(registered) is None:
+        version = parse_version(self.record.value(key), self.framework.version_pattern)
+        if not registered or version is None:
             return
-        if version_key(version) < version_key(registered):
+        try:  # compared as numbers; a framework's own version style may not be numbers
+            lower = version_key(version) < version_key(registered)
+        except ValueError:
+            return
+        if lower:
             self.say_at(
                 key,
                 "version_lower",

@@ -179,6 +179,42 @@ def test_unreadable_version(devon: Framework) -> None:
     ]
 
 
+REFERENCE_FIX = "References look like ASC-POL-014; leave it blank for a new policy."
+
+
+@pytest.mark.parametrize("written", ["../../../outside-the-workspace", "ASC-POL-014/..", "14"])
+def test_a_reference_that_does_not_fit_is_turned_back(devon: Framework, written: str) -> None:
+    assert check(policy(policy_ref=written), devon) == [
+        Problem(
+            "Policy reference",
+            f'"{written}" is not a reference.',
+            REFERENCE_FIX,
+            f"table 1, row {len(DEVON_DETAILS) + 1}",
+        )
+    ]
+
+
+@pytest.mark.parametrize("form", ["implementation_plan", "consultation_response"])
+def test_every_form_with_a_reference_checks_it(devon: Framework, form: str) -> None:
+    record = FormRecord(form, Path("f.docx"), fields={"policy_ref": FieldValue("../x", "")})
+    found = [p for p in check(record, devon) if p.field == "Policy reference"]
+    assert [(p.message, p.fix) for p in found] == [('"../x" is not a reference.', REFERENCE_FIX)]
+
+
+def test_a_reference_in_small_letters_is_read_in_capitals(devon: Framework) -> None:
+    record = policy(policy_ref=" asc-pol-014 ")
+    assert check(record, devon) == []
+    assert interpret(record, devon).reference == "ASC-POL-014"
+
+
+@pytest.mark.parametrize("written", ["../2", "1/../../x"])
+def test_a_version_that_names_a_path_is_turned_back(devon: Framework, written: str) -> None:
+    found = check(policy(version=written), devon)
+    assert [(p.field, p.message) for p in found] == [
+        ("Version", f'"{written}" is not a version number.')
+    ]
+
+
 def test_choice_not_recognised_lists_the_choices(devon: Framework) -> None:
     assert check(policy(change_type="Tweak"), devon) == [
         Problem(

@@ -32,6 +32,10 @@ def show(workspace_dir: Path | None, source: bool) -> None:
     click.echo(
         f"Reviews every {fw.review_cycle_months} months; 'due soon' within {fw.due_soon_days} days."
     )
+    click.echo(
+        f"References look like {fw.reference_example} ({fw.reference_pattern.pattern}); "
+        f"versions like 1.4 ({fw.version_pattern.pattern})."
+    )
     click.echo("Sign-off levels: " + ", ".join(lv.label for lv in fw.sign_off_levels))
     for ct in fw.change_types:
         click.echo(

@@ -114,6 +114,7 @@ def test_framework_show_lists_forms_and_rules() -> None:
     for text in (
         "Implementation plan (implementation_plan)",
         "area 8: Other considerations",
+        "References look like ASC-POL-014 (ASC-POL-[0-9]{3,})",
         "Rules:",
     ):
         assert text in result.output
