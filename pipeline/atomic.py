@@ -71,8 +71,12 @@ def temp_for(target: Path) -> Path:
 
 
 def sync_file(path: Path) -> None:
-    """Flush ``path``'s data (and size) to disk."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    """Flush ``path``'s data (and size) to disk.
+
+    Read-only on POSIX (enough for fsync); Windows flushes only a handle open for writing.
+    """
+    mode = os.O_RDWR | getattr(os, "O_BINARY", 0) if os.name == "nt" else os.O_RDONLY
+    fd = os.open(path, mode)
     try:
         os.fsync(fd)
     finally:
