@@ -20,6 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from pipeline import atomic
 from pipeline.forms.markers import write_marker_docx
 from pipeline.framework import Field, FormType, Framework
 
@@ -61,7 +62,7 @@ def write_docx(framework: Framework, form: FormType, path: Path) -> Path:
     elif form.columns:
         doc.add_heading("What you told us and what we did", level=1)
         rows_table(doc, form, CONSULTATION_EMPTY_ROWS)
-    doc.save(str(path))
+    atomic.replace_with(path, lambda tmp: doc.save(str(tmp)))
     return path
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline import atomic
 from pipeline.blank_docx import write_docx
 from pipeline.blank_xlsx import write_xlsx
 from pipeline.framework import Framework
@@ -20,7 +21,7 @@ __all__ = ["write_blank_forms"]
 
 def write_blank_forms(framework: Framework, out_dir: Path) -> list[Path]:
     """Write ``<key>.docx`` and ``<key>.xlsx`` for every form type; return the paths."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    atomic.make_dirs(out_dir)
     written: list[Path] = []
     for key, form in framework.forms.items():
         written.append(write_docx(framework, form, out_dir / f"{key}.docx"))

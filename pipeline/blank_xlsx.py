@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline import atomic
 from pipeline.blank_docx import help_for
 from pipeline.forms.markers import write_marker_xlsx
 from pipeline.framework import Field, FormType, Framework
@@ -78,7 +79,7 @@ def write_xlsx(framework: Framework, form: FormType, path: Path) -> Path:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    wb.save(path)
+    atomic.replace_with(path, wb.save)
     return path
 
 

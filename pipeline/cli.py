@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from pipeline import __version__
+from pipeline import __version__, atomic
 from pipeline.commands import (
     forms_cmd,
     framework_cmd,
@@ -70,7 +70,7 @@ def _crash_log() -> Path:
     except OSError:
         folder = Path("/tmp")
     log = folder / f"crash-{datetime.now():%Y%m%d-%H%M%S}.log"
-    log.write_text(traceback.format_exc(), encoding="utf-8")
+    atomic.write_text(log, traceback.format_exc())
     return log
 
 

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal, Protocol
 
-from pipeline import atomic
 from pipeline.errors import ConversionError
 from pipeline.pdf import PdfMetadata, finalize_pdf
 
@@ -211,10 +210,14 @@ def pdf_complete(path: Path) -> bool:
 
 
 def finish(job: ConversionJob, produced: Path) -> ConversionResult:
-    """Post-process LibreOffice's PDF and move it to ``job.pdf`` atomically."""
+    """Finish LibreOffice's PDF into ``job.pdf``, atomically and durably.
+
+    LibreOffice writes ``produced`` in a scratch folder (perhaps on another file system);
+    the finished file is written once, beside ``job.pdf``, fsynced and renamed over it by
+    :func:`pipeline.atomic.replace_with`, so it is on disk before the journal names it.
+    """
     try:
-        finalize_pdf(produced, job.metadata, draft=job.draft)
-        atomic.copy(produced, job.pdf)  # produced may be on another file system (state_dir)
+        finalize_pdf(produced, job.metadata, draft=job.draft, dest=job.pdf)
     except OSError as exc:
         return ConversionResult(job, False, f"Could not write {job.pdf}: {exc.strerror or exc}.")
     except Exception as exc:  # pypdf's errors are many; any of them means a broken PDF

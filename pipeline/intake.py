@@ -5,14 +5,20 @@ on the same filesystem, so the rename is atomic: when a watcher and a batch run 
 hosts on one share) race for a file, exactly one rename succeeds. The claimed name records
 who claimed it, so files left behind by a crash are recovered on the next start. Files
 leave the work folder only by another rename, into ``processed/<date>/`` or ``rejected/``.
-Nothing is ever deleted, and names never collide: a suffix is added instead.
+Nothing is ever deleted, and names never collide: a suffix is added instead. Every rename
+is made durable (:func:`pipeline.atomic.move` fsyncs both folders), so a power cut cannot
+bring back a file that was archived or lose one that was claimed.
+
+A rejection is journalled before the original moves (:func:`write_report`, then the
+journal, then :func:`move_rejected`), so a crash in between leaves a claim whose bytes the
+journal already holds as rejected, with the claim's name (:attr:`Claim.claimed_as`); the
+next start finds it among the orphans and only moves it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -32,6 +38,12 @@ class Claim:
 
     path: Path  # where it is now, in the work folder
     name: str  # the name the officer gave it
+    was: str = ""  # the work-folder name of a dead process's claim this one recovered
+
+    @property
+    def claimed_as(self) -> str:
+        """The work-folder name this file was claimed under (before any recovery)."""
+        return self.was or self.path.name
 
     def sha256(self) -> str:
         return file_sha256(self.path)
@@ -66,10 +78,9 @@ def _mtime(path: Path) -> float:
 
 def claim(path: Path, workspace: Workspace) -> Claim | None:
     """Take ``path`` from the inbox by one atomic rename; ``None`` if someone else took it."""
-    workspace.work.mkdir(parents=True, exist_ok=True)
     target = workspace.work / f"{atomic.owner()}{_SEP}{path.name}"
     try:
-        os.rename(path, target)
+        atomic.move(path, target)
     except FileNotFoundError:
         return None
     return Claim(path=target, name=path.name)
@@ -78,9 +89,8 @@ def claim(path: Path, workspace: Workspace) -> Claim | None:
 def claim_copy(path: Path, workspace: Workspace) -> Claim:
     """Take a file given on the command line from outside the inbox: a copy is processed,
     the original is never moved or changed."""
-    workspace.work.mkdir(parents=True, exist_ok=True)
     target = workspace.work / f"{atomic.owner()}{_SEP}{path.name}"
-    atomic.replace_with(target, lambda tmp: shutil.copy2(path, tmp))
+    atomic.copy(path, target, keep_metadata=True)
     return Claim(path=target, name=path.name)
 
 
@@ -120,10 +130,10 @@ def orphans(workspace: Workspace) -> list[Claim]:
             continue
         mine = workspace.work / f"{atomic.owner()}{_SEP}{held.name}"
         try:  # re-claim atomically: two recovering processes can't both win
-            os.rename(held.path, mine)
+            atomic.move(held.path, mine)
         except FileNotFoundError:
             continue
-        found.append(Claim(path=mine, name=held.name))
+        found.append(Claim(path=mine, name=held.name, was=held.claimed_as))
     return found
 
 
@@ -141,24 +151,40 @@ def unique_path(folder: Path, name: str) -> Path:
 def archive(claim: Claim, workspace: Workspace, today: date | None = None) -> Path:
     """Move an accepted original into ``processed/<date>/``."""
     folder = workspace.processed / (today or date.today()).isoformat()
-    folder.mkdir(parents=True, exist_ok=True)
+    atomic.make_dirs(folder)
     target = unique_path(folder, claim.name)
-    os.rename(claim.path, target)
+    atomic.move(claim.path, target)
     return target
 
 
-def reject(claim: Claim, workspace: Workspace, report: str) -> tuple[Path, Path]:
-    """Move a rejected original, unchanged, into ``rejected/`` with its report beside it."""
-    workspace.rejected.mkdir(parents=True, exist_ok=True)
+def report_for(target: Path) -> Path:
+    """Where the report on a rejected original at ``target`` goes: beside it."""
+    return safe_path(target.parent, fit_name(target.name, " - problems.txt"))
+
+
+def write_report(claim: Claim, workspace: Workspace, report: str) -> tuple[Path, Path]:
+    """Choose where a rejected original goes in ``rejected/`` and write its report there.
+
+    Returns (where the original will go, the report). The original is moved later, by
+    :func:`move_rejected`, once the journal holds the rejection.
+    """
     target = unique_path(workspace.rejected, claim.name)
-    report_path = safe_path(workspace.rejected, fit_name(target.name, " - problems.txt"))
+    report_path = report_for(target)
     atomic.write_text(report_path, report)
-    os.rename(claim.path, target)
     return target, report_path
+
+
+def move_rejected(claim: Claim, workspace: Workspace, target: Path) -> Path:
+    """Move a rejected original, unchanged, to ``target`` in ``rejected/`` (or beside it,
+    if something took that name meanwhile); where it went."""
+    if target.exists():
+        target = unique_path(workspace.rejected, claim.name)
+    atomic.move(claim.path, target)
+    return target
 
 
 def hand_back(claim: Claim, workspace: Workspace) -> Path:
     """Return a claimed file to the inbox untouched (on a graceful stop mid-file)."""
     target = unique_path(workspace.inbox, claim.name)
-    os.rename(claim.path, target)
+    atomic.move(claim.path, target)
     return target

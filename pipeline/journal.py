@@ -28,6 +28,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from pipeline import atomic
 from pipeline.errors import PipelineError
 from pipeline.journal_schema import SCHEMA, SCHEMA_VERSION, upgrade
 from pipeline.journal_values import (
@@ -63,7 +64,7 @@ class Journal:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic.make_dirs(self.path.parent)
         self._lock = threading.RLock()
         self._depth = 0
         self._reads = 0
@@ -76,7 +77,10 @@ class Journal:
         try:
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA synchronous = NORMAL")
+            # FULL: a commit is on disk before it returns, since the original is moved out
+            # of the work folder straight after (NORMAL could lose the last commits to a
+            # power cut, and with them the only record of an archived file)
+            self._conn.execute("PRAGMA synchronous = FULL")
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:

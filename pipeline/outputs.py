@@ -145,5 +145,4 @@ class Outputs:
         writer = csv.DictWriter(buffer, fieldnames=MANIFEST_COLUMNS, lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(sorted(rows, key=lambda r: (r["ref"], r["file"])))
-        self.workspace.publish_dir.mkdir(parents=True, exist_ok=True)
         atomic.write_text(safe_path(self.workspace.publish_dir, "manifest.csv"), buffer.getvalue())

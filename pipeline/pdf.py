@@ -93,9 +93,11 @@ class PdfReport:
     pdfa_part: str | None = None  # from XMP pdfaid:part, e.g. "2" for PDF/A-2b
 
 
-def finalize_pdf(path: Path, metadata: PdfMetadata, *, draft: bool = False) -> None:
+def finalize_pdf(
+    path: Path, metadata: PdfMetadata, *, draft: bool = False, dest: Path | None = None
+) -> None:
     """Set metadata and viewer preferences, tag the details tables' row headers, stamp DRAFT
-    if asked; rewrite ``path`` atomically.
+    if asked; rewrite ``path`` (or write ``dest``) atomically and durably.
 
     Raises ``PdfReadError``/``OSError`` if the file is not a readable PDF; the converter turns
     that into a message for people.
@@ -119,7 +121,7 @@ def finalize_pdf(path: Path, metadata: PdfMetadata, *, draft: bool = False) -> N
     mark_row_headers(update)
     if draft:
         _stamp_draft(update)
-    atomic.replace_with(path, update.save)
+    atomic.replace_with(dest or path, update.save)
 
 
 def stamp_draft(path: Path) -> None:

@@ -6,8 +6,6 @@ never leave a half-written register, and must tell a person exactly why nothing 
 
 from __future__ import annotations
 
-import os
-import shutil
 import warnings
 from collections.abc import Callable
 from datetime import datetime
@@ -78,7 +76,7 @@ def set_aside(path: Path) -> Path:
     """Move a damaged register out of the way, keeping it for a person to look at."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     aside = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}")
-    os.replace(path, aside)
+    atomic.move(path, aside, replace=True)
     return aside
 
 
@@ -86,18 +84,8 @@ def keep_copy(path: Path, label: str) -> Path:
     """Copy the register to ``<stem>.<label>-<timestamp>.xlsx`` beside it."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     keep = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}")
-    shutil.copy2(path, keep)
+    atomic.copy(path, keep, keep_metadata=True)
     return keep
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:  # directories on some file systems (e.g. SMB) cannot be fsynced
-        pass
-    finally:
-        os.close(fd)
 
 
 def save_atomically(wb: Workbook, path: Path) -> None:
@@ -108,14 +96,9 @@ def save_atomically(wb: Workbook, path: Path) -> None:
 def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """``write`` a temp file beside the register, keep the previous file as .bak, then replace.
 
-    A crash at any point leaves either the old register or the new one, never half a file.
+    A crash at any point leaves either the old register or the new one, never half a file,
+    and once this returns the new one is on disk (:func:`pipeline.atomic.replace_with`).
     """
-
-    def write_synced(tmp: Path) -> None:
-        write(tmp)
-        _fsync(tmp)
-
     if path.exists():
-        atomic.replace_with(path.with_name(path.name + ".bak"), lambda tmp: shutil.copy2(path, tmp))
-    atomic.replace_with(path, write_synced)
-    _fsync(path.parent)
+        atomic.copy(path, path.with_name(path.name + ".bak"), keep_metadata=True)
+    atomic.replace_with(path, write)

@@ -25,6 +25,7 @@ from pipeline.errors import RejectedFile, UnsafePath
 from pipeline.forms import read_form
 from pipeline.identity import check_identity
 from pipeline.journal import Event, Journal
+from pipeline.journal_values import FileOutcome
 from pipeline.outcome import Accepted, BatchResult, Rejected
 from pipeline.outputs import Outputs
 from pipeline.paths import fit_name, safe_path
@@ -60,6 +61,7 @@ class _Work:
     prepared: Prepared | None = None
     problems: list[Problem] = field(default_factory=list)
     renamed_from: str = ""  # the policy's title before this form renamed it
+    journalled: FileOutcome | None = None  # rejected in the journal, the move cut short
 
     @property
     def order(self) -> int:
@@ -204,6 +206,14 @@ class Pipeline:
         earlier = self.journal.file_outcome(work.sha256)
         if earlier is not None and earlier.outcome == "accepted":
             work.prepared = Prepared.duplicate(earlier)
+            return work
+        if (
+            earlier is not None
+            and earlier.outcome == "rejected"
+            and claim.was  # a dead process's claim, not the same bytes dropped again
+            and earlier.detail.get("claim") == claim.claimed_as
+        ):
+            work.journalled = earlier
             return work
         record, problems, _reason = self.check(claim.path, today)
         work.problems = problems
@@ -355,13 +365,20 @@ class Pipeline:
         )
 
     def _reject(self, w: _Work) -> Rejected:
+        """Write the report, then the journal entry, then move the original to rejected/.
+
+        In that order a crash leaves at worst a report, or a claim the journal already
+        holds as rejected, which the next start only moves (:meth:`_finish_reject`).
+        """
+        if w.journalled is not None:
+            return self._finish_reject(w, w.journalled)
         reason = (
             w.problems[0].message
             if len(w.problems) == 1 and not w.problems[0].field
             else "problems in the form"
         )
         report_text = render_report(w.claim.name, None, w.problems, when=datetime.now())
-        moved, report_path = intake.reject(w.claim, self.workspace, report_text)
+        target, report_path = intake.write_report(w.claim, self.workspace, report_text)
         with self.journal.transaction():
             self.journal.add_event(
                 Event(
@@ -374,9 +391,37 @@ class Pipeline:
                     detail="; ".join(p.message for p in w.problems if p.severity == "error")[:500],
                 )
             )
-            self.journal.record_file(w.sha256, w.claim.name, "rejected", {"reason": reason})
+            self.journal.record_file(
+                w.sha256,
+                w.claim.name,
+                "rejected",
+                {
+                    "reason": reason,
+                    "claim": w.claim.claimed_as,
+                    "moved_to": str(target),
+                    "report": str(report_path),
+                },
+            )
+        moved = intake.move_rejected(w.claim, self.workspace, target)
         errors = tuple(p for p in w.problems if p.severity == "error") or tuple(w.problems)
         return Rejected(w.claim.name, errors, reason, report_path, moved)
+
+    def _finish_reject(self, w: _Work, earlier: FileOutcome) -> Rejected:
+        """Move a claim whose rejection a killed process journalled but did not move."""
+        reason = str(earlier.detail.get("reason", "problems in the form"))
+        problems = (Problem(field="", message=reason, fix="See the report beside the form."),)
+        report_path = Path(str(earlier.detail.get("report", "")))
+        target = Path(str(earlier.detail.get("moved_to", "")))
+        if target.parent != self.workspace.rejected or not report_path.is_file():
+            # written before the journal entry, so only a person can have taken it away
+            target, report_path = intake.write_report(
+                w.claim,
+                self.workspace,
+                render_report(w.claim.name, None, problems, when=datetime.now()),
+            )
+        moved = intake.move_rejected(w.claim, self.workspace, target)
+        log.info("Moved %s to rejected/: its rejection was journalled before a stop", w.claim.name)
+        return Rejected(w.claim.name, problems, reason, report_path, moved)
 
     def _sync_register(self, today: date) -> str:
         if not self.journal.register_pending() and self.workspace.register.exists():

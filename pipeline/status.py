@@ -123,7 +123,7 @@ class WatcherLock:
 
     def acquire(self) -> None:
         """Take the lock, or raise PipelineError naming the watcher already running."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic.make_dirs(self.path.parent)
         if sys.platform != "win32":
             import fcntl
 

@@ -28,6 +28,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Twips
 
+from pipeline import atomic
 from pipeline import templates_style as hs
 from pipeline.framework import Framework, default_framework
 
@@ -347,13 +348,13 @@ BUILDERS = {
 def build_all(out_dir: Path, framework: Framework | None = None) -> list[Path]:
     """Write every template into ``out_dir``; returns the files written."""
     fw = framework or default_framework()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    atomic.make_dirs(out_dir)
     written = []
     for name in TEMPLATE_NAMES:
         path = out_dir / f"{name}.docx"
         buffer = io.BytesIO()
         BUILDERS[name](fw).save(buffer)
-        path.write_bytes(_stable_zip(buffer.getvalue()))
+        atomic.write_bytes(path, _stable_zip(buffer.getvalue()))
         written.append(path)
     return written
 

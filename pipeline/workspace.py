@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline import atomic
 from pipeline.errors import ConfigError, WorkspaceNotFound
 from pipeline.framework import Framework, load_framework
 from pipeline.publish import ConverterSettings
@@ -118,7 +119,7 @@ class Workspace:
             self.state,
             self.logs,
         ):
-            folder.mkdir(parents=True, exist_ok=True)
+            atomic.make_dirs(folder)
 
 
 def packaged_templates() -> Path:
@@ -207,10 +208,10 @@ def init_workspace(folder: Path) -> Workspace:
     """
     from pipeline import register  # the register module writes the empty workbook
 
-    folder.mkdir(parents=True, exist_ok=True)
+    atomic.make_dirs(folder)
     config = folder / CONFIG_NAME
     if not config.exists():
-        config.write_text(DEFAULT_CONFIG.format(templates=""), encoding="utf-8")
+        atomic.write_text(config, DEFAULT_CONFIG.format(templates=""))
     workspace = load_workspace(folder)
     workspace.ensure_folders()
     if not workspace.register.exists():

@@ -3,17 +3,25 @@
 Nothing here is a mock: workspaces are made by ``init_workspace`` exactly as ``pipeline
 init`` makes them, and forms are the committed samples in ``examples/`` (with the title
 changed, so that every copy is a distinct policy with distinct bytes).
+
+What the tests need from the machine is declared once, here: ``@pytest.mark.requires_libreoffice``,
+``@pytest.mark.requires_uno`` and the ``poi_corpus`` fixture. Without it a test skips,
+saying what is missing and how to get it; under ``CI=true`` it fails instead, so a build
+machine that lost LibreOffice or the corpus cannot pass by skipping the tests that use them.
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import os
 import re
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import docx
 import pytest
@@ -23,8 +31,68 @@ from pipeline.workspace import Workspace, init_workspace, load_workspace
 if TYPE_CHECKING:  # imported lazily: a conftest that imports the whole pipeline breaks every test
     from pipeline.watch import Watcher
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+CHECKOUT = Path(__file__).resolve().parent.parent
+EXAMPLES = CHECKOUT / "examples"
 SAMPLE_POLICY = EXAMPLES / "personal-budgets-policy.docx"
+_INSTALL = "run scripts/install-system.sh (or apt-get install {})"
+
+
+def poi_corpus_path() -> Path:
+    """The Apache POI corpus: ``$POI_CORPUS``, else ``shared/corpus/poi`` beside the checkout
+    (or beside a folder holding it, as a git worktree is held)."""
+    if os.environ.get("POI_CORPUS"):
+        return Path(os.environ["POI_CORPUS"])
+    for folder in CHECKOUT.parents:
+        if (folder / "shared" / "corpus" / "poi").is_dir():
+            return folder / "shared" / "corpus" / "poi"
+    return CHECKOUT.parent / "shared" / "corpus" / "poi"
+
+
+def missing(what: str, how: str) -> NoReturn:
+    """Skip the test for want of ``what``; under ``CI=true``, fail it."""
+    message = f"{what} is missing: {how}"
+    if os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}:
+        pytest.fail(f"{message} (CI=true, so this fails rather than skips)", pytrace=False)
+    pytest.skip(message)
+
+
+@functools.cache
+def _has_uno() -> bool:
+    from pipeline.publish import find_uno_python  # lazily, as the watcher below
+
+    return find_uno_python() is not None
+
+
+_REQUIRES: dict[str, tuple[Callable[[], bool], str, str]] = {
+    "requires_libreoffice": (
+        lambda: shutil.which("soffice") is not None,
+        "LibreOffice (soffice on PATH)",
+        _INSTALL.format("libreoffice-writer-nogui libreoffice-calc-nogui"),
+    ),
+    "requires_uno": (
+        _has_uno,
+        "python3-uno (a Python that can import uno)",
+        _INSTALL.format("python3-uno") + ", or set PIPELINE_UNO_PYTHON",
+    ),
+}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker, (present, what, how) in _REQUIRES.items():
+        if item.get_closest_marker(marker) is not None and not present():
+            missing(what, how)
+
+
+@pytest.fixture(scope="session")
+def poi_corpus() -> Path:
+    """The POI corpus folder (skips, or under CI fails, when it is not there)."""
+    path = poi_corpus_path()
+    if not path.is_dir():
+        missing(
+            f"the Apache POI corpus ({path})",
+            "put it at shared/corpus/poi beside the checkout, or set POI_CORPUS to its folder",
+        )
+    return path
 
 
 @pytest.fixture

@@ -6,20 +6,14 @@ Not a conftest: the register tests import these by name.
 from __future__ import annotations
 
 import csv
-import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
-
-import pytest
 
 from pipeline.register import COLUMNS
 
 TODAY = date(2026, 11, 23)
 HEADERS = [c.header for c in COLUMNS]
-needs_libreoffice = pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice not installed"
-)
 
 
 def libreoffice(path: Path, to: str, outdir: Path) -> Path:

@@ -562,7 +562,7 @@ def test_missing_template_is_a_template_error(framework: Framework, tmp_path: Pa
     assert {i.template for i in issues} == {f"{k}.docx" for k in framework.forms}
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.requires_libreoffice
 def test_pdf_has_a_bookmark_per_heading_and_all_the_text(policy_docx: Path, tmp_path: Path) -> None:
     from pypdf import PdfReader
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -204,7 +203,7 @@ def test_an_edited_framework_changes_the_forms(tmp_path: Path) -> None:
     assert ws["A" + cells["business_owner"][1:]].value == "Service owner"
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.requires_libreoffice
 def test_libreoffice_opens_the_forms(forms_dir: Path, tmp_path: Path) -> None:
     for name in ("policy.docx", "implementation_plan.xlsx"):
         out = tmp_path / name.replace(".", "_")

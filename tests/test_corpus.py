@@ -14,20 +14,20 @@ import pytest
 from pipeline.run import run_batch
 from pipeline.workspace import init_workspace
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "poi"
 OFFICE = {".doc", ".docx", ".docm", ".xls", ".xlsx", ".xlsm", ".pptx", ".pdf"}
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-def test_every_corpus_file_ends_accepted_or_rejected_with_a_reason(tmp_path: Path) -> None:
-    assert CORPUS.is_dir(), f"the POI corpus should be beside the checkout at {CORPUS}"
-    files = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix.lower() in OFFICE)
+def test_every_corpus_file_ends_accepted_or_rejected_with_a_reason(
+    tmp_path: Path, poi_corpus: Path
+) -> None:
+    files = sorted(p for p in poi_corpus.rglob("*") if p.is_file() and p.suffix.lower() in OFFICE)
     assert len(files) == 587
     ws = init_workspace(tmp_path / "ws")
     dropped = {}
     for path in files:
-        name = "-".join(path.relative_to(CORPUS).parts)
+        name = "-".join(path.relative_to(poi_corpus).parts)
         shutil.copy(path, ws.inbox / name)
         dropped[name] = path.read_bytes()
 

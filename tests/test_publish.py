@@ -25,16 +25,13 @@ from pipeline.publish import (
     ConverterSettings,
     PdfMetadata,
     find_soffice,
-    find_uno_python,
     inspect_pdf,
     make_converter,
 )
 
 HEADINGS = ["Purpose", "Who this applies to", "Review"]
 
-pytestmark = pytest.mark.skipif(
-    os.system("command -v soffice >/dev/null") != 0, reason="LibreOffice is not installed"
-)
+pytestmark = pytest.mark.requires_libreoffice
 
 
 def make_docx(path: Path, title: str) -> Path:
@@ -176,10 +173,7 @@ def test_oneshot_pdfa_claims_part_2(sources: dict[str, Path], tmp_path: Path) ->
     assert_accessible(job.pdf, "Eligibility policy")
 
 
-needs_uno = pytest.mark.skipif(find_uno_python() is None, reason="python3-uno is not installed")
-
-
-@needs_uno
+@pytest.mark.requires_uno
 def test_warm_pool_converts_batch_and_closes_cleanly(
     sources: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -196,7 +190,7 @@ def test_warm_pool_converts_batch_and_closes_cleanly(
     assert office_processes(state) == []
 
 
-@needs_uno
+@pytest.mark.requires_uno
 def test_warm_pool_converts_while_later_jobs_are_still_being_made(
     sources: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -219,7 +213,7 @@ def test_warm_pool_converts_while_later_jobs_are_still_being_made(
     assert [r.job for r in results] == [first, second] and all(r.ok for r in results)
 
 
-@needs_uno
+@pytest.mark.requires_uno
 def test_a_failure_making_jobs_stops_the_pool_cleanly(
     sources: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -238,7 +232,7 @@ def test_a_failure_making_jobs_stops_the_pool_cleanly(
     assert wait_gone(state) == []
 
 
-@needs_uno
+@pytest.mark.requires_uno
 def test_warm_worker_recovers_when_soffice_is_killed(
     sources: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -257,7 +251,7 @@ def test_warm_worker_recovers_when_soffice_is_killed(
     assert wait_gone(state) == []
 
 
-@needs_uno
+@pytest.mark.requires_uno
 def test_warm_worker_is_recycled(
     sources: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -274,7 +268,7 @@ def test_warm_worker_is_recycled(
     assert wait_gone(tmp_path / "state") == []
 
 
-@needs_uno
+@pytest.mark.requires_uno
 def test_warm_hung_document_is_stopped_and_reported(
     sources: dict[str, Path], tmp_path: Path
 ) -> None:

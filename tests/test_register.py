@@ -18,7 +18,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from register_helpers import HEADERS, TODAY, libreoffice_csv, needs_libreoffice
+from register_helpers import HEADERS, TODAY, libreoffice_csv
 
 from pipeline.dates import financial_quarter, quarter_label
 from pipeline.errors import PipelineError
@@ -344,7 +344,7 @@ def test_formula_looking_values_stay_text(journal: Journal, tmp_path: Path) -> N
     assert _rows(ws)[ref]["Title"] == tricky["title"]
 
 
-@needs_libreoffice
+@pytest.mark.requires_libreoffice
 def test_libreoffice_does_not_evaluate_formula_looking_text(
     journal: Journal, tmp_path: Path
 ) -> None:

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
-from register_helpers import TODAY, libreoffice, libreoffice_csv, needs_libreoffice
+from register_helpers import TODAY, libreoffice, libreoffice_csv
 
 from pipeline.journal import Event, Journal
 from pipeline.register import rebuild, sync
@@ -212,7 +212,7 @@ def test_links_get_the_link_font_unless_a_manager_chose_a_font(
     assert _link_look(ws["T4"]) == LINK_LOOK  # a new row's link
 
 
-@needs_libreoffice
+@pytest.mark.requires_libreoffice
 def test_libreoffice_reads_a_patched_register_and_its_resave(
     journal: Journal, tmp_path: Path
 ) -> None:
@@ -369,7 +369,7 @@ def test_a_managers_notes_survive_the_pipelines_notes_changing(
     assert _notes(slow) == notes
 
 
-@needs_libreoffice
+@pytest.mark.requires_libreoffice
 def test_libreoffice_reads_the_notes_the_fast_path_wrote(journal: Journal, tmp_path: Path) -> None:
     path = tmp_path / "register.xlsx"
     first = _policy(journal, 1)

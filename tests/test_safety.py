@@ -41,7 +41,6 @@ from pipeline.errors import RejectedFile  # noqa: E402
 from pipeline.safety import check_file, is_candidate, is_ignored  # noqa: E402
 from pipeline.safety_limits import Limits  # noqa: E402
 
-CORPUS = Path("/work/shared/corpus/poi")
 REASONS = {
     reasons.ENCRYPTED,
     reasons.OLD_FORMAT,
@@ -212,10 +211,7 @@ def test_powerpoint_and_opendocument_are_not_our_forms(tmp_path: Path) -> None:
 
 # -- OLE2: encrypted and legacy (real files from the corpus) ---------------------------
 
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="POI corpus not present")
 
-
-@needs_corpus
 @pytest.mark.parametrize(
     ("relative", "reason"),
     [
@@ -228,10 +224,9 @@ needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="POI corpus not pr
         ("document/truncated62886.docx", reasons.DAMAGED),
     ],
 )
-def test_known_corpus_files(relative: str, reason: str) -> None:
-    path = CORPUS / relative
-    if not path.exists():
-        pytest.skip(f"{relative} not in this corpus")
+def test_known_corpus_files(relative: str, reason: str, poi_corpus: Path) -> None:
+    path = poi_corpus / relative
+    assert path.exists(), f"{relative} is not in the corpus at {poi_corpus}: the wrong corpus?"
     assert reject(path).reason == reason
 
 
@@ -504,9 +499,8 @@ def run_worker(args: list[str], timeout: float, stdin: str = "") -> list[dict[st
     return [line for line in lines if "start" not in line]
 
 
-@needs_corpus
-def test_every_corpus_file_is_accepted_or_rejected_with_a_reason() -> None:
-    files = sorted(str(p) for p in CORPUS.rglob("*") if p.is_file())
+def test_every_corpus_file_is_accepted_or_rejected_with_a_reason(poi_corpus: Path) -> None:
+    files = sorted(str(p) for p in poi_corpus.rglob("*") if p.is_file())
     assert len(files) >= 587
     started = time.monotonic()
     halves = [files[0::2], files[1::2]]  # two guarded workers, one per core
@@ -543,7 +537,9 @@ def test_every_corpus_file_is_accepted_or_rejected_with_a_reason() -> None:
     print("passed the gate but the parser raised:")
     for r in results:
         if r.get("parse_error"):
-            print(f"  {r['verdict']}  {r['parse_error']}  {Path(r['file']).relative_to(CORPUS)}")
+            print(
+                f"  {r['verdict']}  {r['parse_error']}  {Path(r['file']).relative_to(poi_corpus)}"
+            )
     slowest = sorted(results, key=lambda r: -r.get("parse_seconds", 0))[:3]
     print("slowest parses:", [(Path(r["file"]).name, r.get("parse_seconds")) for r in slowest])
 

@@ -21,6 +21,5 @@ def command(directory: Path, workspace_dir: Path | None) -> None:
         pipeline forms /shared/policy/blank-forms
     """
     framework = workspace_framework(workspace_dir)
-    directory.mkdir(parents=True, exist_ok=True)
     for path in write_blank_forms(framework, directory):
         click.echo(str(path))

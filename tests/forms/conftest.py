@@ -150,20 +150,20 @@ def add_link(paragraph: Any, text: str, url: str) -> Any:
 
 
 _CHECKOUT = Path(__file__).resolve().parents[2]
-CORPUS = _CHECKOUT.parent / "shared" / "corpus" / "poi"  # as tests/test_corpus.py finds it
 _FORMS_DIR = _CHECKOUT / "pipeline" / "forms"
 
 
-def run_corpus(ext: str, framework: Framework, caplog: pytest.LogCaptureFixture) -> None:
+def run_corpus(
+    ext: str, framework: Framework, caplog: pytest.LogCaptureFixture, corpus: Path
+) -> None:
     """Read every real-world file the safety gate lets through: only rejections may escape,
     none may take 10 s, and a "damaged file" verdict must come from a parser, not from a
     bug in the readers hiding behind the catch-all."""
     from pipeline.safety import check_file
 
-    assert CORPUS.is_dir(), f"the POI corpus should be beside the checkout at {CORPUS}"
     caplog.set_level(logging.INFO, logger="pipeline.forms")
     read = 0
-    for path in sorted(CORPUS.rglob(f"*.{ext}")):
+    for path in sorted(corpus.rglob(f"*.{ext}")):
         try:
             kind = check_file(path)
         except RejectedFile:

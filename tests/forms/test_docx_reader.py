@@ -565,6 +565,6 @@ def test_blank_word_forms_read_as_empty(tmp_path: Path, framework: Framework) ->
 
 
 def test_corpus_never_escapes_anything_but_a_rejection(
-    framework: Framework, caplog: pytest.LogCaptureFixture
+    framework: Framework, caplog: pytest.LogCaptureFixture, poi_corpus: Path
 ) -> None:
-    run_corpus("docx", framework, caplog)
+    run_corpus("docx", framework, caplog, poi_corpus)

@@ -312,6 +312,6 @@ def test_random_bytes_in_an_xlsx_zip_are_a_damaged_file(
 
 
 def test_corpus_never_escapes_anything_but_a_rejection(
-    framework: Framework, caplog: pytest.LogCaptureFixture
+    framework: Framework, caplog: pytest.LogCaptureFixture, poi_corpus: Path
 ) -> None:
-    run_corpus("xlsx", framework, caplog)
+    run_corpus("xlsx", framework, caplog, poi_corpus)
