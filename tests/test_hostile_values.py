@@ -25,9 +25,9 @@ from hostile_values import (
     Case,
     cases,
     count_case,
-    expected_pieces,
     docx_text,
     excel_unescape,
+    expected_pieces,
     expected_text,
     hostile_settings,
     hostile_text,
@@ -159,7 +159,11 @@ def test_hostile_values_in_forms(sandbox: Sandbox, case: Case) -> None:
     strict=False,
 )
 @hostile_settings(20)
-@given(case=cases(exclude=frozenset()).filter(lambda c: any(s.key == "policy_ref" for s, _ in c.values)))
+@given(
+    case=cases(exclude=frozenset()).filter(
+        lambda c: any(s.key == "policy_ref" for s, _ in c.values)
+    )
+)
 def test_hostile_values_in_the_reference(sandbox: Sandbox, case: Case) -> None:
     with count_case():
         process(sandbox, case)

@@ -24,7 +24,6 @@ from pipeline.records import (
     Paragraph,
     Row,
     Run,
-    SectionContent,
     SubHeading,
     Table,
 )
@@ -75,8 +74,7 @@ def clean_record(record: FormRecord, form: FormType) -> None:
 
 def _runs(runs: tuple[Run, ...]) -> tuple[Run, ...]:
     return tuple(
-        replace(r, text=replace_illegal(r.text)) if XML_ILLEGAL.search(r.text) else r
-        for r in runs
+        replace(r, text=replace_illegal(r.text)) if XML_ILLEGAL.search(r.text) else r for r in runs
     )
 
 
