@@ -19,6 +19,7 @@ import io
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -192,11 +193,15 @@ class Case:
         return answers
 
 
-# The named samples alone (and their long forms) but the emoji: every character of them has
+# The named samples alone (and their long forms) but the emoji and combining marks: every character of them has
 # a glyph in the fonts scripts/install-system.sh installs (no emoji font: LibreOffice draws
 # nothing for an emoji, so a PDF's text has none), so a PDF can show them. Arbitrary Unicode
 # and emoji are checked in the DOCX.
-DRAWABLE = tuple(s for s in SAMPLES if not any(ord(c) > 0x1F000 for c in s))
+# Stacked combining marks are left out too: LibreOffice draws them, but the PDF's text for
+# them carries extra characters (pypdf gives "Z&’(" for "Z" with four marks).
+DRAWABLE = tuple(
+    s for s in SAMPLES if not any(ord(c) > 0x1F000 or unicodedata.combining(c) for c in s)
+)
 drawable_text: st.SearchStrategy[str] = st.one_of(
     st.sampled_from(DRAWABLE),
     st.tuples(st.sampled_from(DRAWABLE), st.sampled_from(DRAWABLE)).map("".join),

@@ -4,10 +4,11 @@ Word and Excel files are XML, and XML 1.0 cannot hold NUL, most C0 control chara
 U+FFFE, U+FFFF or lone surrogates. Excel still lets officers type them and stores them
 escaped (``_x0001_``, ECMA-376 ST_Xstring), and the same escape stores an officer's literal
 ``_x0041_`` as ``_x005F_x0041_``; openpyxl hands both over still escaped. So the Excel reader
-undoes Excel's escape (:func:`excel_unescape`), and every reader's record then goes through
-:func:`clean_record`, which replaces each character XML cannot hold with U+FFFD and notes
-the box it was in: the officer is warned, by the box's name, rather than finding their
-text silently changed in the published PDF.
+undoes Excel's escape (:func:`excel_unescape`) and replaces what XML cannot hold with U+FFFD
+at once, per cell, before any ``strip()`` can eat the controls Python counts as spaces.
+Every reader's record then goes through :func:`clean_record`, which replaces anything left
+and notes each box holding U+FFFD: the officer is warned, by the box's name, rather than
+finding their text silently changed in the published PDF.
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ from pipeline.records import (
     Run,
     SubHeading,
     Table,
+    block_text,
 )
 
 REPLACEMENT = "\ufffd"
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOTED = re.compile(f"{XML_ILLEGAL.pattern[:-1]}{REPLACEMENT}]")  # illegal, or replaced already
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
@@ -49,20 +52,20 @@ def clean_record(record: FormRecord, form: FormType) -> None:
     """Replace XML-illegal characters everywhere in ``record``; note each box it touched."""
     labels = {f.key: f.label for f in form.fields}
     for key, value in list(record.fields.items()):
-        if XML_ILLEGAL.search(value.text):
+        if _NOTED.search(value.text):
             record.fields[key] = FieldValue(replace_illegal(value.text), value.location)
             record.replaced.append(FieldValue(labels.get(key, key), value.location))
     titles = {s.key: s.title for s in form.sections}
     for index, section in enumerate(record.sections):
         blocks = tuple(_block(b) for b in section.blocks)
-        if blocks != section.blocks or XML_ILLEGAL.search(section.heading):
+        if blocks != section.blocks or _NOTED.search(section.heading) or _has_noted(blocks):
             heading = replace_illegal(section.heading)
             record.sections[index] = replace(section, heading=heading, blocks=blocks)
             where = section.location or f"heading '{heading}'"
             record.replaced.append(FieldValue(titles.get(section.key, section.key), where))
     columns = {c.key: c.label for c in form.columns}
     for index, row in enumerate(record.rows):
-        dirty = [k for k, v in row.cells.items() if XML_ILLEGAL.search(v)]
+        dirty = [k for k, v in row.cells.items() if _NOTED.search(v)]
         if dirty:
             cells = {k: replace_illegal(v) for k, v in row.cells.items()}
             record.rows[index] = Row(cells, row.location)
@@ -70,6 +73,10 @@ def clean_record(record: FormRecord, form: FormType) -> None:
                 record.replaced.append(FieldValue(columns.get(key, key), row.location))
     for index, note in enumerate(record.unplaced):
         record.unplaced[index] = FieldValue(replace_illegal(note.text), note.location)
+
+
+def _has_noted(blocks: tuple[Block, ...]) -> bool:
+    return any(REPLACEMENT in block_text(b) for b in blocks)
 
 
 def _runs(runs: tuple[Run, ...]) -> tuple[Run, ...]:

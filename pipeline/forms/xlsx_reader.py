@@ -25,7 +25,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.dates import format_date
-from pipeline.forms.clean import excel_unescape
+from pipeline.forms.clean import excel_unescape, replace_illegal
 from pipeline.forms.common import (
     FieldCollector,
     guidance_texts,
@@ -82,7 +82,7 @@ def cell_text(value: object) -> str:
         return str(value)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else f"{value:.15g}"
-    return excel_unescape(str(value))
+    return replace_illegal(excel_unescape(str(value)))
 
 
 def read_xlsx(path: Path, framework: Framework) -> FormRecord:
