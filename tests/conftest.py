@@ -178,6 +178,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         return
     tally = module.TALLY
     terminalreporter.write_line(
-        f"hostile values: {tally['tried']} cases tried, {tally['failed']} failed "
-        f"(hypothesis profile {module.PROFILE!r})"
+        f"hostile values: {tally['tried']} cases tried, {tally['failed']} failed, "
+        f"{tally['known']} known failures (xfail) (hypothesis profile {module.PROFILE!r})"
     )
