@@ -7,11 +7,12 @@ PYTHON ?= python3
 STAMP := $(VENV)/.installed
 LINT_PATHS := pipeline tests examples $(wildcard benchmarks/*.py)
 
-.PHONY: demo test system install lint typecheck bench clean-demo help
+.PHONY: demo test fuzz system install lint typecheck bench clean-demo help
 
 help:
 	@echo "make demo   install everything and run the pipeline over the sample forms"
 	@echo "make test   install everything and run lint, type checks and the tests"
+	@echo "make fuzz   the hostile-value tests with 50x the cases (>= 10,000; about 30 min)"
 	@echo "make bench  measure conversion and batch speed (benchmarks/)"
 
 system:
@@ -44,6 +45,10 @@ typecheck: install
 
 test: lint typecheck
 	$(BIN)/pytest -q
+
+# The same property tests as make test, with the hypothesis profile "fuzz": 50x the cases.
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -p no:cacheprovider tests/test_hostile_values.py tests/test_hostile_pdf.py
 
 bench: install
 	$(BIN)/python benchmarks/run.py

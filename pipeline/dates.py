@@ -36,8 +36,16 @@ class DateRange:
 
 
 def add_months(d: date, months: int) -> date:
+    """``d`` moved by ``months``; the last (or first) representable day past year 9999 (or 1).
+
+    A form may say "31/12/9999": a review cycle added to it must not raise.
+    """
     index = d.month - 1 + months
     year, month = d.year + index // 12, index % 12 + 1
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 

@@ -205,6 +205,17 @@ MESSAGES: dict[str, Message] = {
         "Nothing is lost: the text is kept, under the section before it.",
         "warning",
     ),
+    "characters_replaced": Message(
+        "Characters that cannot be published were replaced",
+        '"{label}" has characters that cannot go into a document (control characters such '
+        "as NUL); each was replaced by \ufffd.",
+        'If the text in "{label}" should not have them, retype it without them (they often '
+        "come from copying out of another system) and drop the form again.",
+        "Word documents, PDFs and the register cannot hold some invisible control characters. "
+        "Rather than drop them silently, the pipeline replaces each with the replacement "
+        "character and tells you where.",
+        "warning",
+    ),
     "unknown_form": Message(
         "The form is not one the framework knows",
         'This form is not one the framework knows ("{value}").',

@@ -100,6 +100,8 @@ class FormRecord:
     rows: list[Row] = field(default_factory=list)
     # Headings or labels the reader could not place: reported as warnings, never dropped silently.
     unplaced: list[FieldValue] = field(default_factory=list)
+    # Boxes (text: the label) where characters XML cannot hold were replaced: warnings.
+    replaced: list[FieldValue] = field(default_factory=list)
 
     def value(self, key: str) -> str:
         """The field's text, stripped; empty when the form does not have it."""

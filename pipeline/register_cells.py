@@ -9,15 +9,17 @@ from here, so the two paths cannot drift apart in what a manager sees.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from pipeline.forms.clean import XML_ILLEGAL
 
 Kind = Literal["text", "date", "link", "int"]
 FORMULA_STARTS = ("=", "+", "-", "@")
+_EXCEL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 COMMENT_AUTHOR = "pipeline"
@@ -91,13 +93,30 @@ def as_text(value: Any) -> str:
 
 
 def clean(value: Any) -> Any:
-    """A value as a cell may hold it: local naive times, text without XML-illegal characters."""
+    """A value as a cell may hold it: local naive times, text without XML-illegal characters.
+
+    (The form readers have already replaced those with U+FFFD and warned the officer; this
+    is the last guard for anything else.)
+    """
     if isinstance(value, datetime) and value.tzinfo is not None:
         value = value.astimezone().replace(tzinfo=None)
     if isinstance(value, (list, tuple, set, bool, dict)):
         value = as_text(value)
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]
+        value = XML_ILLEGAL.sub("", value)[:32767]
+    return value
+
+
+def stored(value: Any) -> Any:
+    """Text as it must be stored for Excel to show it as given; anything else unchanged.
+
+    Excel reads ``_xHHHH_`` in a stored string as the character HHHH, and neither openpyxl
+    nor the fast path escapes it, so a literal ``_x0041_`` is stored as ``_x005F_x0041_``;
+    without this the register showed "A" where the officer wrote "_x0041_". Applied once,
+    where a cell's text is written (not idempotent: cleaning twice must not escape twice).
+    """
+    if isinstance(value, str) and "_x" in value:
+        return _EXCEL_ESCAPE.sub("_x005F_", value)
     return value
 
 

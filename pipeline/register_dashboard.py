@@ -29,7 +29,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.journal import Event, Journal
-from pipeline.register_cells import clean, formula_like
+from pipeline.register_cells import clean, formula_like, stored
 from pipeline.register_layout import (
     CHART_ANCHOR,
     DASHBOARD_WIDTHS,
@@ -63,7 +63,7 @@ def put_value(cell: Cell | MergedCell, value: Any, number_format: str | None = N
     if isinstance(cell, MergedCell):  # a manager merged cells here: nothing we can write
         return
     value = clean(value)
-    cell.value = value
+    cell.value = stored(value)
     quoted = formula_like(value)
     if quoted:
         cell.data_type = "s"

@@ -28,6 +28,7 @@ from pipeline.register_cells import (
     content,
     formula_like,
     header_key,
+    stored,
 )
 from pipeline.register_layout import CENTRE_TOP, LINK_FONT, TOP, review_date, review_state
 from pipeline.register_notes import Notes
@@ -122,6 +123,7 @@ def _holds(cell: etree._Element, value: Any, style: int) -> bool:
 
 def set_value(cell: etree._Element, value: Any, style: int) -> None:
     """Replace the cell's value (never a formula: text stays text) and its format."""
+    value = stored(value)
     if _holds(cell, value, style):
         return
     for child in list(cell):

@@ -16,7 +16,7 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]
 
 from pipeline.journal import Event
-from pipeline.register_cells import clean, formula_like
+from pipeline.register_cells import clean, formula_like, stored
 from pipeline.register_layout import (
     HEAD,
     HISTORY_COLUMNS,
@@ -48,7 +48,7 @@ def cell_xml(ref: str, value: Any, style: int) -> str:
         return f'<c r="{ref}"{s}/>'
     if isinstance(value, str):
         space = ' xml:space="preserve"' if value != value.strip() else ""
-        text = value.translate(_ESCAPES)
+        text = stored(value).translate(_ESCAPES)
         return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
     if isinstance(value, (date, datetime)):
         value = excel_number(value)

@@ -161,6 +161,8 @@ class _Checker:
         for index, item in enumerate(self.record.unplaced):
             names = either(headings)
             self.say((3, index), "unplaced", "", item.location, value=item.text, names=names)
+        for index, item in enumerate(self.record.replaced):
+            self.say((4, index), "characters_replaced", item.text, item.location)
         self.found.sort(key=lambda entry: (entry[2].severity != "error", entry[0], entry[1]))
         return [entry[2] for entry in self.found]
 

@@ -235,3 +235,17 @@ def start_watcher(no_thread_leaks: None) -> Iterator[Callable[..., Watcher]]:
         watcher.stop()
     for watcher in started:
         assert watcher.join(120), "the watcher did not stop"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many hostile values were tried (tests/hostile_values.py), even under -q."""
+    import sys
+
+    module = sys.modules.get("hostile_values")
+    if module is None or not module.TALLY["tried"]:
+        return
+    tally = module.TALLY
+    terminalreporter.write_line(
+        f"hostile values: {tally['tried']} cases tried, {tally['failed']} failed, "
+        f"{tally['known']} known failures (xfail) (hypothesis profile {module.PROFILE!r})"
+    )

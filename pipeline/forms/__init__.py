@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from pipeline.errors import RejectedFile
+from pipeline.forms.clean import clean_record
 from pipeline.forms.common import damaged
 from pipeline.framework import Framework
 from pipeline.records import FormRecord
@@ -36,7 +37,7 @@ def read_form(path: Path, framework: Framework, kind: Kind) -> FormRecord:
 
     reader = read_docx if kind == "docx" else read_xlsx
     try:
-        return reader(Path(path), framework)
+        record = reader(Path(path), framework)
     except RejectedFile:
         raise
     except MemoryError:
@@ -49,3 +50,7 @@ def read_form(path: Path, framework: Framework, kind: Kind) -> FormRecord:
         # reader bug can still be told apart from a damaged file.
         log.info("could not read %s as %s", path, kind, exc_info=True)
         raise damaged() from exc
+    form = framework.forms.get(record.form_type)
+    if form is not None:
+        clean_record(record, form)
+    return record

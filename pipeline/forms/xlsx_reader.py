@@ -4,7 +4,8 @@ Excel forms are label | value pairs on any sheet (the value is the next filled c
 right), defined names equal to a field key, repeating tables found by their header row,
 and, for a policy, section text in the cell beside the section's title (or a "Section |
 Text" sheet). Values are read as Excel last saved them: formulas are never evaluated, and a
-cell whose text starts with "=" is just text.
+cell whose text starts with "=" is just text. Excel's ``_xHHHH_`` escapes are undone, so a
+value reads as the officer saw it in Excel (see :mod:`pipeline.forms.clean`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.dates import format_date
+from pipeline.forms.clean import excel_unescape, replace_illegal
 from pipeline.forms.common import (
     FieldCollector,
     guidance_texts,
@@ -80,7 +82,7 @@ def cell_text(value: object) -> str:
         return str(value)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else f"{value:.15g}"
-    return str(value)
+    return replace_illegal(excel_unescape(str(value)))
 
 
 def read_xlsx(path: Path, framework: Framework) -> FormRecord:
