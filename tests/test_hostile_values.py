@@ -159,11 +159,6 @@ def test_hostile_values_in_forms(sandbox: Sandbox, case: Case) -> None:
         process(sandbox, case)
 
 
-@pytest.mark.xfail(
-    reason="a reference is used as a folder name as written until reference validation and "
-    "the safe path builder land (trust-paths work); then this must pass",
-    strict=False,
-)
 @hostile_settings(20)
 @given(
     case=cases(exclude=frozenset()).filter(
@@ -171,7 +166,7 @@ def test_hostile_values_in_forms(sandbox: Sandbox, case: Case) -> None:
     )
 )
 def test_hostile_values_in_the_reference(sandbox: Sandbox, case: Case) -> None:
-    with count_case(known=True):
+    with count_case():
         process(sandbox, case)
 
 
