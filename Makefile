@@ -7,7 +7,7 @@ PYTHON ?= python3
 STAMP := $(VENV)/.installed
 LINT_PATHS := pipeline tests examples $(wildcard benchmarks/*.py)
 
-.PHONY: demo test fuzz system install lint typecheck bench clean-demo help
+.PHONY: demo test fuzz system install lint typecheck layers bench clean-demo help
 
 help:
 	@echo "make demo   install everything and run the pipeline over the sample forms"
@@ -43,7 +43,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test: lint typecheck
+# The layer contract in pyproject.toml ([tool.importlinter]): no stage imports one above it.
+layers: install
+	$(BIN)/lint-imports
+
+test: lint typecheck layers
 	$(BIN)/pytest -q
 
 # The same property tests as make test, with the hypothesis profile "fuzz": 50x the cases.

@@ -24,9 +24,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from pipeline.journal import Journal
-from pipeline.pdf import PdfMetadata
-from pipeline.publish import ConversionJob, ConverterSettings, find_soffice, make_converter
+from pipeline.convert.factory import ConversionJob, find_soffice, make_converter
+from pipeline.convert.settings import ConverterSettings
+from pipeline.journal.store import Journal
+from pipeline.pdf.finish import PdfMetadata
 from pipeline.workspace import init_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,12 +110,12 @@ def _cpu() -> float:
 
 def stages(ws: Path, repeat: int = 10) -> dict[str, float]:
     """(g) CPU milliseconds per form for each stage the pipeline runs itself, on the samples."""
-    from pipeline.assemble import Assembler, RenderContext
-    from pipeline.forms import read_form
+    from pipeline.assemble.render import Assembler, RenderContext
+    from pipeline.forms.read import read_form
     from pipeline.framework import default_framework
-    from pipeline.pdf import finalize_pdf
-    from pipeline.safety import check_file
-    from pipeline.validate import Context, validate
+    from pipeline.pdf.finish import finalize_pdf
+    from pipeline.safety.check import check_file
+    from pipeline.validate.rules import Context, validate
 
     fw = default_framework()
     assembler = Assembler(ROOT / "templates", fw)
@@ -222,7 +223,7 @@ def oneshot(docx: list[Path], tmp: Path, sample: int) -> dict[str, Any]:
 def watch_latency(tmp: Path, drops: int) -> dict[str, Any]:
     """(d) time from a completed copy into the inbox to its PDF and register row, minus quiet."""
     try:
-        from pipeline.watch import Watcher
+        from pipeline.watch.watcher import Watcher
     except ImportError as exc:
         return {"skipped": f"no pipeline.watch.Watcher ({exc})"}
     from pipeline.workspace import load_workspace
@@ -239,7 +240,7 @@ def watch_latency(tmp: Path, drops: int) -> dict[str, Any]:
         for n, form in enumerate(staged, start=500):
             title = f"{TITLE} {n}"
             pdfs = set(ws.outbox.rglob("*.pdf"))
-            reg_mtime = ws.register.stat().st_mtime_ns
+            reg_mtime = ws.workbook.stat().st_mtime_ns
             target = ws.inbox / form.name
             tmp_copy = ws.inbox.parent / (form.name + ".part")
             shutil.copyfile(form, tmp_copy)
@@ -248,7 +249,7 @@ def watch_latency(tmp: Path, drops: int) -> dict[str, Any]:
             deadline = copied + 60
             while time.perf_counter() < deadline:
                 new_pdf = set(ws.outbox.rglob("*.pdf")) - pdfs
-                changed = ws.register.stat().st_mtime_ns != reg_mtime
+                changed = ws.workbook.stat().st_mtime_ns != reg_mtime
                 if new_pdf and changed and in_register(ws.register, title):
                     break
                 time.sleep(0.02)
@@ -287,19 +288,19 @@ def register_sync(
     tmp: Path, template: dict[str, Any], policies: int, updates: int
 ) -> dict[str, Any]:
     """(f) upsert ``updates`` rows and sync against a register of ``policies`` policies."""
-    from pipeline import register
+    from pipeline.register import workbook
 
     base = {k: v for k, v in template.items() if k not in ("ref", "title")}
     path = tmp / "reg" / "register.xlsx"
     path.parent.mkdir()
-    register.create_empty(path)
+    workbook.create_empty(path)
     journal = Journal(tmp / "reg" / "journal.sqlite")
     try:
         with journal.transaction():
             for i in range(policies):
                 journal.upsert_policy(f"BENCH-{i:05d}", {**base, "title": f"Bench Policy {i}"})
         start = time.perf_counter()
-        register.sync(journal, path, today=date.today())
+        workbook.sync(journal, path, today=date.today())
         first_s = time.perf_counter() - start
         review = date.today().replace(day=1)
         start = time.perf_counter()
@@ -310,7 +311,7 @@ def register_sync(
                 change["next_review_text"] = f"{review:%B %Y}"  # as an officer writes it
                 journal.upsert_policy(f"BENCH-{i:05d}", change)
         upsert_s = time.perf_counter() - start
-        result = register.sync(journal, path, today=date.today())
+        result = workbook.sync(journal, path, today=date.today())
         total_s = time.perf_counter() - start
     finally:
         journal.close()

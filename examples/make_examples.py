@@ -34,8 +34,8 @@ from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import RGBColor  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
-from pipeline.blank_docx import SECTION_TAG_PREFIX, new_document, write_docx  # noqa: E402
-from pipeline.blank_xlsx import write_xlsx  # noqa: E402
+from pipeline.forms.blank.excel import write_xlsx  # noqa: E402
+from pipeline.forms.blank.word import SECTION_TAG_PREFIX, new_document, write_docx  # noqa: E402
 from pipeline.framework import Framework, default_framework  # noqa: E402
 
 Block = tuple[str, str]

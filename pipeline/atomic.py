@@ -19,7 +19,7 @@ is passed over, since nothing better can be done there.
 A process killed between the two steps leaves its temporary behind, so each one is named
 after its writer, ``.<name>.<host>-<pid>-<n>.tmp``, and :func:`sweep` removes those whose
 writer on this host has gone: the pipeline sweeps its folders when it starts, as it
-recovers claims (:mod:`pipeline.intake` uses the same owner test for those).
+recovers claims (:mod:`pipeline.intake.inbox` uses the same owner test for those).
 """
 
 from __future__ import annotations

@@ -151,7 +151,7 @@ class Framework:
     reference_prefix: str
     reference_digits: int
     # Whole-value patterns: a reference or version that does not fit is turned back, since
-    # both name folders in the outbox (see pipeline.interpret.parse_reference).
+    # both name folders in the outbox (see pipeline.validate.interpret.parse_reference).
     reference_pattern: re.Pattern[str]
     version_pattern: re.Pattern[str]
     review_cycle_months: int

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.validate import Problem
+from pipeline.validate.rules import Problem
 
 
 @dataclass(frozen=True)

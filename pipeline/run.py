@@ -17,25 +17,26 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
-from pipeline import atomic, intake, register
-from pipeline.assemble import Assembler
+from pipeline import atomic
+from pipeline.assemble.render import Assembler
+from pipeline.convert.factory import ConversionJob, Converter, make_converter
 from pipeline.errors import RejectedFile, UnsafePath
-from pipeline.forms import read_form
-from pipeline.identity import check_identity
-from pipeline.journal import Event, Journal
-from pipeline.journal_values import FileOutcome
+from pipeline.forms.read import read_form
+from pipeline.intake import inbox
+from pipeline.journal.store import Event, Journal
+from pipeline.journal.values import FileOutcome
 from pipeline.outcome import Accepted, BatchResult, Rejected
-from pipeline.outputs import Outputs
 from pipeline.paths import fit_name, safe_path
-from pipeline.publish import ConversionJob, Converter, make_converter
+from pipeline.publish.outbox import Outbox
+from pipeline.publish.prepare import Prepared, Preparer
 from pipeline.records import FormRecord
-from pipeline.report import render_report
-from pipeline.safety import check_file
+from pipeline.register import workbook
+from pipeline.safety.check import check_file
 from pipeline.titles import title_key
-from pipeline.updates import Prepared, prepare_accepted
-from pipeline.validate import Context, Interpreted, Problem, has_errors, interpret, validate
+from pipeline.validate.identity import check_identity
+from pipeline.validate.report import render_report
+from pipeline.validate.rules import Context, Interpreted, Problem, has_errors, interpret, validate
 from pipeline.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ FORM_ORDER = {
 
 @dataclass
 class _Work:
-    claim: intake.Claim
+    claim: inbox.Claim
     sha256: str
     record: FormRecord | None = None
     prepared: Prepared | None = None
@@ -68,14 +69,6 @@ class _Work:
         return FORM_ORDER.get(self.record.form_type, 9) if self.record else 9
 
 
-@dataclass
-class BatchState:
-    """What this batch has decided but not yet written to the journal."""
-
-    refs: dict[str, str] = field(default_factory=dict)  # titles.title_key -> reference
-    rows: dict[str, dict[str, Any]] = field(default_factory=dict)  # reference -> pending values
-
-
 class Pipeline:
     """A workspace's pipeline, with the framework, templates and LibreOffice loaded once.
 
@@ -86,15 +79,19 @@ class Pipeline:
         self.workspace = workspace
         self.framework = workspace.framework()
         workspace.ensure_folders()
-        for left in intake.sweep_temporaries(workspace):  # a killed pipeline's half-written files
+        for left in inbox.sweep_temporaries(workspace):  # a killed pipeline's half-written files
             log.info("Removed %s, left half-written by a pipeline that stopped", left)
         self.assembler = Assembler(workspace.templates, self.framework)
         self._converter = converter
         self._own_converter = converter is None
         self._starting: Future[Converter] | None = None  # started in the background
         self.journal = Journal(workspace.journal_path)
-        self.outputs = Outputs(workspace, self.framework)
-        self.batch = BatchState()
+        self.outbox = Outbox(workspace, self.framework)
+        self.preparer = self._new_preparer()
+
+    def _new_preparer(self) -> Preparer:
+        """A preparer for one batch: what the batch decides is forgotten with it."""
+        return Preparer(self.framework, self.journal, self.assembler, self.outbox)
 
     @property
     def converter(self) -> Converter:
@@ -167,8 +164,8 @@ class Pipeline:
         """Process the given files, or everything waiting in the inbox."""
         today = today or date.today()
         result = BatchResult()
-        claims = intake.orphans(self.workspace)
-        for path in files if files is not None else intake.waiting(self.workspace):
+        claims = inbox.orphans(self.workspace)
+        for path in files if files is not None else inbox.waiting(self.workspace):
             taken = self._take(path)
             if taken is not None:
                 claims.append(taken)
@@ -176,7 +173,7 @@ class Pipeline:
             result.register_note = self._sync_register(today)
             return result
         work = sorted((self._read(claim, today) for claim in claims), key=self._place)
-        self.batch = BatchState()
+        self.preparer = self._new_preparer()
         self._prepare_and_convert(work, today)
         for w in work:
             if w.prepared is not None:
@@ -184,7 +181,7 @@ class Pipeline:
             else:
                 result.rejected.append(self._reject(w))
         if any(a.status != "duplicate" for a in result.accepted):
-            self.outputs.write_manifest(self.journal)
+            self.outbox.write_manifest(self.journal)
         result.register_note = self._sync_register(today)
         return result
 
@@ -195,13 +192,13 @@ class Pipeline:
             key = title_key(record.value(self.framework.form(record.form_type).title_field))
         return (work.order, key, work.claim.name)
 
-    def _take(self, path: Path) -> intake.Claim | None:
+    def _take(self, path: Path) -> inbox.Claim | None:
         path = path.resolve()
         if path.parent == self.workspace.inbox.resolve():
-            return intake.claim(path, self.workspace)
-        return intake.claim_copy(path, self.workspace)
+            return inbox.claim(path, self.workspace)
+        return inbox.claim_copy(path, self.workspace)
 
-    def _read(self, claim: intake.Claim, today: date) -> _Work:
+    def _read(self, claim: inbox.Claim, today: date) -> _Work:
         work = _Work(claim=claim, sha256=claim.sha256())
         earlier = self.journal.file_outcome(work.sha256)
         if earlier is not None and earlier.outcome == "accepted":
@@ -230,13 +227,8 @@ class Pipeline:
         if not self._identify(work, record, interpreted):
             return
         try:
-            work.prepared = prepare_accepted(
-                record,
-                interpreted,
-                work.problems,
-                self,
-                file_name=work.claim.name,
-                today=today,
+            work.prepared = self.preparer.prepare(
+                record, interpreted, file_name=work.claim.name, today=today
             )
         except RejectedFile as exc:
             work.problems = [*work.problems, Problem(field="", message=exc.reason, fix=exc.advice)]
@@ -251,7 +243,7 @@ class Pipeline:
             work.problems = [*work.problems, refused]
 
     def _identify(self, work: _Work, record: FormRecord, interpreted: Interpreted) -> bool:
-        """Whether the form's reference and title agree (see :mod:`pipeline.identity`).
+        """Whether the form's reference and title agree (see :mod:`pipeline.validate.identity`).
 
         Checked here, against the register with this batch's changes, rather than when the
         form is read, so a policy renamed earlier in the batch is known by its new title.
@@ -261,10 +253,10 @@ class Pipeline:
             return True
         title = record.value(self.framework.form(record.form_type).title_field)
         key = title_key(title)
-        holder = (key and self.batch.refs.get(key)) or self.journal.find_reference(title)
-        registered = self.journal.policy(ref)
-        if registered is not None or ref in self.batch.rows:
-            registered = {**(registered or {}), **self.batch.rows.get(ref, {})}
+        batch = self.preparer.batch
+        holder = (key and batch.refs.get(key)) or self.journal.find_reference(title)
+        known = ref in batch.rows or self.journal.policy(ref) is not None
+        registered = self.preparer.registered(ref) if known else None
         found = check_identity(record, self.framework, interpreted, registered, holder)
         if found.problem is not None:
             work.problems = [*work.problems, found.problem]
@@ -309,7 +301,7 @@ class Pipeline:
         prepared = w.prepared
         assert prepared is not None
         if prepared.earlier is not None:
-            archived = intake.archive(w.claim, self.workspace, today)
+            archived = inbox.archive(w.claim, self.workspace, today)
             when = prepared.earlier.processed_at.strftime("%d/%m/%Y %H:%M")
             outputs = tuple(Path(p) for p in prepared.earlier.detail.get("outputs", []))
             note = f"already processed on {when}; outputs: {', '.join(str(p) for p in outputs) or 'none'}"
@@ -328,7 +320,7 @@ class Pipeline:
         with self.journal.transaction():
             self.journal.upsert_policy(prepared.ref, prepared.values)
             self.journal.upsert_policy(
-                prepared.ref, self.outputs.gate_updates(self.journal, prepared.ref)
+                prepared.ref, self.outbox.gate_updates(self.journal, prepared.ref)
             )
             self.journal.add_event(
                 Event(
@@ -352,7 +344,7 @@ class Pipeline:
                     "outputs": [str(p) for p in prepared.outputs],
                 },
             )
-        intake.archive(w.claim, self.workspace, today)
+        inbox.archive(w.claim, self.workspace, today)
         row = self.journal.policy(prepared.ref) or {}
         warnings = tuple(p for p in w.problems if p.severity == "warning")
         return Accepted(
@@ -378,7 +370,7 @@ class Pipeline:
             else "problems in the form"
         )
         report_text = render_report(w.claim.name, None, w.problems, when=datetime.now())
-        target, report_path = intake.write_report(w.claim, self.workspace, report_text)
+        target, report_path = inbox.write_report(w.claim, self.workspace, report_text)
         with self.journal.transaction():
             self.journal.add_event(
                 Event(
@@ -402,7 +394,7 @@ class Pipeline:
                     "report": str(report_path),
                 },
             )
-        moved = intake.move_rejected(w.claim, self.workspace, target)
+        moved = inbox.move_rejected(w.claim, self.workspace, target)
         errors = tuple(p for p in w.problems if p.severity == "error") or tuple(w.problems)
         return Rejected(w.claim.name, errors, reason, report_path, moved)
 
@@ -414,19 +406,19 @@ class Pipeline:
         target = Path(str(earlier.detail.get("moved_to", "")))
         if target.parent != self.workspace.rejected or not report_path.is_file():
             # written before the journal entry, so only a person can have taken it away
-            target, report_path = intake.write_report(
+            target, report_path = inbox.write_report(
                 w.claim,
                 self.workspace,
                 render_report(w.claim.name, None, problems, when=datetime.now()),
             )
-        moved = intake.move_rejected(w.claim, self.workspace, target)
+        moved = inbox.move_rejected(w.claim, self.workspace, target)
         log.info("Moved %s to rejected/: its rejection was journalled before a stop", w.claim.name)
         return Rejected(w.claim.name, problems, reason, report_path, moved)
 
     def _sync_register(self, today: date) -> str:
         if not self.journal.register_pending() and self.workspace.register.exists():
             return "register up to date"
-        result = register.sync(self.journal, self.workspace.register, today=today)
+        result = workbook.sync(self.journal, self.workspace.register, today=today)
         return result.reason or ("register updated" if result.written else "register not written")
 
 

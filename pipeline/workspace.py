@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import atomic
+from pipeline.convert.settings import ConverterSettings
 from pipeline.errors import ConfigError, WorkspaceNotFound
 from pipeline.framework import Framework, load_framework
-from pipeline.publish import ConverterSettings
+from pipeline.register import workbook
 
 CONFIG_NAME = "pipeline.toml"
 
@@ -206,8 +207,6 @@ def init_workspace(folder: Path) -> Workspace:
 
     An existing pipeline.toml is left as it is, so ``init`` is safe to run twice.
     """
-    from pipeline import register  # the register module writes the empty workbook
-
     atomic.make_dirs(folder)
     config = folder / CONFIG_NAME
     if not config.exists():
@@ -215,5 +214,5 @@ def init_workspace(folder: Path) -> Workspace:
     workspace = load_workspace(folder)
     workspace.ensure_folders()
     if not workspace.register.exists():
-        register.create_empty(workspace.register)
+        workbook.create_empty(workspace.register)
     return workspace

@@ -29,7 +29,7 @@ import pytest
 from pipeline.workspace import Workspace, init_workspace, load_workspace
 
 if TYPE_CHECKING:  # imported lazily: a conftest that imports the whole pipeline breaks every test
-    from pipeline.watch import Watcher
+    from pipeline.watch.watcher import Watcher
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 EXAMPLES = CHECKOUT / "examples"
@@ -58,7 +58,7 @@ def missing(what: str, how: str) -> NoReturn:
 
 @functools.cache
 def _has_uno() -> bool:
-    from pipeline.publish import find_uno_python  # lazily, as the watcher below
+    from pipeline.convert.factory import find_uno_python  # lazily, as the watcher below
 
     return find_uno_python() is not None
 
@@ -220,7 +220,7 @@ def invalid_form() -> Callable[[int], bytes]:
 @pytest.fixture
 def start_watcher(no_thread_leaks: None) -> Iterator[Callable[..., Watcher]]:
     """Start in-process watchers; stop them after the test (before the thread-leak check)."""
-    from pipeline.watch import Watcher
+    from pipeline.watch.watcher import Watcher
 
     started: list[Watcher] = []
 

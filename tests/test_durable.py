@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import atomic
-from pipeline.journal import Journal
+from pipeline.journal.store import Journal
 from pipeline.run import Pipeline, run_batch
 from pipeline.workspace import Workspace
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from marker_helpers import marker_of
 from openpyxl import load_workbook
+
+from tests.helpers.markers import marker_of
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SAMPLES = {

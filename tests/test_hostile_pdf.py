@@ -19,7 +19,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hostile_values import (
+from hypothesis import given
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from pipeline.run import run_batch
+from pipeline.workspace import init_workspace, load_workspace
+from tests.helpers.hostile import (
     FRAMEWORK,
     Case,
     cases,
@@ -31,12 +37,6 @@ from hostile_values import (
     slots,
     write_form,
 )
-from hypothesis import given
-from hypothesis import strategies as st
-from pypdf import PdfReader
-
-from pipeline.run import run_batch
-from pipeline.workspace import init_workspace, load_workspace
 
 pytestmark = [
     pytest.mark.slow,

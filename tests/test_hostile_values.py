@@ -19,7 +19,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hostile_values import (
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from pipeline.journal.store import Journal
+from pipeline.register import workbook
+from pipeline.register.cells import COLUMNS, SHEET
+from pipeline.run import Pipeline
+from pipeline.validate.rules import has_errors, interpret
+from pipeline.workspace import init_workspace
+from tests.helpers.hostile import (
     FRAMEWORK,
     REPLACEMENT,
     Case,
@@ -34,17 +44,6 @@ from hostile_values import (
     normalised,
     write_form,
 )
-from hypothesis import given
-from hypothesis import strategies as st
-from openpyxl import load_workbook
-
-from pipeline import register
-from pipeline.journal import Journal
-from pipeline.register_cells import COLUMNS, SHEET
-from pipeline.run import Pipeline
-from pipeline.updates import prepare_accepted
-from pipeline.validate import has_errors, interpret
-from pipeline.workspace import init_workspace
 
 TODAY = date.today()
 # Register columns a form's own text reaches, by the form fields that fill them.
@@ -97,13 +96,8 @@ def process(box: Sandbox, case: Case) -> None:
             named = p.field in names or any(f'"{n}"' in p.message + p.fix for n in names)
             assert named, f"rejected for {p.field!r}, not a hostile box: {p.message} {p.fix}"
         return
-    prepared = prepare_accepted(
-        record,
-        interpret(record, FRAMEWORK),
-        problems,
-        box.pipeline,
-        file_name=path.name,
-        today=TODAY,
+    prepared = box.pipeline.preparer.prepare(
+        record, interpret(record, FRAMEWORK), file_name=path.name, today=TODAY
     )
     assert prepared.docx is not None
     shown = normalised(docx_text(prepared.docx))
@@ -117,7 +111,7 @@ def process(box: Sandbox, case: Case) -> None:
             )
     with box.pipeline.journal.transaction():
         box.pipeline.journal.upsert_policy(prepared.ref, prepared.values)
-    register.sync(box.pipeline.journal, box.workspace.register, today=TODAY)
+    workbook.sync(box.pipeline.journal, box.workspace.register, today=TODAY)
     row = register_row(box.workspace.register, prepared.ref)
     for slot, value in hostile.items():
         header = REGISTER_FIELDS.get(case.form, {}).get(slot.key)
@@ -189,9 +183,9 @@ def test_both_register_writers_store_literals(
             with journal.transaction():
                 journal.upsert_policy("ASC-POL-001", {"title": "A policy", **values})
             fast, full = folder / "fast.xlsx", folder / "full.xlsx"
-            register.create_empty(fast)
-            register.sync(journal, fast, today=TODAY)  # the fast path: the workbook is ours
-            register.rebuild(journal, full, today=TODAY)  # openpyxl
+            workbook.create_empty(fast)
+            workbook.sync(journal, fast, today=TODAY)  # the fast path: the workbook is ours
+            workbook.rebuild(journal, full, today=TODAY)  # openpyxl
             journal.close()
             for path in (fast, full):
                 row = register_row(path, "ASC-POL-001")
@@ -208,6 +202,6 @@ def test_both_register_writers_store_literals(
 
 def _register_text(value: str) -> str:
     """What the register promises for text that bypassed the readers: XML-illegal dropped."""
-    from hostile_values import XML_ILLEGAL
+    from tests.helpers.hostile import XML_ILLEGAL
 
     return XML_ILLEGAL.sub("", value)

@@ -13,8 +13,8 @@ import pytest
 
 from pipeline.errors import FrameworkError, UnsafePath
 from pipeline.framework import Framework, default_framework, load_framework
-from pipeline.interpret import parse_reference, parse_version
 from pipeline.paths import MAX_NAME_BYTES, fit_name, safe_path, within
+from pipeline.validate.interpret import parse_reference, parse_version
 
 
 @pytest.fixture

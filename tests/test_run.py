@@ -17,14 +17,14 @@ import openpyxl
 import pytest
 from pypdf import PdfWriter
 
-from pipeline.forms import read_form
+from pipeline.forms.read import read_form
 from pipeline.outcome import BatchResult
-from pipeline.outputs import Outputs
-from pipeline.pdf import PdfMetadata, finalize_pdf, inspect_pdf
-from pipeline.pdf_tables import table_tags
+from pipeline.pdf.finish import PdfMetadata, finalize_pdf, inspect_pdf
+from pipeline.pdf.tables import table_tags
+from pipeline.publish.outbox import Outbox
 from pipeline.records import ListItem, Paragraph, SubHeading
 from pipeline.run import run_batch
-from pipeline.safety import check_file
+from pipeline.safety.check import check_file
 from pipeline.workspace import Workspace, init_workspace, load_workspace
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -306,7 +306,7 @@ def test_a_background_start_that_fails_fails_the_batch_not_the_close(
 def test_the_gate_rewrites_an_outbox_pdf_only_when_it_would_change(tmp_path: Path) -> None:
     ws = init_workspace(tmp_path / "ws")
     fw = ws.framework()
-    outputs = Outputs(ws, fw)
+    outputs = Outbox(ws, fw)
     master = outputs.master_path("ASC-POL-001", "1", "policy")
     master.parent.mkdir(parents=True)
 

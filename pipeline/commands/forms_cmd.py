@@ -4,8 +4,8 @@ from pathlib import Path
 
 import click
 
-from pipeline.blank_forms import write_blank_forms
 from pipeline.commands.options import workspace_framework, workspace_option
+from pipeline.forms.blank.write import write_blank_forms
 
 
 @click.command("forms")

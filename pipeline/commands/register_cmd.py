@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from pipeline import register
 from pipeline.commands.options import json_option, open_workspace, workspace_option
-from pipeline.journal import Journal
+from pipeline.journal.store import Journal
+from pipeline.register import workbook
 
 
 @click.group("register")
@@ -32,7 +32,7 @@ def sync(workspace_dir: Path | None) -> None:
     """
     ws = open_workspace(workspace_dir)
     with Journal(ws.journal_path) as journal:
-        result = register.sync(journal, ws.register)
+        result = workbook.sync(journal, ws.register)
     click.echo(result.reason or ("register updated" if result.written else "nothing to do"))
     sys.exit(0 if result.written or not journal_pending(ws.journal_path) else 1)
 
@@ -53,7 +53,7 @@ def rebuild(workspace_dir: Path | None) -> None:
     """
     ws = open_workspace(workspace_dir)
     with Journal(ws.journal_path) as journal:
-        result = register.rebuild(journal, ws.register)
+        result = workbook.rebuild(journal, ws.register)
     click.echo(result.reason or "register rebuilt")
     sys.exit(0 if result.written else 1)
 
@@ -75,7 +75,7 @@ def due(within: int, workspace_dir: Path | None, as_json: bool) -> None:
     """
     ws = open_workspace(workspace_dir)
     with Journal(ws.journal_path) as journal:
-        rows = register.due(journal, within, date.today())
+        rows = workbook.due(journal, within, date.today())
     if as_json:
         click.echo(
             json.dumps(
@@ -112,7 +112,7 @@ def show(ref: str, workspace_dir: Path | None) -> None:
         if row is None:
             click.echo(f"Error: no policy {ref} in the register.", err=True)
             sys.exit(1)
-        for column in register.COLUMNS:
+        for column in workbook.COLUMNS:
             value = row.get(column.key)
             if value not in (None, ""):
                 click.echo(f"{column.header}: {_plain(value)}")

@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from pipeline.commands.options import open_workspace, workspace_option
-from pipeline.status import workspace_status
+from pipeline.watch.status import workspace_status
 
 
 @click.command("status")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.assemble import Assembler
+from pipeline.assemble.render import Assembler
 from pipeline.commands.options import open_workspace, workspace_option
 
 

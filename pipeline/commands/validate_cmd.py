@@ -9,7 +9,7 @@ import click
 
 from pipeline.commands.options import json_option, open_workspace, workspace_option
 from pipeline.run import Pipeline
-from pipeline.validate import has_errors, problems_as_json
+from pipeline.validate.rules import has_errors, problems_as_json
 
 
 @click.command("validate")

@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from pipeline.commands.options import open_workspace, workspace_option
-from pipeline.watch import serve
+from pipeline.watch.watcher import serve
 
 
 @click.command("watch")

@@ -1,56 +1,6 @@
-"""Reading officers' Word and Excel forms into the neutral :class:`FormRecord`.
+"""Reading officers' Word and Excel forms into the neutral record (:mod:`pipeline.records`).
 
-:func:`read_form` is the one entry point: the safety gate has already said whether the
-file is "docx" or "xlsx"; this says which of the framework's forms it is and reads it.
-A file the parsers choke on is a :class:`RejectedFile` ("damaged file"), and a readable
-file that is none of our forms is "not one of our forms: <what it looks like>". Nothing
-else escapes: one odd file must never stop a batch.
+``read.read_form`` is the entry point; ``docx_reader`` and ``xlsx_reader`` read each kind,
+``clean`` replaces what XML cannot hold, ``blank/`` writes the blank forms officers fill.
+May import: framework, safety, records, labels, dates, errors, xml_chars.
 """
-
-from __future__ import annotations
-
-import logging
-from pathlib import Path
-from typing import Literal
-
-from pipeline.errors import RejectedFile
-from pipeline.forms.clean import clean_record
-from pipeline.forms.common import damaged
-from pipeline.framework import Framework
-from pipeline.records import FormRecord
-from pipeline.safety_reasons import TOO_LARGE
-
-__all__ = ["read_form"]
-
-log = logging.getLogger(__name__)
-
-Kind = Literal["docx", "xlsx"]
-
-
-def read_form(path: Path, framework: Framework, kind: Kind) -> FormRecord:
-    """Read one dropped file as whichever of the framework's forms it is.
-
-    Raises :class:`RejectedFile` for a damaged file or one that is none of our forms.
-    """
-    from pipeline.forms.docx_reader import read_docx
-    from pipeline.forms.xlsx_reader import read_xlsx
-
-    reader = read_docx if kind == "docx" else read_xlsx
-    try:
-        record = reader(Path(path), framework)
-    except RejectedFile:
-        raise
-    except MemoryError:
-        raise RejectedFile(
-            TOO_LARGE, "it is too big to read; split it or remove pictures"
-        ) from None
-    except Exception as exc:  # noqa: BLE001 - untrusted files break parsers in endless ways
-        # python-docx, openpyxl, lxml and zipfile raise anything from KeyError to
-        # XMLSyntaxError on a malformed package. The traceback goes to the log so a
-        # reader bug can still be told apart from a damaged file.
-        log.info("could not read %s as %s", path, kind, exc_info=True)
-        raise damaged() from exc
-    form = framework.forms.get(record.form_type)
-    if form is not None:
-        clean_record(record, form)
-    return record

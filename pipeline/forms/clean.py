@@ -29,9 +29,8 @@ from pipeline.records import (
     Table,
     block_text,
 )
+from pipeline.xml_chars import REPLACEMENT, XML_ILLEGAL, replace_illegal
 
-REPLACEMENT = "\ufffd"
-XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NOTED = re.compile(f"{XML_ILLEGAL.pattern[:-1]}{REPLACEMENT}]")  # illegal, or replaced already
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
@@ -41,11 +40,6 @@ def excel_unescape(text: str) -> str:
     if "_x" not in text:
         return text
     return _EXCEL_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
-
-
-def replace_illegal(text: str) -> str:
-    """``text`` with every character XML cannot hold replaced by U+FFFD."""
-    return XML_ILLEGAL.sub(REPLACEMENT, text)
 
 
 def clean_record(record: FormRecord, form: FormType) -> None:

@@ -15,7 +15,7 @@ from pipeline.errors import RejectedFile
 from pipeline.framework import Area, Column, FormType, Section
 from pipeline.labels import best_match, normalise
 from pipeline.records import Block, FieldValue, FormRecord, ListItem, Paragraph, Row, Run
-from pipeline.safety_reasons import DAMAGED, NOT_OURS
+from pipeline.safety.reasons import DAMAGED, NOT_OURS
 
 MARKER_NAME = "PipelineForm"
 

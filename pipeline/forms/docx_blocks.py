@@ -25,7 +25,7 @@ _HEADING_STYLE = re.compile(r"^(?:heading\s*\d|title|subtitle)\b", re.IGNORECASE
 _LIST_STYLE = re.compile(r"^list\s+(bullet|number)(?:\s+(\d))?$", re.IGNORECASE)
 _HYPERLINK_FIELD = re.compile(r"^\s*HYPERLINK\b(.*)$", re.IGNORECASE | re.DOTALL)
 _FIELD_TOKEN = re.compile(r'\\[A-Za-z]|"[^"]*"|\S+')
-GUIDANCE_STYLES = frozenset({"guidance"})  # the style pipeline.blank_docx gives its help text
+GUIDANCE_STYLES = frozenset({"guidance"})  # the style pipeline.forms.blank.word gives its help text
 
 
 @dataclass(frozen=True)

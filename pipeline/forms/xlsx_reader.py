@@ -25,7 +25,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.dates import format_date
-from pipeline.forms.clean import excel_unescape, replace_illegal
+from pipeline.forms.clean import excel_unescape
 from pipeline.forms.common import (
     FieldCollector,
     guidance_texts,
@@ -42,6 +42,7 @@ from pipeline.forms.markers import read_marker_xlsx
 from pipeline.framework import FormType, Framework
 from pipeline.labels import normalise
 from pipeline.records import FieldValue, FormRecord, SectionContent
+from pipeline.xml_chars import replace_illegal
 
 MAX_ROWS = 2000
 MAX_COLS = 50

@@ -9,10 +9,10 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from pipeline.blank_forms import write_blank_forms
 from pipeline.errors import RejectedFile
-from pipeline.forms import read_form
+from pipeline.forms.blank.write import write_blank_forms
 from pipeline.forms.markers import write_marker_docx
+from pipeline.forms.read import read_form
 from pipeline.framework import Framework
 from pipeline.records import FormRecord, ListItem, Paragraph, Run, SubHeading, Table
 

@@ -11,10 +11,10 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
-from pipeline.blank_forms import write_blank_forms
 from pipeline.errors import RejectedFile
-from pipeline.forms import read_form
+from pipeline.forms.blank.write import write_blank_forms
 from pipeline.forms.markers import write_marker_xlsx
+from pipeline.forms.read import read_form
 from pipeline.forms.xlsx_reader import MAX_ROWS, cell_text
 from pipeline.framework import Framework
 from pipeline.records import FormRecord, ListItem, Paragraph, Run

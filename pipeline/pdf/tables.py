@@ -1,0 +1,153 @@
+"""Row headers for the policy details tables, which LibreOffice cannot tag itself.
+
+The details table (Appendix 3) is a column of labels ("Policy reference", "Version", ...)
+beside their values. A screen reader announces each value with its label only if the label
+cells are table headers with row scope. LibreOffice (7.4 to current) tags a cell /TH only
+in a repeated header row or in the paragraph style named exactly "Table Heading", and then
+always with /Scope /Column; nothing in a .docx yields /Scope /Row (see
+sw/source/core/text/EnhancedPDFExportHelper.cxx, ``lcl_IsHeadlineCell``).
+
+So the finished PDF is corrected here. A details table is recognised by its structure, not
+its position: every row is exactly two cells, the second never a header, and every first
+cell holds a paragraph in the template's label style, whose name LibreOffice keeps as the
+structure role. Each first cell becomes ``/TH`` with ``/A << /O /Table /Scope /Row >>``.
+Only those cell objects change, appended by :class:`~pipeline.pdf.update.PdfUpdate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
+
+from pipeline.pdf.update import PdfUpdate
+
+LABEL_ROLES = frozenset({"/Policy Details Label"})  # templates_style: the label cells' style
+_CELLS = ("/TH", "/TD")
+_ROW_SCOPE = {NameObject("/O"): NameObject("/Table"), NameObject("/Scope"): NameObject("/Row")}
+
+
+def _resolve(value: PdfObject | None) -> PdfObject | None:
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+def _role(elem: DictionaryObject) -> str:
+    return str(elem.get("/S", ""))
+
+
+def _kids(elem: DictionaryObject) -> Iterator[tuple[PdfObject, DictionaryObject]]:
+    """Child structure elements as (reference or direct object, dictionary); content skipped."""
+    if "/K" not in elem:
+        return
+    k = elem.raw_get("/K")
+    items = _resolve(k)
+    for item in items if isinstance(items, ArrayObject) else [k]:
+        d = _resolve(item)
+        if (
+            isinstance(d, DictionaryObject)
+            and "/S" in d
+            and d.get("/Type", "/StructElem") == "/StructElem"
+        ):
+            yield item, d
+
+
+def _tables(elem: DictionaryObject, depth: int = 0) -> Iterator[DictionaryObject]:
+    if depth > 100:  # a malformed tree must not recurse for ever
+        return
+    for _, d in _kids(elem):
+        if _role(d) == "/Table":
+            yield d
+        else:
+            yield from _tables(d, depth + 1)
+
+
+def _document_tables(reader: PdfReader) -> Iterator[DictionaryObject]:
+    """Every /Table element of the document's structure tree (none if it is untagged)."""
+    root = reader.trailer["/Root"]
+    tree = _resolve(root.get("/StructTreeRoot")) if isinstance(root, DictionaryObject) else None
+    if isinstance(tree, DictionaryObject):
+        yield from _tables(tree)
+
+
+def _rows(table: DictionaryObject) -> list[DictionaryObject]:
+    rows: list[DictionaryObject] = []
+    for _, d in _kids(table):
+        if _role(d) == "/TR":
+            rows.append(d)
+        elif _role(d) in ("/THead", "/TBody", "/TFoot"):
+            rows += [r for _, r in _kids(d) if _role(r) == "/TR"]
+    return rows
+
+
+def _label_cells(table: DictionaryObject, roles: frozenset[str]) -> list[IndirectObject] | None:
+    """The first cell of every row if ``table`` is a details table, else None."""
+    firsts: list[IndirectObject] = []
+    rows = _rows(table)
+    for row in rows:
+        cells = [(ref, d) for ref, d in _kids(row) if _role(d) in _CELLS]
+        if len(cells) != 2 or _role(cells[1][1]) == "/TH":
+            return None
+        ref, first = cells[0]
+        if not isinstance(ref, IndirectObject) or not {_role(d) for _, d in _kids(first)} & roles:
+            return None
+        firsts.append(ref)
+    return firsts or None
+
+
+def _attributes(cell: DictionaryObject) -> list[PdfObject]:
+    """The cell's /A entries as written: one attribute object, or each of an array's."""
+    attrs = _resolve(cell.get("/A"))
+    if isinstance(attrs, ArrayObject):
+        return list(attrs)
+    return [cell.raw_get("/A")] if attrs is not None else []
+
+
+def _table_scope(entry: PdfObject) -> str | None:
+    """The /Scope of an /O /Table attribute object; None for any other attribute."""
+    d = _resolve(entry)
+    if isinstance(d, DictionaryObject) and d.get("/O") == "/Table":
+        return str(d.get("/Scope", ""))
+    return None
+
+
+def _make_row_header(update: PdfUpdate, ref: IndirectObject) -> bool:
+    """Make the cell a row header; False if it already was one."""
+    cell = update.reader.get_object(ref)
+    if not isinstance(cell, DictionaryObject):
+        return False
+    entries = _attributes(cell)
+    if _role(cell) == "/TH" and any(_table_scope(e) == "/Row" for e in entries):
+        return False
+    cell = update.edit(ref)
+    cell[NameObject("/S")] = NameObject("/TH")
+    kept = [e for e in entries if _table_scope(e) is None]
+    cell[NameObject("/A")] = ArrayObject([*kept, DictionaryObject(_ROW_SCOPE)])
+    return True
+
+
+def mark_row_headers(update: PdfUpdate, roles: frozenset[str] = LABEL_ROLES) -> int:
+    """Tag the label column of every details table as row headers; the number of cells changed."""
+    changed = 0
+    for table in _document_tables(update.reader):
+        for ref in _label_cells(table, roles) or []:
+            changed += _make_row_header(update, ref)
+    return changed
+
+
+def table_tags(path: Path) -> list[list[str]]:
+    """Each table's rows as cell tags, e.g. ``["TH/Row TD", ...]``: what a screen reader gets."""
+    tables = []
+    for table in _document_tables(PdfReader(path)):
+        rows = []
+        for row in _rows(table):
+            tags = []
+            for _, cell in _kids(row):
+                if _role(cell) not in _CELLS:
+                    continue
+                scope = next((s for e in _attributes(cell) if (s := _table_scope(e))), "")
+                tags.append(_role(cell)[1:] + (f"/{scope[1:]}" if scope else ""))
+            rows.append(" ".join(tags))
+        tables.append(rows)
+    return tables

@@ -1,0 +1,7 @@
+"""From an accepted record to its documents in the outbox, and the publication gate.
+
+``prepare`` decides the reference and renders the documents, one builder per form type;
+``outbox`` places them (DRAFT or clean) and publishes to ``outbox/publish/``; ``gate``
+says what a policy still needs before publication.
+May import: the stages below (assemble, convert, pdf, journal, validate, ...), workspace.
+"""

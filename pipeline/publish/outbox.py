@@ -1,0 +1,154 @@
+"""Where finished documents go, and publishing them when the gate opens.
+
+``outbox/<ref>/<version>/`` holds each document's .docx and .pdf: the PDF is stamped
+DRAFT while the policy is not publishable. An unstamped master of every PDF is kept in the
+workspace's state folder, so when the missing piece arrives later the policy is published
+from its master without re-rendering or resubmitting anything. ``outbox/publish/`` holds
+the latest publishable PDF of each document under a stable, web-friendly name, with
+``manifest.csv`` for the web team. Every write is a temporary file and a rename.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from pipeline import atomic
+from pipeline.framework import Framework
+from pipeline.journal.store import Journal
+from pipeline.paths import safe_path, within
+from pipeline.pdf.finish import stamp_draft
+from pipeline.publish.gate import missing_for_publication, status_for
+from pipeline.workspace import Workspace
+
+PUBLISHED_KINDS = ("policy", "consultation_response")
+MANIFEST_COLUMNS = ("file", "title", "ref", "version", "date", "what changed", "document")
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """Changes whenever the file is replaced or rewritten; None if there is none."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def slug(text: str) -> str:
+    """A web-friendly file name part: "Personal Budgets Policy" -> "personal-budgets-policy"."""
+    words = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+    return words[:80].strip("-") or "document"
+
+
+class Outbox:
+    def __init__(self, workspace: Workspace, framework: Framework) -> None:
+        self.workspace = workspace
+        self.framework = framework
+        # outbox file -> (master, the master's identity, stamped, the file's identity) when
+        # this pipeline last wrote it
+        self._written: dict[Path, tuple[Path, object, bool, object]] = {}
+
+    def _write(self, master: Path, dst: Path, *, draft: bool) -> None:
+        """Copy ``master`` to ``dst``, stamped DRAFT if asked, unless ``dst`` is that already.
+
+        The gate is recomputed for every form of a policy accepted, so a policy, its plan
+        and its response in one batch would otherwise copy and stamp the same PDF three times.
+        """
+        source = (master, _identity(master), draft)
+        if self._written.get(dst) == (*source, _identity(dst)):
+            return
+        atomic.copy(master, dst)
+        if draft:
+            stamp_draft(dst)
+        self._written[dst] = (*source, _identity(dst))
+
+    def document_path(self, ref: str, version: str, file_name: str) -> Path:
+        """``outbox/<ref>/<version>/<file_name>``, refused if it would leave the outbox."""
+        return safe_path(self.workspace.outbox, ref, version, file_name)
+
+    def master_path(self, ref: str, version: str, name: str) -> Path:
+        """Where the unstamped PDF is kept; the converter makes the folder when it writes it."""
+        return safe_path(self.workspace.state, "masters", ref, version, f"{name}.pdf")
+
+    def gate_updates(self, journal: Journal, ref: str) -> dict[str, Any]:
+        """Recompute ``ref``'s gate, write its outbox PDFs (DRAFT or clean) and publish;
+        the register values that follow from it."""
+        row = journal.policy(ref) or {}
+        missing = missing_for_publication(row, self.framework)
+        status = status_for(row, missing)
+        documents: dict[str, dict[str, Any]] = dict(row.get("documents") or {})
+        for kind, doc in documents.items():
+            master, pdf = Path(doc["master"]), Path(doc["pdf"])
+            if not master.exists():
+                continue
+            # Paths kept in the journal are checked again: it may predate these checks.
+            master = within(self.workspace.state, master)
+            pdf = within(self.workspace.outbox, pdf)
+            draft = kind == "policy" and bool(missing)
+            self._write(master, pdf, draft=draft)
+            if kind in PUBLISHED_KINDS and not draft:
+                published = safe_path(self.workspace.publish_dir, self.public_name(ref, doc, kind))
+                self._write(master, published, draft=False)
+                doc["published"] = str(published)
+        values: dict[str, Any] = {
+            "status": status,
+            "missing": "; ".join(missing),
+            "documents": documents,
+        }
+        policy_doc = documents.get("policy") or next(iter(documents.values()), None)
+        if policy_doc:
+            values["pdf"] = self._relative(Path(policy_doc["pdf"]))
+            values["docx"] = self._relative(Path(policy_doc["docx"]))
+        if not row.get("implementation_plan"):
+            values["implementation_plan"] = "No"
+        if row.get("policy_received"):
+            values["consultation"] = self._consultation_text(row)
+        return values
+
+    def public_name(self, ref: str, doc: dict[str, Any], kind: str) -> str:
+        base = f"{ref.lower()}-{slug(str(doc.get('title', '')).split(': ', 1)[-1])}"
+        return f"{base}.pdf" if kind == "policy" else f"{base}-{kind.replace('_', '-')}.pdf"
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.workspace.register.parent))
+        except ValueError:
+            return str(path)
+
+    @staticmethod
+    def _consultation_text(row: dict[str, Any]) -> str:
+        if not row.get("consultation_required"):
+            return "Not required"
+        if row.get("consultation_response"):
+            return f"Required: {row.get('consultation_dates', '')}; response published"
+        return "Required: response not yet received"
+
+    def write_manifest(self, journal: Journal) -> None:
+        """Rewrite publish/manifest.csv from the journal: once per batch, not per file."""
+        rows: list[dict[str, str]] = []
+        for policy in journal.policies():
+            ref = str(policy.get("ref", ""))
+            documents = policy.get("documents") or {}
+            for kind, doc in sorted(documents.items()):
+                published = doc.get("published")
+                if not published:
+                    continue
+                rows.append(
+                    {
+                        "file": Path(published).name,
+                        "title": str(doc.get("title", "")),
+                        "ref": ref,
+                        "version": str(doc.get("version", "")),
+                        "date": str(doc.get("date", "")),
+                        "what changed": str(doc.get("change", "")),
+                        "document": self.framework.form(kind).label,
+                    }
+                )
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=MANIFEST_COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(sorted(rows, key=lambda r: (r["ref"], r["file"])))
+        atomic.write_text(safe_path(self.workspace.publish_dir, "manifest.csv"), buffer.getvalue())

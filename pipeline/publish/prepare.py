@@ -1,0 +1,258 @@
+"""Turning an accepted record into its documents and its register row.
+
+A :class:`Preparer` decides the policy reference, renders the documents (DOCX) and says
+which PDFs to make; it writes nothing to the journal. The register values it returns are
+merged into the policy's row only once the PDFs exist. What differs between form types
+(which version a document carries, which register values it sets) is one small builder
+per form type in :data:`BUILDERS`; everything else is shared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline.assemble.render import Assembler, RenderContext
+from pipeline.convert.base import ConversionJob
+from pipeline.dates import format_date
+from pipeline.framework import Framework
+from pipeline.journal.store import FileOutcome, Journal
+from pipeline.pdf.finish import PdfMetadata
+from pipeline.publish.outbox import Outbox
+from pipeline.records import FormRecord
+from pipeline.titles import title_key
+from pipeline.validate.rules import Interpreted
+
+DOCUMENT_NAMES = {
+    "policy": "policy",
+    "implementation_plan": "implementation-plan",
+    "consultation_response": "consultation-response",
+    "policy_request": "policy-request",
+}
+
+
+@dataclass
+class Prepared:
+    """An accepted form, its documents rendered, waiting for its PDFs."""
+
+    record: FormRecord
+    ref: str
+    who: str
+    docx: Path | None = None
+    pdf: Path | None = None
+    jobs: list[ConversionJob] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+    earlier: FileOutcome | None = None
+
+    @classmethod
+    def duplicate(cls, earlier: FileOutcome) -> Prepared:
+        return cls(record=FormRecord("", Path(earlier.name)), ref="", who="", earlier=earlier)
+
+    @property
+    def outputs(self) -> list[Path]:
+        return [p for p in (self.docx, self.pdf) if p is not None]
+
+
+@dataclass
+class BatchState:
+    """What this batch has decided but not yet written to the journal."""
+
+    refs: dict[str, str] = field(default_factory=dict)  # titles.title_key -> reference
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)  # reference -> pending values
+
+
+def _version_folder(version: str) -> str:
+    cleaned = re.sub(r"[^0-9A-Za-z.]+", "-", version).strip("-.")
+    return cleaned or "1"
+
+
+@dataclass(frozen=True)
+class Form:
+    """One accepted form, as a builder sees it."""
+
+    record: FormRecord
+    interpreted: Interpreted
+    existing: dict[str, Any]  # the policy's register row, with this batch's changes
+    framework: Framework
+
+
+# A builder says which version the form's document carries and the register values it sets.
+Builder = Callable[[Form], tuple[str, dict[str, Any]]]
+
+
+def _policy(form: Form) -> tuple[str, dict[str, Any]]:
+    record, it, fw = form.record, form.interpreted, form.framework
+    version = it.version or record.value("version")
+    change_key = it.choices.get("change_type", "")
+    sign_key = it.choices.get("sign_off_level", "")
+    values: dict[str, Any] = {
+        "policy_received": True,
+        "version": version,
+        "change_type_key": change_key,
+        "change_type": fw.change_type(change_key).label
+        if change_key
+        else record.value("change_type"),
+        "sign_off_key": sign_key,
+        "sign_off_level": fw.sign_off_level(sign_key).label if sign_key else "",
+        "strategic_owner": record.value("strategic_owner"),
+        "business_owner": record.value("business_owner"),
+        "author": record.value("author"),
+        "approved_by": record.value("approved_by"),
+        "impact_assessment": it.choices.get("impact_assessment", record.value("impact_assessment")),
+        "consultation_required": bool(it.yes_no.get("consultation_required", False)),
+    }
+    for key in ("approval_date", "last_review", "next_review"):
+        rng = it.dates.get(key)
+        values[key] = rng.start if rng else None
+        values[f"{key}_text"] = record.value(key)
+    return version, values
+
+
+def _current_version(form: Form) -> str:
+    """A plan or a response belongs to the policy's version in the register."""
+    return str(form.existing.get("version") or "1")
+
+
+def _implementation_plan(form: Form) -> tuple[str, dict[str, Any]]:
+    owner = form.record.value("business_owner")
+    return _current_version(form), {
+        "plan_business_owner": owner,
+        "implementation_plan": f"Yes: {owner}",
+    }
+
+
+def _consultation_response(form: Form) -> tuple[str, dict[str, Any]]:
+    start, end = form.record.value("consultation_start"), form.record.value("consultation_end")
+    return _current_version(form), {
+        "consultation_response": True,
+        "consultation_dates": f"{start} to {end}",
+    }
+
+
+def _policy_request(form: Form) -> tuple[str, dict[str, Any]]:
+    return "request", {"author": form.record.value("author") or form.record.value("requested_by")}
+
+
+BUILDERS: dict[str, Builder] = {
+    "policy": _policy,
+    "implementation_plan": _implementation_plan,
+    "consultation_response": _consultation_response,
+    "policy_request": _policy_request,
+}
+
+
+@dataclass
+class Preparer:
+    """Prepares one batch's accepted forms; its :class:`BatchState` lives as long as it does."""
+
+    framework: Framework
+    journal: Journal
+    assembler: Assembler
+    outbox: Outbox
+    batch: BatchState = field(default_factory=BatchState)
+
+    def reference(self, record: FormRecord, interpreted: Interpreted) -> str:
+        """The form's policy reference: as written, this batch's for its title, or a new one.
+
+        The reference as validation read it (canonical, fitting the framework's pattern),
+        never the raw text: it names the policy's folder.
+        """
+        fw = self.framework
+        title = record.value(fw.form(record.form_type).title_field)
+        key = title_key(title)  # the one rule for "same policy", as the journal's
+        ref = (
+            interpreted.reference
+            or (key and self.batch.refs.get(key))
+            or self.journal.reference_for(title, fw.reference_prefix, fw.reference_digits)
+        )
+        if key:
+            self.batch.refs.setdefault(key, ref)
+        return ref
+
+    def registered(self, ref: str) -> dict[str, Any]:
+        """The policy's register row with this batch's changes on top."""
+        return {**(self.journal.policy(ref) or {}), **self.batch.rows.get(ref, {})}
+
+    def prepare(
+        self, record: FormRecord, interpreted: Interpreted, *, file_name: str, today: date
+    ) -> Prepared:
+        fw = self.framework
+        form = fw.form(record.form_type)
+        title = record.value(form.title_field)
+        ref = self.reference(record, interpreted)
+        existing = self.registered(ref)
+        who = record.value("author") or record.value("requested_by")
+        values: dict[str, Any] = {"ref": ref, "updated": datetime.now(), "source": file_name}
+        if not existing.get("title") or record.form_type in ("policy", "policy_request"):
+            values["title"] = title
+        version, own = BUILDERS[record.form_type](Form(record, interpreted, existing, fw))
+        values.update(own)
+        kind = record.form_type
+        name = DOCUMENT_NAMES[kind]
+        # Every path is checked to stay inside its folder before anything is written or decided.
+        docx_path = self.outbox.document_path(ref, _version_folder(version), f"{name}.docx")
+        pdf_path = self.outbox.document_path(ref, _version_folder(version), f"{name}.pdf")
+        master = self.outbox.master_path(ref, version, name)
+        history = _history(existing, record, version, today) if kind == "policy" else []
+        if history:
+            values["history"] = [list(h) for h in history]
+        context = RenderContext(
+            policy_ref=ref,
+            version=version,
+            council=fw.council,
+            generated=format_date(today),
+            change_history=history,
+            draft=False,
+            missing=[],
+        )
+        assembled = self.assembler.render(record, docx_path, context=context)
+        metadata = PdfMetadata(
+            title=assembled.title,
+            subject=form.label,
+            author=fw.council,
+            keywords=f"adult social care; {form.label.lower()}; {ref}",
+            language=fw.language,
+            version=version,
+        )
+        documents = dict(existing.get("documents") or {})
+        documents[kind] = {
+            "title": assembled.title,
+            "version": version,
+            "docx": str(docx_path),
+            "master": str(master),
+            "pdf": str(pdf_path),
+            "date": today.isoformat(),
+            "change": record.value("change_summary"),
+        }
+        values["documents"] = documents
+        self.batch.rows[ref] = {**self.batch.rows.get(ref, {}), **values}
+        return Prepared(
+            record=record,
+            ref=ref,
+            who=who,
+            docx=docx_path,
+            pdf=pdf_path,
+            jobs=[ConversionJob(docx=docx_path, pdf=master, metadata=metadata, draft=False)],
+            values=values,
+        )
+
+
+def _history(
+    existing: dict[str, Any], record: FormRecord, version: str, today: date
+) -> list[tuple[str, str, str, str]]:
+    """The version and change history: earlier entries from the register, this version last."""
+    earlier: list[tuple[str, str, str, str]] = []
+    for h in existing.get("history", []):
+        if len(h) == 4 and str(h[0]) != version:
+            earlier.append((str(h[0]), str(h[1]), str(h[2]), str(h[3])))
+    entry = (
+        version,
+        format_date(today),
+        record.value("change_summary") or "Issued.",
+        record.value("author"),
+    )
+    return [*earlier, entry]

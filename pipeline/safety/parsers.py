@@ -1,0 +1,54 @@
+"""The second line of defence: python-docx and openpyxl safe even for a file the gate never saw.
+
+The gate refuses DTDs and entities before any parser runs, but a code path that skipped
+it must still not expand an entity or fetch a DTD. :func:`harden_parsers` checks the
+parsers by behaviour and repairs or refuses; :mod:`pipeline.safety.check` runs it at import.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import openpyxl.xml
+from lxml import etree  # type: ignore[import-untyped]
+
+_PARSER_NAME = "oxml_parser"
+_PROBE = b'<!DOCTYPE r [<!ENTITY probe "EXPANDED">]><r xmlns="urn:probe">&probe;</r>'
+
+
+def _resolves_entities(parser: etree.XMLParser) -> bool:
+    """Probe a parser by behaviour: lxml does not expose the options it was built with."""
+    try:
+        root = etree.fromstring(_PROBE, parser)
+    except etree.XMLSyntaxError:
+        return False
+    return "EXPANDED" in "".join(root.itertext())
+
+
+def harden_parsers() -> None:
+    """Make sure python-docx and openpyxl are safe even for a file the gate never saw.
+
+    python-docx 1.x builds its lxml parsers with ``resolve_entities=False`` (and lxml's
+    defaults already disable DTD loading and network access); if a future version does
+    not, its parsers are replaced by safe ones keeping python-docx's element classes.
+    openpyxl is only safe with defusedxml active, which we cannot retrofit, so refuse.
+    """
+    import docx.opc.oxml
+    import docx.oxml.parser
+
+    modules: tuple[ModuleType, ...] = (docx.oxml.parser, docx.opc.oxml)
+    for module in modules:
+        if _resolves_entities(getattr(module, _PARSER_NAME)):
+            safe = etree.XMLParser(
+                remove_blank_text=True,
+                resolve_entities=False,
+                no_network=True,
+                huge_tree=False,
+                load_dtd=False,
+            )
+            safe.set_element_class_lookup(module.element_class_lookup)
+            setattr(module, _PARSER_NAME, safe)  # parse_xml looks the global up per call
+    if not openpyxl.xml.DEFUSEDXML:
+        raise RuntimeError(
+            "openpyxl is not using defusedxml (is OPENPYXL_DEFUSEDXML set to False?); refusing to read untrusted spreadsheets"
+        )

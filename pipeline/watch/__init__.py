@@ -1,0 +1,4 @@
+"""The watched-folder service, its single-instance lock, and ``pipeline status``.
+
+May import: run, intake, journal, workspace, atomic, errors.
+"""
