@@ -132,3 +132,17 @@ def test_a_valid_reference_and_version_still_make_their_documents(
     assert (folder / "policy.docx").is_file()
     assert (folder / "policy.pdf").read_bytes().startswith(b"%PDF")
     assert (workspace.state / "masters" / "ASC-POL-007" / "2.1" / "policy.pdf").is_file()
+
+
+def test_a_file_name_as_long_as_the_file_system_allows_is_processed(
+    workspace: Workspace, policy_form: PolicyForm
+) -> None:
+    """The claim adds its owner in front of the officer's name; a 250-byte name must still
+    be claimed, processed and archived under its own name, not stop the batch."""
+    name = "é" * 120 + "-long.docx"  # 250 bytes in UTF-8
+    assert len(name.encode()) == 250
+    (workspace.inbox / name).write_bytes(policy_form("Long Named Policy"))
+    result = run_batch(workspace)
+    assert [a.file for a in result.accepted] == [name]
+    assert [p.name for p in workspace.inbox.glob("processed/*/*")] == [name]
+    assert not list(workspace.work.iterdir())

@@ -76,9 +76,23 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
+def _claim_path(workspace: Workspace, name: str) -> Path:
+    """``work/<host>-<pid>__<name>``; a long name is shortened to fit, keeping its ending.
+
+    An officer's file name may be as long as the file system allows, and the claim adds
+    its owner in front: without shortening, a legal 250-byte name would stop the batch.
+    The officer's own name is kept on the :class:`Claim`; only a claim recovered after a
+    crash is archived under the shortened one.
+    """
+    suffix = Path(name).suffix
+    return safe_path(
+        workspace.work, fit_name(f"{atomic.owner()}{_SEP}{name[: len(name) - len(suffix)]}", suffix)
+    )
+
+
 def claim(path: Path, workspace: Workspace) -> Claim | None:
     """Take ``path`` from the inbox by one atomic rename; ``None`` if someone else took it."""
-    target = workspace.work / f"{atomic.owner()}{_SEP}{path.name}"
+    target = _claim_path(workspace, path.name)
     try:
         atomic.move(path, target)
     except FileNotFoundError:
@@ -89,7 +103,7 @@ def claim(path: Path, workspace: Workspace) -> Claim | None:
 def claim_copy(path: Path, workspace: Workspace) -> Claim:
     """Take a file given on the command line from outside the inbox: a copy is processed,
     the original is never moved or changed."""
-    target = workspace.work / f"{atomic.owner()}{_SEP}{path.name}"
+    target = _claim_path(workspace, path.name)
     atomic.copy(path, target, keep_metadata=True)
     return Claim(path=target, name=path.name)
 
@@ -128,7 +142,7 @@ def orphans(workspace: Workspace) -> list[Claim]:
     for owner, held in claimed(workspace):
         if not is_orphaned(owner):
             continue
-        mine = workspace.work / f"{atomic.owner()}{_SEP}{held.name}"
+        mine = _claim_path(workspace, held.name)
         try:  # re-claim atomically: two recovering processes can't both win
             atomic.move(held.path, mine)
         except FileNotFoundError:
