@@ -18,6 +18,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 
 from pipeline.forms.common import MARKER_NAME
+from pipeline.safety.parsers import safe_parser
 
 _CUSTOM_PART = "/docProps/custom.xml"
 _CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
@@ -26,7 +27,7 @@ _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-prope
 _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 _MAX_PART = 1024 * 1024
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+_PARSER = safe_parser()
 
 
 def read_marker_docx(document: DocxDocument) -> str | None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter as column_letter
 
 from pipeline.register.cells import (
     COLUMNS,
@@ -38,7 +39,6 @@ from pipeline.register.xml.package import (
     R_NS,
     Package,
     Unsupported,
-    column_letter,
     excel_number,
     place,
     split_ref,
