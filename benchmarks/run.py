@@ -24,7 +24,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from pipeline.convert.factory import ConversionJob, find_soffice, make_converter
+from pipeline.convert.base import ConversionJob, find_soffice
+from pipeline.convert.factory import make_converter
 from pipeline.convert.settings import ConverterSettings
 from pipeline.journal.store import Journal
 from pipeline.pdf.finish import PdfMetadata

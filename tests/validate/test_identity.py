@@ -15,7 +15,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline.convert.factory import Converter, make_converter
+from pipeline.convert.base import Converter
+from pipeline.convert.factory import make_converter
 from pipeline.convert.settings import ConverterSettings
 from pipeline.framework import default_framework
 from pipeline.records import FieldValue, FormRecord
