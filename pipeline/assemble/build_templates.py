@@ -57,7 +57,8 @@ def _new_document(title: str, subject: str, *, show_version: bool = True) -> Any
     for el in settings.findall(qn("w:rsids")) + settings.findall(qn("w:proofState")):
         settings.remove(el)
     for p in list(doc.paragraphs):
-        p._p.getparent().remove(p._p)
+        if (body := p._p.getparent()) is not None:
+            body.remove(p._p)
 
     cp = doc.core_properties
     cp.title, cp.subject, cp.author, cp.last_modified_by = title, subject, "", ""

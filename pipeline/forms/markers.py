@@ -13,7 +13,7 @@ from typing import Any
 from docx.document import Document as DocxDocument
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 
@@ -41,14 +41,16 @@ def read_marker_docx(document: DocxDocument) -> str | None:
         root = etree.fromstring(blob, _PARSER)
         for prop in root:
             if str(prop.get("name", "")).strip().lower() == MARKER_NAME.lower():
-                text = "".join(prop.itertext()).strip()
+                text = "".join(t for t in prop.itertext() if isinstance(t, str)).strip()
                 return text or None
     return None
 
 
 def write_marker_docx(document: DocxDocument, key: str) -> None:
     """Give a Word document the ``PipelineForm`` property (blank forms and tests)."""
-    root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
+    # lxml takes None as the default namespace's key beside prefixes; lxml-stubs 0.5 does not
+    nsmap = {None: _CUSTOM_NS, "vt": _VT_NS}
+    root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap=nsmap)  # type: ignore[arg-type]
     prop = etree.SubElement(
         root, f"{{{_CUSTOM_NS}}}property", fmtid=_FMTID, pid="2", name=MARKER_NAME
     )

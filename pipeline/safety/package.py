@@ -18,7 +18,7 @@ import zipfile
 from typing import IO, Literal
 from urllib.parse import unquote
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from pipeline.safety.limits import Limits
 from pipeline.safety.parsers import safe_parser

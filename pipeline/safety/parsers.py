@@ -42,7 +42,7 @@ def _resolves_entities(parser: etree.XMLParser) -> bool:
         root = etree.fromstring(_PROBE, parser)
     except etree.XMLSyntaxError:
         return False
-    return "EXPANDED" in "".join(root.itertext())
+    return any("EXPANDED" in text for text in root.itertext() if isinstance(text, str))
 
 
 def harden_parsers() -> None:

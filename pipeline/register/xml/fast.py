@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 from openpyxl.utils import get_column_letter as column_letter
 
 from pipeline.journal.store import Snapshot

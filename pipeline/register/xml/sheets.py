@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 from openpyxl.utils import get_column_letter as column_letter
 
 from pipeline.journal.store import Event
