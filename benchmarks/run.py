@@ -113,7 +113,7 @@ def stages(ws: Path, repeat: int = 10) -> dict[str, float]:
     """(g) CPU milliseconds per form for each stage the pipeline runs itself, on the samples."""
     from pipeline.assemble.render import Assembler, RenderContext
     from pipeline.forms.read import read_form
-    from pipeline.framework import default_framework
+    from pipeline.framework_load import default_framework
     from pipeline.pdf.finish import finalize_pdf
     from pipeline.safety.check import check_file
     from pipeline.validate.rules import Context, validate

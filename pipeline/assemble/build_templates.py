@@ -30,7 +30,8 @@ from docx.shared import Twips
 
 from pipeline import atomic
 from pipeline.assemble import house_style as hs
-from pipeline.framework import Framework, default_framework
+from pipeline.framework import Framework
+from pipeline.framework_load import default_framework
 
 TEMPLATE_NAMES = ("policy", "implementation_plan", "consultation_response", "policy_request")
 # Fixed so a rebuild is identical to the committed template (only document parts are compared,
