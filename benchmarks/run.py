@@ -24,7 +24,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from pipeline.convert.factory import ConversionJob, find_soffice, make_converter
+from pipeline.convert.base import ConversionJob, find_soffice
+from pipeline.convert.factory import make_converter
 from pipeline.convert.settings import ConverterSettings
 from pipeline.journal.store import Journal
 from pipeline.pdf.finish import PdfMetadata
@@ -112,7 +113,7 @@ def stages(ws: Path, repeat: int = 10) -> dict[str, float]:
     """(g) CPU milliseconds per form for each stage the pipeline runs itself, on the samples."""
     from pipeline.assemble.render import Assembler, RenderContext
     from pipeline.forms.read import read_form
-    from pipeline.framework import default_framework
+    from pipeline.framework_load import default_framework
     from pipeline.pdf.finish import finalize_pdf
     from pipeline.safety.check import check_file
     from pipeline.validate.rules import Context, validate

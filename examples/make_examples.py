@@ -36,7 +36,8 @@ from openpyxl import load_workbook  # noqa: E402
 
 from pipeline.forms.blank.excel import write_xlsx  # noqa: E402
 from pipeline.forms.blank.word import SECTION_TAG_PREFIX, new_document, write_docx  # noqa: E402
-from pipeline.framework import Framework, default_framework  # noqa: E402
+from pipeline.framework import Framework  # noqa: E402
+from pipeline.framework_load import default_framework  # noqa: E402
 
 Block = tuple[str, str]
 DCC = "https://www.devon.gov.uk/care-and-health/policies"

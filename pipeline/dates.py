@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 MONTHS = {
     name.lower(): number
@@ -123,11 +123,6 @@ def parse_date(value: object) -> DateRange | None:
     except ValueError:  # 31/02/2024 and the like
         return None
     return None
-
-
-def excel_serial_to_date(serial: float) -> date:
-    """Excel's day numbers (1900 date system, with its 1900 leap-year bug)."""
-    return date(1899, 12, 30) + timedelta(days=int(serial))
 
 
 def format_date(d: date) -> str:

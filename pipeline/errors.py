@@ -56,12 +56,6 @@ class ConversionError(PipelineError):
     exit_code = 1
 
 
-class RegisterBusy(PipelineError):
-    """register.xlsx is open in Excel or cannot be written; updates wait in the journal."""
-
-    exit_code = 1
-
-
 class UnsafePath(PipelineError):
     """A path the pipeline was about to write would leave its folder, or cannot be a name.
 

@@ -69,7 +69,7 @@ class SectionContent:
 
     @property
     def is_empty(self) -> bool:
-        return not any(_block_text(b).strip() for b in self.blocks)
+        return not any(block_text(b).strip() for b in self.blocks)
 
 
 @dataclass(frozen=True)
@@ -116,12 +116,8 @@ class FormRecord:
         return next((s for s in self.sections if s.key == key), None)
 
 
-def _block_text(block: Block) -> str:
+def block_text(block: Block) -> str:
+    """The plain words of a block, for checks and search."""
     if isinstance(block, Table):
         return " ".join(" ".join(row) for row in block.rows)
     return block.text
-
-
-def block_text(block: Block) -> str:
-    """The plain words of a block, for checks and search."""
-    return _block_text(block)

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from pipeline import atomic
 from pipeline.assemble.render import Assembler
-from pipeline.convert.factory import ConversionJob, Converter, make_converter
+from pipeline.convert.base import ConversionJob, Converter
+from pipeline.convert.factory import make_converter
 from pipeline.errors import RejectedFile, UnsafePath
 from pipeline.forms.read import read_form
 from pipeline.intake import inbox
@@ -140,13 +141,16 @@ class Pipeline:
 
     def check(
         self, path: Path, today: date | None = None
-    ) -> tuple[FormRecord | None, list[Problem], str]:
-        """Read and validate one file without producing anything: (record, problems, reason)."""
+    ) -> tuple[FormRecord | None, list[Problem]]:
+        """Read and validate one file without producing anything: (record, problems).
+
+        A refused file comes back as ``(None, [its reason as a problem])``.
+        """
         try:
             kind = check_file(path)
             record = read_form(path, self.framework, kind)
         except RejectedFile as exc:
-            return None, [Problem(field="", message=exc.reason, fix=exc.advice)], exc.reason
+            return None, [Problem(field="", message=exc.reason, fix=exc.advice)]
         ref = interpret(record, self.framework).reference or self.journal.find_reference(
             record.value(self.framework.form(record.form_type).title_field)
         )
@@ -156,7 +160,7 @@ class Pipeline:
             registered_version=str(known["version"]) if known and known.get("version") else None,
         )
         problems = validate(record, self.framework, context)
-        return record, problems, ""
+        return record, problems
 
     # -- a batch -------------------------------------------------------------------
 
@@ -212,7 +216,7 @@ class Pipeline:
         ):
             work.journalled = earlier
             return work
-        record, problems, _reason = self.check(claim.path, today)
+        record, problems = self.check(claim.path, today)
         work.problems = problems
         work.record = record
         if record is not None and not has_errors(problems):

@@ -15,7 +15,8 @@ from typing import Any
 from pipeline import atomic
 from pipeline.convert.settings import ConverterSettings
 from pipeline.errors import ConfigError, WorkspaceNotFound
-from pipeline.framework import Framework, load_framework
+from pipeline.framework import Framework
+from pipeline.framework_load import load_framework
 from pipeline.register import workbook
 
 CONFIG_NAME = "pipeline.toml"

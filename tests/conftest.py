@@ -58,7 +58,7 @@ def missing(what: str, how: str) -> NoReturn:
 
 @functools.cache
 def _has_uno() -> bool:
-    from pipeline.convert.factory import find_uno_python  # lazily, as the watcher below
+    from pipeline.convert.base import find_uno_python  # lazily, as the watcher below
 
     return find_uno_python() is not None
 

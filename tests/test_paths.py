@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import FrameworkError, UnsafePath
-from pipeline.framework import Framework, default_framework, load_framework
+from pipeline.framework import Framework
+from pipeline.framework_load import default_framework, load_framework
 from pipeline.paths import MAX_NAME_BYTES, fit_name, safe_path, within
 from pipeline.validate.interpret import parse_reference, parse_version
 

@@ -30,7 +30,8 @@ from docx.shared import Twips
 
 from pipeline import atomic
 from pipeline.assemble import house_style as hs
-from pipeline.framework import Framework, default_framework
+from pipeline.framework import Framework
+from pipeline.framework_load import default_framework
 
 TEMPLATE_NAMES = ("policy", "implementation_plan", "consultation_response", "policy_request")
 # Fixed so a rebuild is identical to the committed template (only document parts are compared,
@@ -57,7 +58,8 @@ def _new_document(title: str, subject: str, *, show_version: bool = True) -> Any
     for el in settings.findall(qn("w:rsids")) + settings.findall(qn("w:proofState")):
         settings.remove(el)
     for p in list(doc.paragraphs):
-        p._p.getparent().remove(p._p)
+        if (body := p._p.getparent()) is not None:
+            body.remove(p._p)
 
     cp = doc.core_properties
     cp.title, cp.subject, cp.author, cp.last_modified_by = title, subject, "", ""

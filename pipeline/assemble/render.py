@@ -20,10 +20,11 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from docx.document import Document as WordDocument
 from docx.oxml import parse_xml
+from docx.oxml.document import CT_Document
 from docx.oxml.ns import nsdecls
 from docx.oxml.ns import nsmap as docx_nsmap
 from docxtpl import DocxTemplate, Subdoc
@@ -123,7 +124,7 @@ class SectionBody(Subdoc):  # type: ignore[misc]  # docxtpl is untyped
     def __init__(self, tpl: DocxTemplate) -> None:
         self.tpl = tpl
         self.docx = tpl.get_docx()
-        element = parse_xml(f"<w:document {nsdecls('w')}><w:body/></w:document>")
+        element = cast(CT_Document, parse_xml(f"<w:document {nsdecls('w')}><w:body/></w:document>"))
         page = self.docx.element.body.sectPr
         if page is not None:  # tables are sized to the template's page, then this is dropped
             element.body.append(copy.deepcopy(page))

@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 import click
 
 from pipeline.errors import WorkspaceNotFound
-from pipeline.framework import Framework, load_framework
+from pipeline.framework import Framework
+from pipeline.framework_load import load_framework
 from pipeline.workspace import Workspace, load_workspace
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -32,7 +32,7 @@ def command(files: tuple[Path, ...], workspace_dir: Path | None, as_json: bool) 
     all_ok = True
     with Pipeline(ws) as pipeline:
         for path in files:
-            record, problems, _ = pipeline.check(path)
+            record, problems = pipeline.check(path)
             ok = record is not None and not has_errors(problems)
             all_ok &= ok
             report.append(

@@ -24,25 +24,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pipeline.convert.base import ConversionJob as ConversionJob
 from pipeline.convert.base import Converter, find_soffice, find_uno_python
 from pipeline.convert.oneshot import OneShotConverter
 from pipeline.convert.settings import ConverterSettings
 from pipeline.convert.warm import WarmConverter
 from pipeline.errors import ConversionError
-from pipeline.pdf.finish import PdfMetadata as PdfMetadata
-from pipeline.pdf.finish import inspect_pdf as inspect_pdf
 
-__all__ = [
-    "ConversionJob",
-    "Converter",
-    "ConverterSettings",
-    "PdfMetadata",
-    "find_soffice",
-    "find_uno_python",
-    "inspect_pdf",
-    "make_converter",
-]
+__all__ = ["make_converter"]
 
 log = logging.getLogger(__name__)
 

@@ -274,8 +274,3 @@ def element_lines(el: Element, ctx: DocContext) -> list[str]:
         if para.text.strip() and not para.guidance:
             out.append(para.text)
     return out
-
-
-def element_text(el: Element, ctx: DocContext) -> str:
-    """A cell's or control's text: its paragraphs joined with newlines."""
-    return "\n".join(element_lines(el, ctx))

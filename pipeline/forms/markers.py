@@ -13,11 +13,12 @@ from typing import Any
 from docx.document import Document as DocxDocument
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 
 from pipeline.forms.common import MARKER_NAME
+from pipeline.safety.parsers import safe_parser
 
 _CUSTOM_PART = "/docProps/custom.xml"
 _CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
@@ -26,7 +27,7 @@ _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-prope
 _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 _MAX_PART = 1024 * 1024
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+_PARSER = safe_parser()
 
 
 def read_marker_docx(document: DocxDocument) -> str | None:
@@ -40,14 +41,16 @@ def read_marker_docx(document: DocxDocument) -> str | None:
         root = etree.fromstring(blob, _PARSER)
         for prop in root:
             if str(prop.get("name", "")).strip().lower() == MARKER_NAME.lower():
-                text = "".join(prop.itertext()).strip()
+                text = "".join(t for t in prop.itertext() if isinstance(t, str)).strip()
                 return text or None
     return None
 
 
 def write_marker_docx(document: DocxDocument, key: str) -> None:
     """Give a Word document the ``PipelineForm`` property (blank forms and tests)."""
-    root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
+    # lxml takes None as the default namespace's key beside prefixes; lxml-stubs 0.5 does not
+    nsmap = {None: _CUSTOM_NS, "vt": _VT_NS}
+    root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap=nsmap)  # type: ignore[arg-type]
     prop = etree.SubElement(
         root, f"{{{_CUSTOM_NS}}}property", fmtid=_FMTID, pid="2", name=MARKER_NAME
     )

@@ -19,7 +19,7 @@ import posixpath
 import re
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from pipeline.register.cells import COMMENT_AUTHOR, clean
 from pipeline.register.xml.package import (
@@ -67,7 +67,11 @@ SHAPE = (
 
 def note_text(comment: etree._Element) -> str:
     """A note's text as openpyxl reads it (every run, without phonetic guides)."""
-    return "".join(t.text or "" for t in comment.iter(_N + "t") if t.getparent().tag != _N + "rPh")
+    return "".join(
+        t.text or ""
+        for t in comment.iter(_N + "t")
+        if (parent := t.getparent()) is None or parent.tag != _N + "rPh"
+    )
 
 
 class Notes:

@@ -18,9 +18,10 @@ import zipfile
 from typing import IO, Literal
 from urllib.parse import unquote
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from pipeline.safety.limits import Limits
+from pipeline.safety.parsers import safe_parser
 from pipeline.safety.parts import CT_STRINGS, Tally, read_member
 from pipeline.safety.reasons import (
     LINK_ADVICE,
@@ -147,13 +148,13 @@ def _check_listing(infos: list[zipfile.ZipInfo], limits: Limits) -> set[str]:
     return seen
 
 
+_PARSER = safe_parser()
+
+
 def _safe_parse(data: bytes, what: str) -> etree._Element:
     """Parse a small package part with entities, DTDs and network access all off."""
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
-    )
     with damaged_unless_ok(f"its {what} cannot be read"):
-        return etree.fromstring(data, parser)
+        return etree.fromstring(data, _PARSER)
 
 
 def _parse_content_types(data: bytes) -> tuple[dict[str, str], dict[str, str]]:

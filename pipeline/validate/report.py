@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pipeline.dates import format_date
-from pipeline.framework import Framework, default_framework
+from pipeline.framework import Framework
+from pipeline.framework_load import default_framework
 from pipeline.validate.messages import MESSAGES, Message, Problem, problems_as_json
 
 __all__ = ["messages_doc", "problems_as_json", "render_report"]

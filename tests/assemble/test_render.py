@@ -16,7 +16,8 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from pipeline.assemble.render import Assembler, RenderContext, TemplateError
-from pipeline.framework import Framework, default_framework
+from pipeline.framework import Framework
+from pipeline.framework_load import default_framework
 from pipeline.records import (
     FieldValue,
     FormRecord,

@@ -14,7 +14,7 @@ from docx.shared import Mm
 
 from pipeline.assemble.build_templates import TEMPLATE_NAMES, build_all
 from pipeline.assemble.render import Assembler
-from pipeline.framework import default_framework
+from pipeline.framework_load import default_framework
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 COMPARED_PARTS = (

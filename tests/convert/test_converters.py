@@ -18,16 +18,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from pipeline.convert.factory import (
-    ConversionJob,
-    Converter,
-    ConverterSettings,
-    PdfMetadata,
-    find_soffice,
-    inspect_pdf,
-    make_converter,
-)
+from pipeline.convert.base import ConversionJob, Converter, find_soffice
+from pipeline.convert.factory import make_converter
+from pipeline.convert.settings import ConverterSettings
 from pipeline.errors import ConversionError
+from pipeline.pdf.finish import PdfMetadata, inspect_pdf
 
 HEADINGS = ["Purpose", "Who this applies to", "Review"]
 

@@ -22,7 +22,8 @@ from docx.oxml.ns import nsdecls, qn
 
 from pipeline.errors import RejectedFile
 from pipeline.forms.read import read_form
-from pipeline.framework import Framework, default_framework
+from pipeline.framework import Framework
+from pipeline.framework_load import default_framework
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 CARE_ACT = "https://www.legislation.gov.uk/ukpga/2014/23/contents"

@@ -15,7 +15,8 @@ from openpyxl import Workbook, load_workbook
 from pipeline.forms.blank.excel import DATE_FORMAT, SHEET
 from pipeline.forms.blank.word import GUIDANCE_STYLE, SECTION_TAG_PREFIX
 from pipeline.forms.blank.write import write_blank_forms
-from pipeline.framework import Framework, default_framework, load_framework
+from pipeline.framework import Framework
+from pipeline.framework_load import default_framework, load_framework
 from tests.helpers.markers import marker_of
 
 FRAMEWORK = default_framework()

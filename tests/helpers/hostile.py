@@ -38,7 +38,8 @@ from pipeline.dates import format_date
 from pipeline.forms.blank.excel import SHEET
 from pipeline.forms.blank.write import write_blank_forms
 from pipeline.forms.common import typed_block
-from pipeline.framework import FormType, default_framework
+from pipeline.framework import FormType
+from pipeline.framework_load import default_framework
 from pipeline.records import Run, block_text
 
 FRAMEWORK = default_framework()

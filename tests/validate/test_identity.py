@@ -15,9 +15,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline.convert.factory import Converter, make_converter
+from pipeline.convert.base import Converter
+from pipeline.convert.factory import make_converter
 from pipeline.convert.settings import ConverterSettings
-from pipeline.framework import default_framework
+from pipeline.framework_load import default_framework
 from pipeline.records import FieldValue, FormRecord
 from pipeline.register.layout import history_values
 from pipeline.run import Pipeline

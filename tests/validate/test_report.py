@@ -6,7 +6,7 @@ import string
 from datetime import date, datetime
 from pathlib import Path
 
-from pipeline.framework import default_framework
+from pipeline.framework_load import default_framework
 from pipeline.records import FieldValue, FormRecord
 from pipeline.validate.messages import MESSAGES
 from pipeline.validate.report import messages_doc, problems_as_json, render_report

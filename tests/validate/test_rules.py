@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.dates import DateRange
-from pipeline.framework import Framework, default_framework, load_framework
+from pipeline.framework import Framework
+from pipeline.framework_load import default_framework, load_framework
 from pipeline.records import FieldValue, FormRecord, Paragraph, Row, Run, SectionContent
 from pipeline.validate.rules import (
     Context,

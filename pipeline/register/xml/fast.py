@@ -16,7 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
+from openpyxl.utils import get_column_letter as column_letter
 
 from pipeline.journal.store import Snapshot
 from pipeline.register.cells import SHEET, TABLE
@@ -25,7 +26,6 @@ from pipeline.register.xml.package import (
     NS,
     Package,
     Unsupported,
-    column_letter,
     parse_range,
     range_ref,
 )

@@ -20,14 +20,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
+
+from pipeline.safety.parsers import safe_parser
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-REL_TYPE = R_NS  # relationship types are R_NS + "/worksheet" etc.
 # CT_Worksheet's child order, so an element we add goes where Excel expects it
 # fmt: off
 ORDER = (
@@ -42,11 +44,11 @@ ORDER = (
 # fmt: on
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 # the register is the council's own file, but a parser never expands entities it declares
-PARSER = etree.XMLParser(resolve_entities=False)
+PARSER = safe_parser()
 
 
-def parse(data: bytes) -> Any:
-    """An XML part as an lxml element (lxml ships no type information, hence Any)."""
+def parse(data: bytes) -> etree._Element:
+    """An XML part as an lxml element, parsed by the one hardened parser."""
     return etree.fromstring(data, PARSER)
 
 
@@ -89,16 +91,6 @@ def column_index(letters: str) -> int:
     return index
 
 
-@lru_cache(maxsize=4096)
-def column_letter(index: int) -> str:
-    """ "A" for 1, "AA" for 27."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def split_ref(ref: str) -> tuple[int, int]:
     """(row, column) of a cell reference such as "B12" or "$B$12"."""
     found = _REF.match(ref)
@@ -108,7 +100,7 @@ def split_ref(ref: str) -> tuple[int, int]:
 
 
 def range_ref(first_row: int, first_col: int, last_row: int, last_col: int) -> str:
-    return f"{column_letter(first_col)}{first_row}:{column_letter(last_col)}{last_row}"
+    return f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
 
 
 def parse_range(ref: str) -> tuple[int, int, int, int]:

@@ -18,7 +18,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
+from openpyxl.utils import get_column_letter as column_letter
 
 from pipeline.register.cells import (
     COLUMNS,
@@ -38,7 +39,6 @@ from pipeline.register.xml.package import (
     R_NS,
     Package,
     Unsupported,
-    column_letter,
     excel_number,
     place,
     split_ref,
@@ -130,11 +130,11 @@ def set_value(cell: etree._Element, value: Any, style: int) -> None:
         if child.tag in (_N + "v", _N + "f", _N + "is"):
             cell.remove(child)
     for attr in ("t", "cm", "vm"):
-        cell.attrib.pop(attr, None)
+        cell.attrib.pop(attr, "")
     if style:
         cell.set("s", str(style))
     else:
-        cell.attrib.pop("s", None)
+        cell.attrib.pop("s", "")
     if value is None or value == "":  # openpyxl writes "" as an empty cell too
         return
     if isinstance(value, str):
@@ -180,7 +180,7 @@ class Sheet:
                 self.rows[self.order[at]].addprevious(row)
             self.order.insert(at, number)
             self.rows[number] = row
-        row.attrib.pop("spans", None)  # a hint Excel recomputes; ours may now be wrong
+        row.attrib.pop("spans", "")  # a hint Excel recomputes; ours may now be wrong
         return row
 
     @staticmethod

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
+from openpyxl.utils import get_column_letter as column_letter
 
 from pipeline.journal.store import Event
 from pipeline.register.cells import clean, formula_like, stored
@@ -28,7 +29,6 @@ from pipeline.register.xml.package import (
     NS,
     Package,
     Unsupported,
-    column_letter,
     excel_number,
     parse_range,
     range_ref,

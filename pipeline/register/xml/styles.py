@@ -9,8 +9,9 @@ always *derived* from the cell's current one, and an existing identical one is r
 from __future__ import annotations
 
 import copy
+from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 
@@ -25,8 +26,12 @@ class StyleError(Exception):
     """styles.xml is not laid out as the fast path expects."""
 
 
-def _as_main(element: etree._Element) -> etree._Element:
-    """An openpyxl-built element (no namespace) re-parsed into the spreadsheet namespace."""
+def _as_main(element: Any) -> etree._Element:
+    """An openpyxl-built element (no namespace) re-parsed into the spreadsheet namespace.
+
+    Any: openpyxl's stubs type ``to_tree()`` as xml.etree's Element, but with lxml installed
+    openpyxl builds lxml elements, which is what ``etree.tostring`` needs.
+    """
     text = etree.tostring(element).decode()
     return parse(f'<x xmlns="{NS}">{text}</x>'.encode())[0]
 
