@@ -8,12 +8,9 @@ a crash leaves either nothing or a complete result, and recovery finishes the jo
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import logging
-import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -21,7 +18,7 @@ from pathlib import Path
 from pipeline import atomic
 from pipeline.assemble.render import Assembler
 from pipeline.convert.base import ConversionJob, Converter
-from pipeline.convert.factory import make_converter
+from pipeline.convert.starter import ConverterStarter
 from pipeline.errors import RejectedFile, UnsafePath
 from pipeline.forms.read import read_form
 from pipeline.intake import inbox
@@ -83,9 +80,8 @@ class Pipeline:
         for left in inbox.sweep_temporaries(workspace):  # a killed pipeline's half-written files
             log.info("Removed %s, left half-written by a pipeline that stopped", left)
         self.assembler = Assembler(workspace.templates, self.framework)
-        self._converter = converter
-        self._own_converter = converter is None
-        self._starting: Future[Converter] | None = None  # started in the background
+        # LibreOffice starts in the background once the first form will need it
+        self.starter = ConverterStarter(workspace.converter, workspace.state, converter)
         self.journal = Journal(workspace.journal_path)
         self.outbox = Outbox(workspace, self.framework)
         self.preparer = self._new_preparer()
@@ -96,39 +92,10 @@ class Pipeline:
 
     @property
     def converter(self) -> Converter:
-        if self._starting is not None:
-            starting, self._starting = self._starting, None
-            self._converter = starting.result()  # raises what the start raised
-        if self._converter is None:
-            self._converter = make_converter(self.workspace.converter, self.workspace.state)
-        return self._converter
-
-    def _warm_up(self) -> None:
-        """Start LibreOffice in the background as soon as a form will need it.
-
-        Its start-up (about 2.5 s for the warm pool) then overlaps reading and validating
-        the rest of the batch instead of adding to it.
-        """
-        if self._converter is not None or self._starting is not None:
-            return
-
-        starting: Future[Converter] = Future()
-
-        def start() -> None:
-            try:
-                starting.set_result(make_converter(self.workspace.converter, self.workspace.state))
-            except BaseException as exc:  # handed to whoever asks for the converter
-                starting.set_exception(exc)
-
-        self._starting = starting
-        threading.Thread(target=start, name="converter-start", daemon=True).start()
+        return self.starter.get()
 
     def close(self) -> None:
-        if self._starting is not None:
-            with contextlib.suppress(Exception):
-                self.converter  # noqa: B018 - wait for it, so it can be closed
-        if self._converter is not None and self._own_converter:
-            self._converter.close()
+        self.starter.close()
         self.journal.close()
 
     def __enter__(self) -> Pipeline:
@@ -220,7 +187,7 @@ class Pipeline:
         work.problems = problems
         work.record = record
         if record is not None and not has_errors(problems):
-            self._warm_up()
+            self.starter.warm_up()
         return work
 
     def _prepare(self, work: _Work, today: date) -> None:

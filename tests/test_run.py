@@ -11,19 +11,20 @@ import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import openpyxl
 import pytest
 from pypdf import PdfWriter
 
+from pipeline.errors import ConversionError
 from pipeline.forms.read import read_form
 from pipeline.outcome import BatchResult
 from pipeline.pdf.finish import PdfMetadata, finalize_pdf, inspect_pdf
 from pipeline.pdf.tables import table_tags
 from pipeline.publish.outbox import Outbox
 from pipeline.records import ListItem, Paragraph, SubHeading
-from pipeline.run import run_batch
+from pipeline.run import Pipeline, run_batch
 from pipeline.safety.check import check_file
 from pipeline.workspace import Workspace, init_workspace, load_workspace
 
@@ -270,37 +271,33 @@ def test_workspace_loads_from_a_subfolder(
 
 
 def test_only_rejected_forms_never_start_libreoffice(tmp_path: Path) -> None:
-    from pipeline.run import Pipeline
-
     ws = init_workspace(tmp_path / "ws")
     (ws.inbox / "notes.docx").write_bytes(b"not a zip at all")
     with Pipeline(ws) as pipeline:
         result = pipeline.run()
         assert [r.file for r in result.rejected] == ["notes.docx"]
         # LibreOffice is started in the background only once a form will need a PDF
-        assert pipeline._starting is None and pipeline._converter is None
+        assert not pipeline.starter.started
 
 
-def test_a_background_start_that_fails_fails_the_batch_not_the_close(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from pipeline import run
-    from pipeline.errors import ConversionError
-
-    calls: list[int] = []
-
-    def broken(*_: object) -> NoReturn:
-        calls.append(1)
-        raise ConversionError("LibreOffice is not installed")
-
-    monkeypatch.setattr(run, "make_converter", broken)
+def test_a_background_start_that_fails_fails_the_batch_not_the_close(tmp_path: Path) -> None:
     ws = init_workspace(tmp_path / "ws")
+    config = ws.root / "pipeline.toml"
+    text = config.read_text(encoding="utf-8")
+    text, count = re.subn(r"(?m)^\[converter\]$", '[converter]\nsoffice = "/nowhere/soffice"', text)
+    assert count == 1
+    config.write_text(text, encoding="utf-8")
+    ws = load_workspace(ws.root)
     shutil.copy(EXAMPLES / "personal-budgets-policy.docx", ws.inbox)
-    with run.Pipeline(ws) as pipeline:
-        with pytest.raises(ConversionError, match="not installed"):
-            pipeline.run()
-        assert calls == [1]  # started once, in the background, and its error handed on
-    assert pipeline._starting is None and pipeline._converter is None
+    with Pipeline(ws) as pipeline:
+        with pytest.raises(ConversionError, match="LibreOffice"):
+            pipeline.run()  # started in the background; its error handed on to the batch
+        assert not pipeline.starter.started  # nothing half-started is left for close()
+    # the form is kept for the next run, never lost
+    kept = [p.name.rpartition("__")[2] for p in ws.work.iterdir()] + [
+        p.name for p in ws.inbox.glob("*.docx")
+    ]
+    assert kept == ["personal-budgets-policy.docx"]
 
 
 def test_the_gate_rewrites_an_outbox_pdf_only_when_it_would_change(tmp_path: Path) -> None:
