@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
@@ -29,10 +30,13 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.cli import cli
 from pipeline.errors import PipelineError
 from pipeline.journal.store import Journal
 from pipeline.register.workbook import held, rebuild, sync
 from pipeline.register.xml.fast import patch
+from pipeline.watch.status import workspace_status
+from pipeline.workspace import Workspace
 from tests.helpers.register import TODAY
 
 UNO_SCRIPT = Path(__file__).resolve().parent.parent / "helpers" / "calc_edits.py"
@@ -289,3 +293,28 @@ def test_a_held_register_gets_its_update_in_a_new_file(
     assert NEW_TITLE in _values(new)
     with pytest.raises(PipelineError, match="already exists"):
         rebuild(journal, path, today=TODAY, to=new)  # never over a file that is there
+
+
+@pytest.mark.requires_libreoffice
+@pytest.mark.requires_uno
+def test_status_says_why_and_rebuild_to_writes_a_new_file(
+    edited: dict[str, Path], workspace: Workspace
+) -> None:
+    shutil.copy(edited["shapes"], workspace.register)
+    before = workspace.register.read_bytes()
+    with _journal(workspace.journal_path) as journal:
+        journal.upsert_policy("ASC-POL-002", {"title": NEW_TITLE})
+    lines = workspace_status(workspace).lines()
+    assert any(
+        line.startswith("Register: NOT UPDATED") and "shapes or text boxes" in line
+        for line in lines
+    ), lines
+    new = workspace.root / "register-new.xlsx"
+    runner = CliRunner()
+    args = ["register", "rebuild", "--to", str(new), "--workspace", str(workspace.root)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "register.xlsx was not touched" in result.output
+    assert NEW_TITLE in _values(new)
+    assert workspace.register.read_bytes() == before
+    assert runner.invoke(cli, args).exit_code != 0  # the new file is there now: not overwritten
