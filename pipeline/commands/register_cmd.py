@@ -57,7 +57,7 @@ def rebuild(to: Path | None, workspace_dir: Path | None) -> None:
     managers' work a sync would lose (`pipeline status` says so).
 
     \b
-    Examples:
+    Example:
         pipeline register rebuild
         pipeline register rebuild --to register-new.xlsx
     """
