@@ -43,17 +43,27 @@ def journal_pending(path: Path) -> bool:
 
 
 @command.command("rebuild")
+@click.option(
+    "--to",
+    "to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the fresh register to this new file and leave register.xlsx untouched.",
+)
 @workspace_option
-def rebuild(workspace_dir: Path | None) -> None:
+def rebuild(to: Path | None, workspace_dir: Path | None) -> None:
     """Recreate register.xlsx from the journal (the old file is kept as register.xlsx.bak).
+
+    With --to, the fresh register goes to a new file instead, for when register.xlsx holds
+    managers' work a sync would lose (`pipeline status` says so).
 
     \b
     Example:
         pipeline register rebuild
+        pipeline register rebuild --to register-new.xlsx
     """
     ws = open_workspace(workspace_dir)
     with Journal(ws.journal_path) as journal:
-        result = workbook.rebuild(journal, ws.register)
+        result = workbook.rebuild(journal, ws.register, to=to)
     click.echo(result.reason or "register rebuilt")
     sys.exit(0 if result.written else 1)
 

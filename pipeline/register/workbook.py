@@ -18,12 +18,16 @@ rebuilds the register, and syncs any workbook the fast path does not recognise e
 
 from __future__ import annotations
 
+import io
+import zipfile
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
+from lxml import etree  # type: ignore[import-untyped]
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
@@ -31,8 +35,10 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline import atomic
 from pipeline.errors import PipelineError
 from pipeline.journal.store import Journal, Snapshot
+from pipeline.register import losses
 from pipeline.register.cells import (
     COLUMNS,
     COMMENT_AUTHOR,
@@ -78,6 +84,7 @@ __all__ = [
     "SyncResult",
     "create_empty",
     "due",
+    "held",
     "is_locked",
     "lock_detail",
     "rebuild",
@@ -258,7 +265,57 @@ def _write(wb: Workbook, snap: Snapshot, path: Path, today: date) -> tuple[int, 
     return counts
 
 
-def _run(journal: Journal, path: Path, today: date | None, fresh: bool) -> SyncResult:
+def _held(path: Path, losses: list[str]) -> SyncResult:
+    return SyncResult(
+        written=False,
+        reason=(
+            f"{path.name} was left as it was: updating it would lose {', '.join(losses)} "
+            "that someone added in Excel. Your updates are safe in the journal. To see them, run "
+            "`pipeline register rebuild --to register-new.xlsx` (a fresh register in a new file; "
+            f"{path.name} is not touched), then copy your own work into it and use it as "
+            f"{path.name}, or remove those items from {path.name} and run `pipeline register sync`"
+        ),
+    )
+
+
+@dataclass
+class _Draft:
+    """The register as the next sync would write it, in memory, with what the sync reports."""
+
+    data: bytes | None  # None: the fast path's package, saved straight to disk
+    save: Any  # Callable[[Path], None]
+    added: int
+    note: str
+    counts: Counter[str]
+
+
+def _draft(
+    path: Path, snap: Snapshot, today: date, *, fast: bool, fresh: bool = False, dry: bool = False
+) -> _Draft:
+    """Build the next register in memory: the fast path when it can, else openpyxl.
+
+    ``dry``: only to look, so a damaged file raises DamagedRegister instead of being set aside.
+    """
+    patched = patch(path, snap, today) if fast and not fresh and path.exists() else None
+    if patched is not None:  # the usual case: only the changed XML is rewritten
+        pkg = patched.package
+        return _Draft(None, pkg.save, patched.added, "", losses.count(pkg.names(), pkg.read))
+    if fresh:
+        wb, note = _new_workbook(), ""
+    elif dry:
+        wb, note = read_workbook(path), ""
+    else:
+        wb, note = _load(path)  # new, damaged, or not as the fast path expects
+    _, added = _write(wb, snap, path, today)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    data = buffer.getvalue()
+    return _Draft(data, lambda tmp: tmp.write_bytes(data), added, note, losses.count_zip(data))
+
+
+def _run(
+    journal: Journal, path: Path, today: date | None, *, fresh: bool, fast: bool = True
+) -> SyncResult:
     path = Path(path)
     today = today or date.today()
     with journal.sync_lock():
@@ -266,51 +323,87 @@ def _run(journal: Journal, path: Path, today: date | None, fresh: bool) -> SyncR
         if detail:
             return _busy(path, detail)
         snap = journal.snapshot()  # generation first: later changes stay pending
-        patched = None
         try:
-            if fresh:
-                wb, note = _new_workbook(), ""
-                if path.exists():
-                    keep = keep_copy(path, "before-rebuild")
-                    note = f"the previous file is kept as {keep.name}"
-            else:
-                patched = patch(path, snap, today) if path.exists() else None
-                if patched is None:  # new, damaged, or not as the fast path expects
-                    wb, note = _load(path)
-            if patched is not None:  # the usual case: only the changed XML is rewritten
-                replace_atomically(path, patched.package.save)
-                added, note = patched.added, ""
-            else:
-                _, added = _write(wb, snap, path, today)
-                save_atomically(wb, path)
+            before = losses.count_zip(path.read_bytes()) if path.exists() and not fresh else None
+        except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError):
+            before = None  # damaged: _load says why and sets it aside
+        try:
+            draft = _draft(path, snap, today, fast=fast, fresh=fresh)
+            lost = losses.lost(before, draft.counts) if before is not None else []
+            if lost:  # checked before writing: the manager's file is not touched
+                return _held(path, lost)
+            note = draft.note
+            if fresh and path.exists():
+                keep = keep_copy(path, "before-rebuild")
+                note = f"the previous file is kept as {keep.name}"
+            replace_atomically(path, draft.save)
         except PermissionError as exc:
             return _busy(path, f"it cannot be written: {exc.strerror or exc}")
         journal.mark_register_synced(snap.generation)
     verb = "rebuilt" if fresh else "updated"
     summary = (
-        f"{verb} {path.name}: {len(snap.policies)} policies ({added} new), "
+        f"{verb} {path.name}: {len(snap.policies)} policies ({draft.added} new), "
         f"{len(snap.events)} history entries"
     )
     return SyncResult(written=True, reason=f"{summary}; {note}" if note else summary)
 
 
-def sync(journal: Journal, path: Path, *, today: date | None = None) -> SyncResult:
+def sync(
+    journal: Journal, path: Path, *, today: date | None = None, fast: bool = True
+) -> SyncResult:
     """Bring register.xlsx up to date with the journal, keeping managers' edits.
 
     Always rewrites when it can, because review states depend on ``today`` as well as on the
-    journal. If the register is open in Excel, nothing is written and the update stays
-    pending in the journal.
+    journal. If the register is open in Excel, or writing it would lose something a manager
+    added (:mod:`pipeline.register.losses`), nothing is written and the update stays
+    pending in the journal. ``fast=False`` skips the sheet-XML fast path (to compare the two
+    writers).
     """
-    return _run(journal, path, today, fresh=False)
+    return _run(journal, path, today, fresh=False, fast=fast)
 
 
-def rebuild(journal: Journal, path: Path, *, today: date | None = None) -> SyncResult:
+def rebuild(
+    journal: Journal, path: Path, *, today: date | None = None, to: Path | None = None
+) -> SyncResult:
     """Recreate register.xlsx from the journal alone (managers' edits are not carried over).
 
     The old file is kept as ``<name>.before-rebuild-<timestamp>.xlsx`` as well as ``.bak``,
-    so a later sync cannot overwrite the only copy of the managers' edits.
+    so a later sync cannot overwrite the only copy of the managers' edits. With ``to``, the
+    fresh register goes to that new file instead and ``path`` is not touched (nor are the
+    journal's pending updates marked done: ``path`` still lacks them).
     """
-    return _run(journal, path, today, fresh=True)
+    if to is None:
+        return _run(journal, path, today, fresh=True)
+    to = Path(to)
+    if to.exists():
+        raise PipelineError(f"{to} already exists; choose a new file name for the fresh register")
+    snap = journal.snapshot()
+    draft = _draft(to, snap, today or date.today(), fast=False, fresh=True)
+    atomic.replace_with(to, draft.save)
+    return SyncResult(
+        written=True,
+        reason=(
+            f"wrote a fresh register to {to.name}: {len(snap.policies)} policies, "
+            f"{len(snap.events)} history entries; {path.name} was not touched"
+        ),
+    )
+
+
+def held(journal: Journal, path: Path, *, today: date | None = None) -> str | None:
+    """Why the next sync would leave ``path`` as it is (open, or a loss), or None; writes nothing."""
+    path = Path(path)
+    if not journal.register_pending() or not path.exists():
+        return None
+    detail = lock_detail(path)
+    if detail:
+        return _busy(path, detail).reason
+    try:
+        before = losses.count_zip(path.read_bytes())
+        draft = _draft(path, journal.snapshot(), today or date.today(), fast=True, dry=True)
+    except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError, DamagedRegister):
+        return None  # damaged: the next sync sets it aside and says so
+    lost = losses.lost(before, draft.counts)
+    return _held(path, lost).reason if lost else None
 
 
 def create_empty(path: Path) -> None:

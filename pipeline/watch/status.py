@@ -29,6 +29,7 @@ from pipeline import atomic
 from pipeline.errors import PipelineError
 from pipeline.intake import inbox
 from pipeline.journal.store import Event, Journal
+from pipeline.register import workbook
 from pipeline.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -190,6 +191,7 @@ class Status:
     last_processed: list[Event] = field(default_factory=list)
     last_errors: list[Event] = field(default_factory=list)
     watcher: WatcherInfo | None = None
+    register_held: str | None = None  # why register.xlsx is not being updated, if it is not
 
     @property
     def watcher_running(self) -> bool:
@@ -215,6 +217,8 @@ class Status:
         out += [f"  {_event_line(e)}" for e in self.last_processed]
         out.append("Last errors:" if self.last_errors else "Last errors: none")
         out += [f"  {_event_line(e)}" for e in self.last_errors]
+        if self.register_held:
+            out.append(f"Register: NOT UPDATED: {self.register_held}")
         return out
 
 
@@ -276,6 +280,7 @@ def workspace_status(ws: Workspace) -> Status:
     if ws.journal_path.exists():
         with Journal(ws.journal_path) as journal:
             events = journal.events()
+            status.register_held = workbook.held(journal, ws.register)
         status.last_processed = events[-_RECENT:][::-1]
         status.last_errors = [e for e in events if e.outcome == "rejected"][-_RECENT:][::-1]
     status.watcher = WatcherInfo.read(watcher_file(ws))

@@ -124,6 +124,10 @@ class Package:
     def has(self, name: str) -> bool:
         return name in self._data and name not in self._removed
 
+    def names(self) -> list[str]:
+        """The parts the package holds now, in their saved order."""
+        return [i.filename for i in self._infos if i.filename not in self._removed]
+
     def read(self, name: str) -> bytes:
         if not self.has(name):
             raise Unsupported(f"no part {name}")
