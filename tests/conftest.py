@@ -27,25 +27,12 @@ import docx
 import pytest
 
 from pipeline.workspace import Workspace, init_workspace, load_workspace
+from tests.helpers.paths import SAMPLE_POLICY, poi_corpus_path
 
 if TYPE_CHECKING:  # imported lazily: a conftest that imports the whole pipeline breaks every test
     from pipeline.watch.watcher import Watcher
 
-CHECKOUT = Path(__file__).resolve().parent.parent
-EXAMPLES = CHECKOUT / "examples"
-SAMPLE_POLICY = EXAMPLES / "personal-budgets-policy.docx"
 _INSTALL = "run scripts/install-system.sh (or apt-get install {})"
-
-
-def poi_corpus_path() -> Path:
-    """The Apache POI corpus: ``$POI_CORPUS``, else ``shared/corpus/poi`` beside the checkout
-    (or beside a folder holding it, as a git worktree is held)."""
-    if os.environ.get("POI_CORPUS"):
-        return Path(os.environ["POI_CORPUS"])
-    for folder in CHECKOUT.parents:
-        if (folder / "shared" / "corpus" / "poi").is_dir():
-            return folder / "shared" / "corpus" / "poi"
-    return CHECKOUT.parent / "shared" / "corpus" / "poi"
 
 
 def missing(what: str, how: str) -> NoReturn:

@@ -28,8 +28,8 @@ from pipeline.records import (
     SubHeading,
     Table,
 )
+from tests.helpers.paths import TEMPLATES
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 

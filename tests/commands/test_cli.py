@@ -15,8 +15,7 @@ from click.testing import CliRunner
 
 from pipeline import __version__
 from pipeline.cli import cli
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+from tests.helpers.paths import EXAMPLES
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -23,6 +23,7 @@ from docx.oxml.ns import nsdecls, qn
 from pipeline.errors import RejectedFile
 from pipeline.forms.read import read_form
 from pipeline.framework import Framework, default_framework
+from tests.helpers.paths import CHECKOUT
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 CARE_ACT = "https://www.legislation.gov.uk/ukpga/2014/23/contents"
@@ -149,8 +150,7 @@ def add_link(paragraph: Any, text: str, url: str) -> Any:
     return link
 
 
-_CHECKOUT = Path(__file__).resolve().parents[2]
-_FORMS_DIR = _CHECKOUT / "pipeline" / "forms"
+_FORMS_DIR = CHECKOUT / "pipeline" / "forms"
 
 
 def run_corpus(
