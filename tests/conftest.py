@@ -17,6 +17,7 @@ import io
 import os
 import re
 import shutil
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -207,7 +208,7 @@ def invalid_form() -> Callable[[int], bytes]:
 @pytest.fixture
 def start_watcher(no_thread_leaks: None) -> Iterator[Callable[..., Watcher]]:
     """Start in-process watchers; stop them after the test (before the thread-leak check)."""
-    from pipeline.watch.watcher import Watcher
+    from pipeline.watch.watcher import Watcher  # lazily: see the TYPE_CHECKING import above
 
     started: list[Watcher] = []
 
@@ -225,10 +226,9 @@ def start_watcher(no_thread_leaks: None) -> Iterator[Callable[..., Watcher]]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say how many hostile values were tried (tests/hostile_values.py), even under -q."""
-    import sys
-
-    module = sys.modules.get("hostile_values")
+    """Say how many hostile values were tried (tests/helpers/hostile.py), even under -q."""
+    # looked up, not imported: only a run that used the hostile values has a tally to show
+    module = sys.modules.get("tests.helpers.hostile")
     if module is None or not module.TALLY["tried"]:
         return
     tally = module.TALLY

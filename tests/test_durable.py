@@ -123,6 +123,7 @@ def test_every_output_is_on_disk_before_its_original_is_archived(
 
 def _crash_before_moving_rejected(ws: Workspace) -> subprocess.CompletedProcess[str]:
     """Run a real pipeline that is SIGKILLed as it renames a claim into rejected/."""
+    # a script for a child process: its imports belong inside it
     script = textwrap.dedent(
         f"""
         import os, signal

@@ -17,13 +17,15 @@ import openpyxl
 import pytest
 from pypdf import PdfWriter
 
+from pipeline import run
+from pipeline.errors import ConversionError
 from pipeline.forms.read import read_form
 from pipeline.outcome import BatchResult
 from pipeline.pdf.finish import PdfMetadata, finalize_pdf, inspect_pdf
 from pipeline.pdf.tables import table_tags
 from pipeline.publish.outbox import Outbox
 from pipeline.records import ListItem, Paragraph, SubHeading
-from pipeline.run import run_batch
+from pipeline.run import Pipeline, run_batch
 from pipeline.safety.check import check_file
 from pipeline.workspace import Workspace, init_workspace, load_workspace
 from tests.helpers.paths import EXAMPLES
@@ -270,8 +272,6 @@ def test_workspace_loads_from_a_subfolder(
 
 
 def test_only_rejected_forms_never_start_libreoffice(tmp_path: Path) -> None:
-    from pipeline.run import Pipeline
-
     ws = init_workspace(tmp_path / "ws")
     (ws.inbox / "notes.docx").write_bytes(b"not a zip at all")
     with Pipeline(ws) as pipeline:
@@ -284,9 +284,6 @@ def test_only_rejected_forms_never_start_libreoffice(tmp_path: Path) -> None:
 def test_a_background_start_that_fails_fails_the_batch_not_the_close(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pipeline import run
-    from pipeline.errors import ConversionError
-
     calls: list[int] = []
 
     def broken(*_: object) -> NoReturn:

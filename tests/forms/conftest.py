@@ -23,6 +23,7 @@ from docx.oxml.ns import nsdecls, qn
 from pipeline.errors import RejectedFile
 from pipeline.forms.read import read_form
 from pipeline.framework import Framework, default_framework
+from pipeline.safety.check import check_file
 from tests.helpers.paths import CHECKOUT
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -159,8 +160,6 @@ def run_corpus(
     """Read every real-world file the safety gate lets through: only rejections may escape,
     none may take 10 s, and a "damaged file" verdict must come from a parser, not from a
     bug in the readers hiding behind the catch-all."""
-    from pipeline.safety.check import check_file
-
     caplog.set_level(logging.INFO, logger="pipeline.forms")
     read = 0
     for path in sorted(corpus.rglob(f"*.{ext}")):
