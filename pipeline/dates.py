@@ -101,8 +101,8 @@ def parse_date(value: object) -> DateRange | None:
     try:
         if m := _QUARTER.match(text):
             quarter, year, second = int(m[1]), int(m[2]), int(m[3])
-            second_full = second if second > 99 else (year // 100) * 100 + second
-            if second_full != year + 1:
+            # the years follow each other: "2015/16", "2015/2016", and "1999/00" across a century
+            if second != (year + 1 if second > 99 else (year + 1) % 100):
                 return None
             return quarter_range(quarter, year)
         if m := _ISO.match(text):

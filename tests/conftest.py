@@ -17,6 +17,7 @@ import io
 import os
 import re
 import shutil
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -27,25 +28,12 @@ import docx
 import pytest
 
 from pipeline.workspace import Workspace, init_workspace, load_workspace
+from tests.helpers.paths import SAMPLE_POLICY, poi_corpus_path
 
 if TYPE_CHECKING:  # imported lazily: a conftest that imports the whole pipeline breaks every test
     from pipeline.watch.watcher import Watcher
 
-CHECKOUT = Path(__file__).resolve().parent.parent
-EXAMPLES = CHECKOUT / "examples"
-SAMPLE_POLICY = EXAMPLES / "personal-budgets-policy.docx"
 _INSTALL = "run scripts/install-system.sh (or apt-get install {})"
-
-
-def poi_corpus_path() -> Path:
-    """The Apache POI corpus: ``$POI_CORPUS``, else ``shared/corpus/poi`` beside the checkout
-    (or beside a folder holding it, as a git worktree is held)."""
-    if os.environ.get("POI_CORPUS"):
-        return Path(os.environ["POI_CORPUS"])
-    for folder in CHECKOUT.parents:
-        if (folder / "shared" / "corpus" / "poi").is_dir():
-            return folder / "shared" / "corpus" / "poi"
-    return CHECKOUT.parent / "shared" / "corpus" / "poi"
 
 
 def missing(what: str, how: str) -> NoReturn:
@@ -220,7 +208,7 @@ def invalid_form() -> Callable[[int], bytes]:
 @pytest.fixture
 def start_watcher(no_thread_leaks: None) -> Iterator[Callable[..., Watcher]]:
     """Start in-process watchers; stop them after the test (before the thread-leak check)."""
-    from pipeline.watch.watcher import Watcher
+    from pipeline.watch.watcher import Watcher  # lazily: see the TYPE_CHECKING import above
 
     started: list[Watcher] = []
 
@@ -238,10 +226,9 @@ def start_watcher(no_thread_leaks: None) -> Iterator[Callable[..., Watcher]]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say how many hostile values were tried (tests/hostile_values.py), even under -q."""
-    import sys
-
-    module = sys.modules.get("hostile_values")
+    """Say how many hostile values were tried (tests/helpers/hostile.py), even under -q."""
+    # looked up, not imported: only a run that used the hostile values has a tally to show
+    module = sys.modules.get("tests.helpers.hostile")
     if module is None or not module.TALLY["tried"]:
         return
     tally = module.TALLY

@@ -21,8 +21,8 @@ from pipeline import atomic
 from pipeline.journal.store import Journal
 from pipeline.run import Pipeline, run_batch
 from pipeline.workspace import Workspace
+from tests.helpers.paths import CHECKOUT
 
-REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/fd").is_dir(), reason="names synced files by /proc/self/fd (Linux)"
 )
@@ -123,6 +123,7 @@ def test_every_output_is_on_disk_before_its_original_is_archived(
 
 def _crash_before_moving_rejected(ws: Workspace) -> subprocess.CompletedProcess[str]:
     """Run a real pipeline that is SIGKILLed as it renames a claim into rejected/."""
+    # a script for a child process: its imports belong inside it
     script = textwrap.dedent(
         f"""
         import os, signal
@@ -141,7 +142,7 @@ def _crash_before_moving_rejected(ws: Workspace) -> subprocess.CompletedProcess[
         run_batch(load_workspace(Path({str(ws.root)!r})))
         """
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(CHECKOUT)}
     return subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
     )

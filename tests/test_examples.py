@@ -13,8 +13,8 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from tests.helpers.markers import marker_of
+from tests.helpers.paths import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SAMPLES = {
     "personal-budgets-policy.docx": None,
     "policy-framework.docx": None,

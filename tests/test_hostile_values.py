@@ -32,6 +32,7 @@ from pipeline.workspace import init_workspace
 from tests.helpers.hostile import (
     FRAMEWORK,
     REPLACEMENT,
+    XML_ILLEGAL,
     Case,
     cases,
     count_case,
@@ -202,6 +203,4 @@ def test_both_register_writers_store_literals(
 
 def _register_text(value: str) -> str:
     """What the register promises for text that bypassed the readers: XML-illegal dropped."""
-    from tests.helpers.hostile import XML_ILLEGAL
-
     return XML_ILLEGAL.sub("", value)

@@ -27,8 +27,8 @@ from pipeline.records import ListItem, Paragraph, SubHeading
 from pipeline.run import Pipeline, run_batch
 from pipeline.safety.check import check_file
 from pipeline.workspace import Workspace, init_workspace, load_workspace
+from tests.helpers.paths import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SAMPLES = sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".docx", ".xlsx"))
 A4 = (210.0, 297.0)
 

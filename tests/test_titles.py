@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.titles import same_title, title_key
 
@@ -53,3 +55,8 @@ def test_the_key_is_plain_words() -> None:
     assert title_key(" 3. Carers\u2019 Support & Respite - Policy. ") == (
         "carers support and respite policy"
     )
+
+
+@given(st.text(), st.sampled_from(["", " ", "  ", "\t", "\u00a0 "]))
+def test_case_and_surrounding_space_never_change_a_title_key(title: str, pad: str) -> None:
+    assert title_key(f"{pad}{title.casefold()}{pad}") == title_key(title)

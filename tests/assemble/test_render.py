@@ -14,6 +14,7 @@ import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
+from pypdf import PdfReader
 
 from pipeline.assemble.render import Assembler, RenderContext, TemplateError
 from pipeline.framework import Framework
@@ -29,8 +30,8 @@ from pipeline.records import (
     SubHeading,
     Table,
 )
+from tests.helpers.paths import TEMPLATES
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -565,8 +566,6 @@ def test_missing_template_is_a_template_error(framework: Framework, tmp_path: Pa
 
 @pytest.mark.requires_libreoffice
 def test_pdf_has_a_bookmark_per_heading_and_all_the_text(policy_docx: Path, tmp_path: Path) -> None:
-    from pypdf import PdfReader
-
     subprocess.run(
         [
             "soffice",

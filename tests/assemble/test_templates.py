@@ -15,8 +15,8 @@ from docx.shared import Mm
 from pipeline.assemble.build_templates import TEMPLATE_NAMES, build_all
 from pipeline.assemble.render import Assembler
 from pipeline.framework_load import default_framework
+from tests.helpers.paths import TEMPLATES
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 COMPARED_PARTS = (
     "word/document.xml",
     "word/styles.xml",

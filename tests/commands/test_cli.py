@@ -15,8 +15,7 @@ from click.testing import CliRunner
 
 from pipeline import __version__
 from pipeline.cli import cli
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+from tests.helpers.paths import EXAMPLES
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -164,3 +163,87 @@ def test_output_piped_to_a_reader_that_stops_early_is_not_a_crash(tmp_path: Path
     assert proc.wait(timeout=60) == 0, err
     assert err == ""
     assert not (tmp_path / ".cache").exists()
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> list[str]:
+    """``--workspace DIR`` of a workspace just made by ``pipeline init``."""
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "ws")])
+    assert result.exit_code == 0, result.output
+    return ["--workspace", str(tmp_path / "ws")]
+
+
+def test_status_in_a_fresh_workspace(fresh: list[str], tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["status", *fresh])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[:6] == [
+        f"Workspace: {(tmp_path / 'ws').resolve()}",
+        "Watcher: not running (start it with `pipeline watch`, or see docs/service.md)",
+        "Waiting in the inbox: 0",
+        "In progress: 0",
+        "Last processed: nothing yet",
+        "Last errors: none",
+    ]
+
+
+@pytest.mark.parametrize("command", [["status"], ["watch"], ["register", "due"]])
+def test_a_folder_that_is_not_a_workspace_is_exit_2(command: list[str], tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, [*command, "--workspace", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: {tmp_path} is not a workspace: it has no pipeline.toml. "
+        f"Make one with `pipeline init {tmp_path}`.\n"
+    )
+
+
+def test_register_due_on_an_empty_register(fresh: list[str]) -> None:
+    result = CliRunner().invoke(cli, ["register", "due", *fresh])
+    assert result.exit_code == 0
+    assert result.output == "No reviews due within 90 days.\n"
+
+
+def test_register_sync_and_rebuild_on_an_empty_register(fresh: list[str]) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["register", "sync", *fresh])
+    assert result.exit_code == 0
+    assert result.output == "updated register.xlsx: 0 policies (0 new), 0 history entries\n"
+    result = runner.invoke(cli, ["register", "rebuild", *fresh])
+    assert result.exit_code == 0
+    assert result.output.startswith(
+        "rebuilt register.xlsx: 0 policies (0 new), 0 history entries; "
+        "the previous file is kept as register.before-rebuild-"
+    )
+
+
+def test_register_show_of_an_unknown_policy_is_exit_1(fresh: list[str]) -> None:
+    result = CliRunner().invoke(cli, ["register", "show", "ASC-POL-999", *fresh])
+    assert result.exit_code == 1
+    assert result.output == "Error: no policy ASC-POL-999 in the register.\n"
+
+
+def test_templates_check_in_a_fresh_workspace(fresh: list[str]) -> None:
+    result = CliRunner().invoke(cli, ["templates", "check", *fresh])
+    assert result.exit_code == 0
+    assert result.output == "All templates use only what the framework provides.\n"
+
+
+def test_framework_show_first_lines() -> None:
+    result = CliRunner().invoke(cli, ["framework", "show"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == (
+        "Integrated Adult Social Care Policy Framework (Devon County Council), version 1.4"
+    )
+    assert lines[2:4] == [
+        "Reviews every 24 months; 'due soon' within 90 days.",
+        "References look like ASC-POL-014 (ASC-POL-[0-9]{3,}); versions like 1.4 "
+        "([0-9]+(\\.[0-9]+)*).",
+    ]
+
+
+def test_validate_a_file_that_does_not_exist_is_a_usage_error(fresh: list[str]) -> None:
+    result = CliRunner().invoke(cli, ["validate", *fresh, "/nonexistent/form.docx"])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        "Error: Invalid value for 'FILES...': File '/nonexistent/form.docx' does not exist."
+    )

@@ -17,6 +17,7 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from pypdf import PdfReader
 
 from pipeline.convert.base import ConversionJob, Converter, find_soffice
 from pipeline.convert.factory import make_converter
@@ -139,8 +140,6 @@ def check_batch(converter: Converter, sources: dict[str, Path], out: Path) -> No
     assert_accessible(out / "one.pdf", "Eligibility policy")
     assert_accessible(out / "two.pdf", "Charging policy")  # the stamp keeps tags and bookmarks
     assert "DRAFT" not in inspect_pdf(out / "one.pdf").text
-    from pypdf import PdfReader
-
     reader = PdfReader(out / "two.pdf")
     assert all("DRAFT" in page.extract_text() for page in reader.pages)
     assert reader.metadata is not None and str(reader.metadata["/Version"]) == "1.3"

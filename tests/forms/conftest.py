@@ -24,6 +24,8 @@ from pipeline.errors import RejectedFile
 from pipeline.forms.read import read_form
 from pipeline.framework import Framework
 from pipeline.framework_load import default_framework
+from pipeline.safety.check import check_file
+from tests.helpers.paths import CHECKOUT
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 CARE_ACT = "https://www.legislation.gov.uk/ukpga/2014/23/contents"
@@ -150,8 +152,7 @@ def add_link(paragraph: Any, text: str, url: str) -> Any:
     return link
 
 
-_CHECKOUT = Path(__file__).resolve().parents[2]
-_FORMS_DIR = _CHECKOUT / "pipeline" / "forms"
+_FORMS_DIR = CHECKOUT / "pipeline" / "forms"
 
 
 def run_corpus(
@@ -160,8 +161,6 @@ def run_corpus(
     """Read every real-world file the safety gate lets through: only rejections may escape,
     none may take 10 s, and a "damaged file" verdict must come from a parser, not from a
     bug in the readers hiding behind the catch-all."""
-    from pipeline.safety.check import check_file
-
     caplog.set_level(logging.INFO, logger="pipeline.forms")
     read = 0
     for path in sorted(corpus.rglob(f"*.{ext}")):

@@ -15,10 +15,9 @@ from pipeline.forms.markers import write_marker_docx
 from pipeline.forms.read import read_form
 from pipeline.framework import Framework
 from pipeline.records import FormRecord, ListItem, Paragraph, Run, SubHeading, Table
+from tests.helpers.paths import EXAMPLES
 
 from .conftest import APPENDIX3_DETAILS, CARE_ACT, Doc, run_corpus
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def read(path: Path, framework: Framework) -> FormRecord:

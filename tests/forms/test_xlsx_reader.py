@@ -18,10 +18,9 @@ from pipeline.forms.read import read_form
 from pipeline.forms.xlsx_reader import MAX_ROWS, cell_text
 from pipeline.framework import Framework
 from pipeline.records import FormRecord, ListItem, Paragraph, Run
+from tests.helpers.paths import EXAMPLES
 
 from .conftest import run_corpus
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def read(path: Path, framework: Framework) -> FormRecord:

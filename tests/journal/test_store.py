@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -201,8 +202,6 @@ def test_crash_in_another_process_leaves_nothing(tmp_path: Path) -> None:
 
 
 def _crash_mid_transaction(path: str) -> None:
-    import os
-
     j = Journal(Path(path))
     with j.transaction():
         ref = j.next_reference("ASC-POL", 3)

@@ -24,6 +24,8 @@ from typing import Any
 
 import pytest
 
+# not tests.helpers.paths.CHECKOUT: run as the worker script, tests is not importable until
+# the checkout is on sys.path, which is what this line puts right
 REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:  # when run as the worker script
     sys.path.insert(0, str(REPO))

@@ -24,7 +24,8 @@ from pipeline.register.layout import history_values
 from pipeline.run import Pipeline
 from pipeline.validate.identity import check_identity
 from pipeline.validate.interpret import interpret
-from tests.conftest import EXAMPLES, WorkspaceFactory
+from tests.conftest import WorkspaceFactory
+from tests.helpers.paths import EXAMPLES
 
 # Two titles the rule calls the same, typed differently, and one it does not (a plural).
 TITLES = {

@@ -11,9 +11,10 @@ from pipeline.records import FieldValue, FormRecord
 from pipeline.validate.messages import MESSAGES
 from pipeline.validate.report import messages_doc, problems_as_json, render_report
 from pipeline.validate.rules import Context, Problem, validate
+from tests.helpers.paths import DOCS
 
 WHEN = datetime(2026, 11, 23, 10, 41)
-DOC = Path(__file__).resolve().parents[2] / "docs" / "messages.md"
+DOC = DOCS / "messages.md"
 
 CYCLE = Problem(
     "Next review date",

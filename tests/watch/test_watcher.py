@@ -28,8 +28,8 @@ from pipeline.journal.store import Journal
 from pipeline.watch.status import watcher_file
 from pipeline.watch.watcher import Watcher
 from pipeline.workspace import Workspace, init_workspace, load_workspace
+from tests.helpers.paths import CHECKOUT
 
-ROOT = Path(__file__).resolve().parents[2]
 Form = Callable[[str], bytes]
 Bad = Callable[[int], bytes]
 # what Office, LibreOffice and the OS leave beside real files: never a form, never rejected
@@ -102,7 +102,7 @@ class Service:
         with self.log.open("ab") as err:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "pipeline", "watch", "-w", str(ws.root)],
-                cwd=ROOT,
+                cwd=CHECKOUT,
                 stdout=subprocess.DEVNULL,
                 stderr=err,
             )
@@ -314,7 +314,7 @@ def test_a_watcher_and_pipeline_run_at_once_never_process_a_file_twice(
         if i % 10 == 5:  # batch runs racing the watcher for the same files
             cmd = [sys.executable, "-m", "pipeline", "run", "--json", "-w", str(ws.root)]
             runs.append(
-                subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                subprocess.Popen(cmd, cwd=CHECKOUT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             )
     by_runs: list[str] = []
     for run in runs:
