@@ -1,6 +1,6 @@
 """The durable SQLite journal: events, files seen, policies' register values.
 
 ``store`` the journal itself, ``schema`` its tables and upgrades, ``values`` how values
-are stored so dates round-trip.
+are stored so dates round-trip, ``mail`` the mail queue and the reminders already sent.
 May import: titles, atomic, errors.
 """

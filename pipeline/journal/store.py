@@ -177,6 +177,14 @@ class Journal:
                 self._reads = 0
                 self._conn.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """The connection inside :meth:`transaction`, for the package's other tables (mail)."""
+        with self.transaction():
+            yield self._conn
+
+    reading = _reading  # a consistent read, for the same
+
     def _bump(self) -> None:
         self._conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
 
