@@ -22,6 +22,7 @@ from pipeline.commands import (
     framework_cmd,
     init_cmd,
     register_cmd,
+    remind_cmd,
     run_cmd,
     status_cmd,
     templates_cmd,
@@ -99,6 +100,7 @@ for module in (
     framework_cmd,
     templates_cmd,
     register_cmd,
+    remind_cmd,
 ):
     cli.add_command(module.command)
 

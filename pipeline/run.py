@@ -24,6 +24,8 @@ from pipeline.forms.read import read_form
 from pipeline.intake import inbox
 from pipeline.journal.store import Event, Journal
 from pipeline.journal.values import FileOutcome
+from pipeline.notify.outcomes import Notifier, contact_problems
+from pipeline.notify.send import deliver
 from pipeline.outcome import Accepted, BatchResult, Rejected
 from pipeline.paths import fit_name, safe_path
 from pipeline.publish.outbox import Outbox
@@ -84,6 +86,7 @@ class Pipeline:
         self.starter = ConverterStarter(workspace.converter, workspace.state, converter)
         self.journal = Journal(workspace.journal_path)
         self.outbox = Outbox(workspace, self.framework)
+        self.notifier = Notifier(workspace, self.journal)
         self.preparer = self._new_preparer()
 
     def _new_preparer(self) -> Preparer:
@@ -126,13 +129,25 @@ class Pipeline:
             today=today or date.today(),
             registered_version=str(known["version"]) if known and known.get("version") else None,
         )
-        problems = validate(record, self.framework, context)
+        problems = validate(record, self.framework, context) + contact_problems(record)
         return record, problems
 
     # -- a batch -------------------------------------------------------------------
 
-    def run(self, files: Sequence[Path] | None = None, *, today: date | None = None) -> BatchResult:
-        """Process the given files, or everything waiting in the inbox."""
+    def run(
+        self,
+        files: Sequence[Path] | None = None,
+        *,
+        today: date | None = None,
+        retry_mail: bool = False,
+    ) -> BatchResult:
+        """Process the given files, or everything waiting in the inbox; then send the mail
+        due (all mail waiting with ``retry_mail``, as when a person runs a batch)."""
+        result = self._run(files, today)
+        deliver(self.journal, self.notifier.settings, everything=retry_mail)
+        return result
+
+    def _run(self, files: Sequence[Path] | None, today: date | None) -> BatchResult:
         today = today or date.today()
         result = BatchResult()
         claims = inbox.orphans(self.workspace)
@@ -288,6 +303,7 @@ class Pipeline:
                 outputs,
                 note=note,
             )
+        before = str((self.journal.policy(prepared.ref) or {}).get("status", ""))
         with self.journal.transaction():
             self.journal.upsert_policy(prepared.ref, prepared.values)
             self.journal.upsert_policy(
@@ -315,8 +331,9 @@ class Pipeline:
                     "outputs": [str(p) for p in prepared.outputs],
                 },
             )
+            row = self.journal.policy(prepared.ref) or {}
+            self.notifier.accepted(prepared.record, w.claim.name, row, prepared.outputs, before)
         inbox.archive(w.claim, self.workspace, today)
-        row = self.journal.policy(prepared.ref) or {}
         warnings = tuple(p for p in w.problems if p.severity == "warning")
         return Accepted(
             w.claim.name,
@@ -365,6 +382,7 @@ class Pipeline:
                     "report": str(report_path),
                 },
             )
+            self.notifier.rejected(w.record, w.claim.name, report_path)
         moved = inbox.move_rejected(w.claim, self.workspace, target)
         errors = tuple(p for p in w.problems if p.severity == "error") or tuple(w.problems)
         return Rejected(w.claim.name, errors, reason, report_path, moved)
@@ -398,4 +416,4 @@ def run_batch(
 ) -> BatchResult:
     """Process one batch with a pipeline opened and closed around it."""
     with Pipeline(workspace) as pipeline:
-        return pipeline.run(files, today=today)
+        return pipeline.run(files, today=today, retry_mail=True)
