@@ -129,7 +129,9 @@ class Pipeline:
             today=today or date.today(),
             registered_version=str(known["version"]) if known and known.get("version") else None,
         )
-        problems = validate(record, self.framework, context) + contact_problems(record)
+        problems = validate(record, self.framework, context) + contact_problems(
+            record, self.framework
+        )
         return record, problems
 
     # -- a batch -------------------------------------------------------------------

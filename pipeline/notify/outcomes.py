@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pipeline.framework import Framework
 from pipeline.journal import mail
 from pipeline.journal.store import Journal
 from pipeline.notify.people import People, parse_address
 from pipeline.notify.settings import MailSettings, load_mail_settings
 from pipeline.records import FormRecord
-from pipeline.validate.rules import Problem
+from pipeline.validate.messages import Problem, problem
 from pipeline.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -28,21 +29,16 @@ log = logging.getLogger(__name__)
 CONTACT_FIELD = "contact_email"
 
 
-def contact_problems(record: FormRecord | None) -> list[Problem]:
+def contact_problems(record: FormRecord | None, framework: Framework) -> list[Problem]:
     """A warning (never an error) when the form's Contact email is not an address."""
     written = record.value(CONTACT_FIELD) if record is not None else ""
-    if not written or parse_address(written):
+    if record is None or not written or parse_address(written):
         return []
-    return [
-        Problem(
-            field=CONTACT_FIELD,
-            message=f'The Contact email "{written}" is not an email address, so no email '
-            "about this form can be sent.",
-            fix="Write one address, for example sarah.mackereth@devon.gov.uk, next time.",
-            location=record.location(CONTACT_FIELD) if record is not None else "",
-            severity="warning",
-        )
-    ]
+    form = framework.forms.get(record.form_type)
+    fields = {f.key: f.label for f in form.fields} if form is not None else {}
+    label = fields.get(CONTACT_FIELD, "Contact email")
+    location = record.location(CONTACT_FIELD)
+    return [problem("bad_email", label, location, label=label, value=written)]
 
 
 class Notifier:

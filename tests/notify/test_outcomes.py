@@ -104,7 +104,7 @@ def test_an_address_that_does_not_parse_is_a_warning_never_a_rejection(
     result = run_batch(mail_workspace)
     assert result.rejected == []
     [accepted] = result.accepted
-    [warning] = [w for w in accepted.warnings if w.field == "contact_email"]
+    [warning] = [w for w in accepted.warnings if w.field == "Contact email"]
     assert warning.message == (
         'The Contact email "sarah at council" is not an email address, so no email about this '
         "form can be sent."
