@@ -25,7 +25,7 @@ from pipeline.intake import inbox
 from pipeline.journal.store import Event, Journal
 from pipeline.journal.values import FileOutcome
 from pipeline.notify.outcomes import Notifier, contact_problems
-from pipeline.notify.send import deliver
+from pipeline.notify.send import Delivery, deliver
 from pipeline.outcome import Accepted, BatchResult, Rejected
 from pipeline.paths import fit_name, safe_path
 from pipeline.publish.outbox import Outbox
@@ -146,8 +146,12 @@ class Pipeline:
         """Process the given files, or everything waiting in the inbox; then send the mail
         due (all mail waiting with ``retry_mail``, as when a person runs a batch)."""
         result = self._run(files, today)
-        deliver(self.journal, self.notifier.settings, everything=retry_mail)
+        self.send_mail(everything=retry_mail)
         return result
+
+    def send_mail(self, *, everything: bool = False) -> Delivery:
+        """Send the mail whose back-off has passed (or all waiting); never raises for mail."""
+        return deliver(self.journal, self.notifier.settings, everything=everything)
 
     def _run(self, files: Sequence[Path] | None, today: date | None) -> BatchResult:
         today = today or date.today()
