@@ -5,10 +5,12 @@ again. The real pipeline, the real LibreOffice, a real SMTP server."""
 from __future__ import annotations
 
 import shutil
+import zipfile
 from collections.abc import Callable
 
 import pytest
 from click.testing import CliRunner
+from pypdf import PdfReader
 
 from pipeline.cli import cli
 from pipeline.run import run_batch
@@ -43,6 +45,13 @@ def test_a_problems_email_and_a_receipt_then_a_waiting_message_arrives_once(
     assert [a.file for a in result.accepted] == ["good.docx"]
     assert [r.file for r in result.rejected] == ["bad.docx"]
     accepted, rejected = result.accepted[0], result.rejected[0]
+
+    for output in accepted.outputs:  # the officer's address is never published
+        if output.suffix == ".pdf":
+            text = "".join(page.extract_text() for page in PdfReader(output).pages)
+        else:
+            text = zipfile.ZipFile(output).read("word/document.xml").decode("utf-8")
+        assert text and ACCEPTED_BY not in text, output
 
     [receipt] = smtp_server.to(ACCEPTED_BY)
     assert receipt.recipients == (ACCEPTED_BY,)
