@@ -388,7 +388,7 @@ class Pipeline:
                     "report": str(report_path),
                 },
             )
-            self.notifier.rejected(w.record, w.claim.name, report_path)
+            self.notifier.rejected(w.record, w.claim.name, report_path, report_text)
         moved = inbox.move_rejected(w.claim, self.workspace, target)
         errors = tuple(p for p in w.problems if p.severity == "error") or tuple(w.problems)
         return Rejected(w.claim.name, errors, reason, report_path, moved)

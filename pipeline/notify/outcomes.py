@@ -18,7 +18,7 @@ from typing import Any
 from pipeline.framework import Framework
 from pipeline.journal import mail
 from pipeline.journal.store import Journal
-from pipeline.notify.people import People, parse_address
+from pipeline.notify.people import PEOPLE_FILE, People, parse_address
 from pipeline.notify.settings import MailSettings, load_mail_settings
 from pipeline.records import FormRecord
 from pipeline.validate.messages import Problem, problem
@@ -48,7 +48,19 @@ class Notifier:
         self.ws = ws
         self.journal = journal
         self.settings: MailSettings | None = load_mail_settings(ws)
-        self.people = People.load(ws.root) if self.settings else People()
+        self._people = People()
+        self._people_stamp: float | None = None
+
+    @property
+    def people(self) -> People:
+        """people.csv, read again when it changed (a watcher runs for weeks)."""
+        try:
+            stamp: float | None = (self.ws.root / PEOPLE_FILE).stat().st_mtime
+        except OSError:
+            stamp = None
+        if self.settings is not None and stamp != self._people_stamp:
+            self._people, self._people_stamp = People.load(self.ws.root), stamp
+        return self._people
 
     def _show(self, path: Path) -> str:
         try:
@@ -64,12 +76,12 @@ class Notifier:
             record.value("author")
         )
 
-    def rejected(self, record: FormRecord | None, file: str, report: Path) -> None:
-        """The officer gets the report's own words, the report attached, and what to do."""
+    def rejected(self, record: FormRecord | None, file: str, report: Path, text: str) -> None:
+        """The officer gets the report's own words (``text``), the report attached, and what
+        to do next."""
         to = self.officer(record) if self.settings else None
         if to is None:
             return
-        text = report.read_text(encoding="utf-8")
         body = (
             f'Your form "{file}" was not accepted.\n\n{text.rstrip()}\n\n'
             "What to do next: put right the problems above in your copy of the form and drop "
