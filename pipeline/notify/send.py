@@ -56,6 +56,13 @@ def build(settings: MailSettings, waiting: mail.Waiting) -> EmailMessage:
     return message
 
 
+def _connection_lost(exc: Exception) -> bool:
+    """A socket error or a dropped connection, not a refusal (SMTPException is an OSError)."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
+
+
 def _connect(settings: MailSettings) -> smtplib.SMTP:
     server = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
     try:
@@ -97,12 +104,13 @@ def deliver(
                 for waiting in due:
                     try:
                         server.send_message(build(settings, waiting))
-                    except (OSError, smtplib.SMTPException) as exc:
+                    except (OSError, smtplib.SMTPException, ValueError) as exc:  # ValueError:
+                        # an address or header that cannot be encoded for this server
                         error = f"the mail server refused a message to {waiting.recipient}: {exc}"
                         retry = now + retry_after(waiting.attempts + 1)
                         mail.mark_failed(journal, waiting.id, error, retry)
-                        if isinstance(exc, OSError | smtplib.SMTPServerDisconnected):
-                            break  # the connection is gone: the rest wait for the next try
+                        if _connection_lost(exc):
+                            break  # the rest wait for the next try
                     else:
                         mail.mark_sent(journal, waiting.id, datetime.now())
                         sent += 1

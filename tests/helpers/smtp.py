@@ -42,6 +42,14 @@ class _Keep:
     def __init__(self, server: SmtpServer) -> None:
         self.server = server
 
+    async def handle_RCPT(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if address in self.server.refusing:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
@@ -57,12 +65,14 @@ def free_port() -> int:
 
 
 class SmtpServer:
-    """``start()``, ``stop()``, ``received`` (a list, in arrival order), ``port``."""
+    """``start()``, ``stop()``, ``received`` (a list, in arrival order), ``port``;
+    ``refusing``: addresses it turns away."""
 
     def __init__(self) -> None:
         self.port = free_port()
         self.received: list[Received] = []
         self.lock = threading.Lock()
+        self.refusing: set[str] = set()  # recipients the server answers 550
         self._controller: Controller | None = None
 
     def start(self) -> None:

@@ -74,6 +74,23 @@ def test_server_down_then_up_every_message_arrives_exactly_once(
     assert workspace_status(mail_workspace).mail_waiting == 0
 
 
+def test_a_refused_message_waits_and_the_others_go(
+    mail_workspace: Workspace, smtp_server: SmtpServer
+) -> None:
+    settings = load_mail_settings(mail_workspace)
+    smtp_server.refusing.add(A)
+    with Journal(mail_workspace.journal_path) as journal:
+        _queue(journal)
+        first = deliver(journal, settings)
+        assert (first.sent, first.waiting) == (1, 1)
+        assert first.error.startswith(f"the mail server refused a message to {A}: ")
+        assert "550" in first.error
+        smtp_server.refusing.clear()
+        second = deliver(journal, settings, everything=True)
+        assert (second.sent, second.waiting, second.error) == (1, 0, "")
+    assert len(smtp_server.to(A)) == 1 and len(smtp_server.to(B)) == 1
+
+
 def test_back_off_doubles_to_at_most_six_hours() -> None:
     assert [retry_after(n) for n in (1, 2, 3)] == [timedelta(minutes=m) for m in (1, 2, 4)]
     assert retry_after(50) == timedelta(hours=6)
