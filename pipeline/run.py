@@ -129,10 +129,8 @@ class Pipeline:
             today=today or date.today(),
             registered_version=str(known["version"]) if known and known.get("version") else None,
         )
-        problems = validate(record, self.framework, context) + contact_problems(
-            record, self.framework
-        )
-        return record, problems
+        problems = validate(record, self.framework, context)
+        return record, problems + contact_problems(record, self.framework)
 
     # -- a batch -------------------------------------------------------------------
 
@@ -309,8 +307,8 @@ class Pipeline:
                 outputs,
                 note=note,
             )
-        before = str((self.journal.policy(prepared.ref) or {}).get("status", ""))
         with self.journal.transaction():
+            before = str((self.journal.policy(prepared.ref) or {}).get("status", ""))
             self.journal.upsert_policy(prepared.ref, prepared.values)
             self.journal.upsert_policy(
                 prepared.ref, self.outbox.gate_updates(self.journal, prepared.ref)
