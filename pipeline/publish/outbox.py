@@ -102,6 +102,8 @@ class Outbox:
         if policy_doc:
             values["pdf"] = self._relative(Path(policy_doc["pdf"]))
             values["docx"] = self._relative(Path(policy_doc["docx"]))
+        if documents.get("changes"):
+            values["changes"] = self._relative(Path(documents["changes"]["pdf"]))
         if not row.get("implementation_plan"):
             values["implementation_plan"] = "No"
         if row.get("policy_received"):

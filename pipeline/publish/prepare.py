@@ -9,7 +9,6 @@ per form type in :data:`BUILDERS`; everything else is shared.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.assemble.render import Assembler, RenderContext
+from pipeline.compare.stored import to_json
 from pipeline.convert.base import ConversionJob
 from pipeline.dates import format_date
 from pipeline.framework import Framework
 from pipeline.journal.store import FileOutcome, Journal
 from pipeline.pdf.finish import PdfMetadata
+from pipeline.publish.changes import KIND, folder, previous, write_changes
 from pipeline.publish.outbox import Outbox
 from pipeline.records import FormRecord
 from pipeline.titles import title_key
@@ -47,6 +48,7 @@ class Prepared:
     jobs: list[ConversionJob] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
     earlier: FileOutcome | None = None
+    stored: tuple[str, str] | None = None  # (version, record JSON) for the journal's versions
 
     @classmethod
     def duplicate(cls, earlier: FileOutcome) -> Prepared:
@@ -63,11 +65,7 @@ class BatchState:
 
     refs: dict[str, str] = field(default_factory=dict)  # titles.title_key -> reference
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)  # reference -> pending values
-
-
-def _version_folder(version: str) -> str:
-    cleaned = re.sub(r"[^0-9A-Za-z.]+", "-", version).strip("-.")
-    return cleaned or "1"
+    versions: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # ref -> accepted
 
 
 @dataclass(frozen=True)
@@ -194,8 +192,8 @@ class Preparer:
         kind = record.form_type
         name = DOCUMENT_NAMES[kind]
         # Every path is checked to stay inside its folder before anything is written or decided.
-        docx_path = self.outbox.document_path(ref, _version_folder(version), f"{name}.docx")
-        pdf_path = self.outbox.document_path(ref, _version_folder(version), f"{name}.pdf")
+        docx_path = self.outbox.document_path(ref, folder(version), f"{name}.docx")
+        pdf_path = self.outbox.document_path(ref, folder(version), f"{name}.pdf")
         master = self.outbox.master_path(ref, version, name)
         history = _history(existing, record, version, today) if kind == "policy" else []
         if history:
@@ -228,6 +226,24 @@ class Preparer:
             "date": today.isoformat(),
             "change": record.value("change_summary"),
         }
+        jobs = [ConversionJob(docx=docx_path, pdf=master, metadata=metadata, draft=False)]
+        stored = (version, to_json(record)) if kind == "policy" else None
+        if stored is not None:
+            before = self.versions(ref)
+            earlier = previous(before, version)
+            if earlier is not None:
+                changes = write_changes(
+                    self.outbox,
+                    ref,
+                    earlier,
+                    stored,
+                    title=title,
+                    language=fw.language,
+                    today=today,
+                )
+                documents[KIND] = changes.document
+                jobs.append(changes.job)
+            self.batch.versions[ref] = [*(v for v in before if v[0] != version), stored]
         values["documents"] = documents
         self.batch.rows[ref] = {**self.batch.rows.get(ref, {}), **values}
         return Prepared(
@@ -236,9 +252,14 @@ class Preparer:
             who=who,
             docx=docx_path,
             pdf=pdf_path,
-            jobs=[ConversionJob(docx=docx_path, pdf=master, metadata=metadata, draft=False)],
+            jobs=jobs,
             values=values,
+            stored=stored,
         )
+
+    def versions(self, ref: str) -> list[tuple[str, str]]:
+        """The policy's accepted versions (version, record JSON), this batch's included."""
+        return self.batch.versions.get(ref) or self.journal.versions(ref)
 
 
 def _history(
