@@ -94,6 +94,33 @@ class Comparison:
     def unchanged(self) -> bool:
         return not any(self.summary.values())
 
+    def as_json(self) -> dict[str, object]:
+        """The summary and every change, for scripts (``pipeline diff --json``)."""
+        return {
+            "old": self.old_version,
+            "new": self.new_version,
+            "summary": self.summary,
+            "sections": [
+                {
+                    "key": s.key,
+                    "heading": s.heading,
+                    "status": s.status,
+                    "changes": [
+                        {
+                            "kind": c.kind,
+                            "old": c.old.text if c.old else None,
+                            "new": c.new.text if c.new else None,
+                            "words": [[op, t] for op, t in c.words if op != "equal"],
+                        }
+                        for c in s.changes
+                        if c.kind != "same"
+                    ],
+                }
+                for s in self.sections
+                if s.status != "same"
+            ],
+        }
+
     def summary_line(self) -> str:
         """ "Sections changed: 1; paragraphs added: 1, removed: 1, changed: 3, moved: 0"."""
         s = self.summary

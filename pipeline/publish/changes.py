@@ -16,15 +16,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline import atomic
 from pipeline.compare.diff import Comparison, compare
 from pipeline.compare.readable import write_readable
 from pipeline.compare.stored import from_json
 from pipeline.compare.tracked import write_tracked
 from pipeline.convert.base import ConversionJob
-from pipeline.errors import PipelineError
+from pipeline.convert.factory import make_converter
+from pipeline.errors import ConversionError, PipelineError
+from pipeline.journal.store import Journal
 from pipeline.paths import safe_path
 from pipeline.pdf.finish import PdfMetadata
 from pipeline.publish.outbox import Outbox
+from pipeline.workspace import Workspace
 
 KIND = "changes"  # the comparison's key in a policy's documents
 
@@ -119,3 +123,40 @@ def write_changes(
         "change": comparison.summary_line(),
     }
     return Changes(comparison, document, ConversionJob(docx=source, pdf=master, metadata=metadata))
+
+
+def diff_versions(
+    workspace: Workspace, ref: str, old: str = "", new: str = "", *, today: date
+) -> Changes:
+    """``pipeline diff``: compare two kept versions of ``ref`` and write both files, the PDF
+    converted at once; the register is not changed."""
+    framework = workspace.framework()
+    ref = ref.strip().upper()
+    with Journal(workspace.journal_path) as journal:
+        row = journal.policy(ref)
+        versions = journal.versions(ref)
+    if row is None:
+        raise UnknownVersion(f"{ref} is not in the register: check the reference.")
+    if not versions:
+        raise UnknownVersion(
+            f"{ref} has no versions kept to compare: versions are kept from the first one "
+            "accepted by a pipeline that keeps them."
+        )
+    old, new = pick(versions, ref, old.strip(), new.strip())
+    kept = dict(versions)
+    changes = write_changes(
+        Outbox(workspace, framework),
+        ref,
+        (old, kept[old]),
+        (new, kept[new]),
+        title=str(row.get("title") or ref),
+        language=framework.language,
+        today=today,
+    )
+    with make_converter(workspace.converter, workspace.state) as converter:
+        results = converter.convert([changes.job])
+    if not results or not results[0].ok:
+        error = results[0].error if results else "nothing converted"
+        raise ConversionError(f"The comparison's PDF could not be made: {error}")
+    atomic.copy(changes.job.pdf, Path(changes.document["pdf"]))
+    return changes
