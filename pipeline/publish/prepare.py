@@ -22,7 +22,7 @@ from pipeline.dates import format_date
 from pipeline.framework import Framework
 from pipeline.journal.store import FileOutcome, Journal
 from pipeline.pdf.finish import PdfMetadata
-from pipeline.publish.changes import KIND, folder, previous, write_changes
+from pipeline.publish.changes import KIND, Changes, folder, previous, write_changes
 from pipeline.publish.outbox import Outbox
 from pipeline.records import FormRecord
 from pipeline.titles import title_key
@@ -195,7 +195,10 @@ class Preparer:
         docx_path = self.outbox.document_path(ref, folder(version), f"{name}.docx")
         pdf_path = self.outbox.document_path(ref, folder(version), f"{name}.pdf")
         master = self.outbox.master_path(ref, version, name)
-        history = _history(existing, record, version, today) if kind == "policy" else []
+        stored = (version, to_json(record)) if kind == "policy" else None
+        changes = self._compare(ref, stored, title, today) if stored is not None else None
+        summary = changes.comparison.summary_line() if changes is not None else ""
+        history = _history(existing, record, version, today, summary) if stored else []
         if history:
             values["history"] = [list(h) for h in history]
         context = RenderContext(
@@ -227,23 +230,9 @@ class Preparer:
             "change": record.value("change_summary"),
         }
         jobs = [ConversionJob(docx=docx_path, pdf=master, metadata=metadata, draft=False)]
-        stored = (version, to_json(record)) if kind == "policy" else None
-        if stored is not None:
-            before = self.versions(ref)
-            earlier = previous(before, version)
-            if earlier is not None:
-                changes = write_changes(
-                    self.outbox,
-                    ref,
-                    earlier,
-                    stored,
-                    title=title,
-                    language=fw.language,
-                    today=today,
-                )
-                documents[KIND] = changes.document
-                jobs.append(changes.job)
-            self.batch.versions[ref] = [*(v for v in before if v[0] != version), stored]
+        if changes is not None:
+            documents[KIND] = changes.document
+            jobs.append(changes.job)
         values["documents"] = documents
         self.batch.rows[ref] = {**self.batch.rows.get(ref, {}), **values}
         return Prepared(
@@ -257,15 +246,31 @@ class Preparer:
             stored=stored,
         )
 
+    def _compare(
+        self, ref: str, stored: tuple[str, str], title: str, today: date
+    ) -> Changes | None:
+        """Compare this version with the one accepted before it (none for a first version),
+        writing the comparison's files; this version joins the batch's versions."""
+        before = self.versions(ref)
+        self.batch.versions[ref] = [*(v for v in before if v[0] != stored[0]), stored]
+        earlier = previous(before, stored[0])
+        if earlier is None:
+            return None
+        fw = self.framework
+        return write_changes(
+            self.outbox, ref, earlier, stored, title=title, language=fw.language, today=today
+        )
+
     def versions(self, ref: str) -> list[tuple[str, str]]:
         """The policy's accepted versions (version, record JSON), this batch's included."""
         return self.batch.versions.get(ref) or self.journal.versions(ref)
 
 
 def _history(
-    existing: dict[str, Any], record: FormRecord, version: str, today: date
+    existing: dict[str, Any], record: FormRecord, version: str, today: date, compared: str = ""
 ) -> list[tuple[str, str, str, str]]:
-    """The version and change history: earlier entries from the register, this version last."""
+    """The version and change history: earlier entries from the register, this version last,
+    described by the officer's "What has changed", else by the comparison's summary."""
     earlier: list[tuple[str, str, str, str]] = []
     for h in existing.get("history", []):
         if len(h) == 4 and str(h[0]) != version:
@@ -273,7 +278,7 @@ def _history(
     entry = (
         version,
         format_date(today),
-        record.value("change_summary") or "Issued.",
+        record.value("change_summary") or compared or "Issued.",
         record.value("author"),
     )
     return [*earlier, entry]

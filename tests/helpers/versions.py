@@ -1,7 +1,7 @@
 """New versions of the sample policy, edited the way an officer edits it in Word.
 
 :func:`policy_version` takes the Personal Budgets Policy form, sets its Version cell and
-applies paragraph edits named by the paragraphs' typed numbers ("8.3"); the numbers are
+applies paragraph edits (and a new "What has changed") named by the paragraphs' typed numbers ("8.3"); the numbers are
 then typed again in order, as an officer renumbers after adding or removing a paragraph.
 """
 
@@ -24,14 +24,20 @@ class Edits:
     reword: dict[str, tuple[str, str]] = field(default_factory=dict)  # number -> (old, new)
     add_after: dict[str, str] = field(default_factory=dict)  # number -> new paragraph's text
     remove: frozenset[str] = frozenset()
+    what_changed: str | None = None  # the "What has changed" box: None leaves it as it is
 
 
 def policy_version(version: str, edits: Edits = Edits()) -> bytes:
     doc = Document(str(SAMPLE_POLICY))
-    cell = next(r.cells[1] for t in doc.tables for r in t.rows if r.cells[0].text == "Version")
-    cell.paragraphs[0].runs[0].text = version
-    for run in cell.paragraphs[0].runs[1:]:
-        run.text = ""
+    boxes = {r.cells[0].text: r.cells[1] for t in doc.tables for r in t.rows}
+    for label, text in (("Version", version), ("What has changed", edits.what_changed)):
+        if text is not None:
+            for paragraph in boxes[label].paragraphs[1:]:
+                paragraph._p.getparent().remove(paragraph._p)
+            runs = boxes[label].paragraphs[0].runs
+            runs[0].text = text
+            for run in runs[1:]:
+                run.text = ""
     for paragraph in list(doc.paragraphs):
         found = NUMBERED.match(paragraph.text)
         if not found:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from docx import Document
 from lxml import etree
 from pypdf import PdfReader
 
@@ -30,6 +31,11 @@ EDITS = Edits(
     },
     add_after={"8.5": ADDED},
     remove=frozenset({"8.11"}),
+    what_changed="",  # so the change history says what the comparison found
+)
+SUMMARY = (
+    "Changes in version 3 since version 2: sections changed: 3; paragraphs added: 1, "
+    "removed: 1, changed: 3, moved: 0."
 )
 
 pytestmark = pytest.mark.requires_libreoffice
@@ -116,3 +122,17 @@ def test_each_version_record_is_kept(versions: tuple[Workspace, BatchResult]) ->
     ws, result = versions
     with Journal(ws.journal_path) as journal:
         assert [v for v, _ in journal.versions(result.accepted[0].policy_ref)] == ["2", "3"]
+
+
+def test_without_what_has_changed_the_history_says_what_the_comparison_found(
+    versions: tuple[Workspace, BatchResult],
+) -> None:
+    ws, result = versions
+    with Journal(ws.journal_path) as journal:
+        history = (journal.policy(result.accepted[0].policy_ref) or {})["history"]
+    assert [h[0] for h in history] == ["2", "3"]
+    assert history[0][2].startswith("Reviewed after public consultation")  # the officer's
+    assert history[1][2] == SUMMARY
+    policy = Document(str(_folder(ws, result) / "policy.docx"))
+    cells = [c.text for t in policy.tables for r in t.rows for c in r.cells]
+    assert SUMMARY in cells
