@@ -228,6 +228,7 @@ class Preparer:
             "pdf": str(pdf_path),
             "date": today.isoformat(),
             "change": record.value("change_summary"),
+            **_replaces(documents.get(kind), version),
         }
         jobs = [ConversionJob(docx=docx_path, pdf=master, metadata=metadata, draft=False)]
         if changes is not None:
@@ -264,6 +265,13 @@ class Preparer:
     def versions(self, ref: str) -> list[tuple[str, str]]:
         """The policy's accepted versions (version, record JSON), this batch's included."""
         return self.batch.versions.get(ref) or self.journal.versions(ref)
+
+
+def _replaces(earlier: dict[str, Any] | None, version: str) -> dict[str, str]:
+    """Which published file of an earlier version this document's publication replaces."""
+    if not earlier or not earlier.get("published") or str(earlier.get("version")) == version:
+        return {k: v for k, v in (earlier or {}).items() if k.startswith("replaces_")}
+    return {"replaces_version": str(earlier["version"]), "replaces_file": earlier["published"]}
 
 
 def _history(

@@ -18,9 +18,11 @@ from pipeline.journal.store import Journal
 from pipeline.outcome import BatchResult
 from pipeline.run import run_batch
 from pipeline.workspace import Workspace, init_workspace
+from tests.helpers.paths import EXAMPLES
 from tests.helpers.versions import Edits, policy_version
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+PUBLISHED_WITH = ("implementation-plan", "consultation-response")
 ADDED = "We will tell you in writing how your personal budget was worked out."
 REMOVED_START = "We also have a Financial Top-Up policy"
 EDITS = Edits(
@@ -49,8 +51,12 @@ def versions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspa
     for version, edits in (("2", Edits()), ("3", EDITS)):
         form = root / f"personal-budgets-policy-v{version}.docx"
         form.write_bytes(policy_version(version, edits))
-        results.append(run_batch(ws, [form]))
-    assert [len(r.accepted) for r in results] == [1, 1], [r.rejected for r in results]
+        # version 2 is published with its plan and response; version 3 replaces it
+        others = [EXAMPLES / f"personal-budgets-{n}.docx" for n in PUBLISHED_WITH] * (
+            version == "2"
+        )
+        results.append(run_batch(ws, [form, *others]))
+    assert [len(r.accepted) for r in results] == [3, 1], [r.rejected for r in results]
     yield ws, results[1]
 
 
@@ -69,6 +75,24 @@ def _tracked(path: Path) -> tuple[list[str], list[str]]:
 
 def _folder(ws: Workspace, result: BatchResult) -> Path:
     return ws.outbox / result.accepted[0].policy_ref / "3"
+
+
+def test_version_3_is_published_in_place_of_version_2(
+    versions: tuple[Workspace, BatchResult],
+) -> None:
+    ws, result = versions
+    assert result.accepted[0].status == "published"
+    name = "asc-pol-001-personal-budgets-policy.pdf"
+    rows = (ws.publish_dir / "manifest.csv").read_text(encoding="utf-8").splitlines()
+    policy = next(r for r in rows if r.startswith(name))
+    assert policy.split(",")[3] == "3"
+    assert policy.endswith(f",version 2 ({name})")
+    assert {p.name for p in ws.publish_dir.iterdir()} == {
+        name,
+        "asc-pol-001-personal-budgets-policy-consultation-response.pdf",
+        "manifest.csv",
+    }
+    assert (ws.outbox / "ASC-POL-001" / "2" / "policy.pdf").is_file()  # nothing deleted
 
 
 def test_tracked_changes_are_exactly_the_edits(versions: tuple[Workspace, BatchResult]) -> None:
