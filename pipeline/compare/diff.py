@@ -25,6 +25,7 @@ Op = Literal["equal", "insert", "delete"]
 _NUMBER = re.compile(r"^\s*(?:\(?\d+(?:\.\d+)*[.)]?|\(?[a-z][.)]|\(?[ivxlc]+[.)])\s+", re.I)
 _TOKENS = re.compile(r"\w+|[^\w\s]|\s+")
 PAIRED = 0.5  # paragraphs whose words agree this much are one paragraph, changed
+WINDOW = 12  # how far (in paragraphs) from its old place a changed paragraph is looked for
 
 
 def number_of(text: str) -> str:
@@ -165,13 +166,23 @@ def word_changes(old: str, new: str) -> tuple[tuple[Op, str], ...]:
 
 
 def _similarity(a: Item, b: Item) -> float:
-    return difflib.SequenceMatcher(None, a.key.split(), b.key.split(), autojunk=False).ratio()
+    matcher = difflib.SequenceMatcher(None, a.key.split(), b.key.split(), autojunk=False)
+    # the cheap upper bounds first: a section rewritten whole pairs n x m paragraphs
+    if matcher.real_quick_ratio() < PAIRED or matcher.quick_ratio() < PAIRED:
+        return 0.0
+    return matcher.ratio()
 
 
 def _pairs(old: list[Item], new: list[Item]) -> list[tuple[int, int]]:
     """In-order pairs of paragraphs alike enough to be one paragraph changed, best first."""
+    scale = len(new) / max(len(old), 1)
     scored = sorted(
-        ((_similarity(o, n), i, j) for i, o in enumerate(old) for j, n in enumerate(new)),
+        (
+            (_similarity(o, new[j]), i, j)
+            for i, o in enumerate(old)
+            # a paragraph is looked for near where it was: a long block costs n x 2 x WINDOW
+            for j in range(max(0, int(i * scale) - WINDOW), min(len(new), int(i * scale) + WINDOW))
+        ),
         reverse=True,
     )
     chosen: list[tuple[int, int]] = []
