@@ -43,12 +43,25 @@ def folder(version: str) -> str:
     return cleaned or "1"
 
 
-def previous(versions: list[tuple[str, str]], version: str) -> tuple[str, str] | None:
-    """The (version, record) accepted before ``version``: the one before it if it was
-    accepted already, else the last one accepted; None for a policy's first version."""
+def previous(
+    versions: list[tuple[str, str]], version: str, published: str = ""
+) -> tuple[str, str] | None:
+    """The (version, record) to compare ``version`` with: the ``published`` one (what the
+    public has seen) if it was accepted before this one, else the one accepted just before
+    ``version`` (the last one, for a new version); None for a policy's first version."""
     names = [v for v, _ in versions]
     before = versions[: names.index(version)] if version in names else versions
-    return before[-1] if before else None
+    shown = [v for v in before if v[0] == published]
+    return shown[-1] if shown else (before[-1] if before else None)
+
+
+def published_version(document: dict[str, Any] | None) -> str:
+    """The version of a policy's document entry that is in publish/ now, or ""."""
+    if not document:
+        return ""
+    if document.get("published"):
+        return str(document.get("version", ""))
+    return str(document.get("replaces_version", ""))
 
 
 def pick(versions: list[tuple[str, str]], ref: str, old: str, new: str) -> tuple[str, str]:

@@ -22,7 +22,14 @@ from pipeline.dates import format_date
 from pipeline.framework import Framework
 from pipeline.journal.store import FileOutcome, Journal
 from pipeline.pdf.finish import PdfMetadata
-from pipeline.publish.changes import KIND, Changes, folder, previous, write_changes
+from pipeline.publish.changes import (
+    KIND,
+    Changes,
+    folder,
+    previous,
+    published_version,
+    write_changes,
+)
 from pipeline.publish.outbox import Outbox
 from pipeline.records import FormRecord
 from pipeline.titles import title_key
@@ -196,7 +203,8 @@ class Preparer:
         pdf_path = self.outbox.document_path(ref, folder(version), f"{name}.pdf")
         master = self.outbox.master_path(ref, version, name)
         stored = (version, to_json(record)) if kind == "policy" else None
-        changes = self._compare(ref, stored, title, today) if stored is not None else None
+        shown = published_version((existing.get("documents") or {}).get(kind))
+        changes = self._compare(ref, stored, shown, title, today) if stored else None
         summary = changes.comparison.summary_line() if changes is not None else ""
         history = _history(existing, record, version, today, summary) if stored else []
         if history:
@@ -248,13 +256,14 @@ class Preparer:
         )
 
     def _compare(
-        self, ref: str, stored: tuple[str, str], title: str, today: date
+        self, ref: str, stored: tuple[str, str], published: str, title: str, today: date
     ) -> Changes | None:
-        """Compare this version with the one accepted before it (none for a first version),
-        writing the comparison's files; this version joins the batch's versions."""
+        """Compare this version with the published one, else the one accepted before it
+        (none for a first version), writing the comparison's files; this version joins the
+        batch's versions."""
         before = self.versions(ref)
         self.batch.versions[ref] = [*(v for v in before if v[0] != stored[0]), stored]
-        earlier = previous(before, stored[0])
+        earlier = previous(before, stored[0], published)
         if earlier is None:
             return None
         fw = self.framework

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from pipeline.journal.store import Journal
 from pipeline.outcome import BatchResult
+from pipeline.publish.changes import previous, published_version
 from pipeline.run import run_batch
 from pipeline.workspace import Workspace, init_workspace
 from tests.helpers.paths import EXAMPLES
@@ -40,7 +41,7 @@ SUMMARY = (
     "removed: 1, changed: 3, moved: 0."
 )
 
-pytestmark = pytest.mark.requires_libreoffice
+LIBREOFFICE = pytest.mark.requires_libreoffice
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +78,7 @@ def _folder(ws: Workspace, result: BatchResult) -> Path:
     return ws.outbox / result.accepted[0].policy_ref / "3"
 
 
+@LIBREOFFICE
 def test_version_3_is_published_in_place_of_version_2(
     versions: tuple[Workspace, BatchResult],
 ) -> None:
@@ -95,6 +97,7 @@ def test_version_3_is_published_in_place_of_version_2(
     assert (ws.outbox / "ASC-POL-001" / "2" / "policy.pdf").is_file()  # nothing deleted
 
 
+@LIBREOFFICE
 def test_tracked_changes_are_exactly_the_edits(versions: tuple[Workspace, BatchResult]) -> None:
     ws, result = versions
     inserted, deleted = _tracked(_folder(ws, result) / "changes-since-2.docx")
@@ -103,6 +106,7 @@ def test_tracked_changes_are_exactly_the_edits(versions: tuple[Workspace, BatchR
     assert len(deleted) == 3 and deleted[2].startswith(REMOVED_START)
 
 
+@LIBREOFFICE
 def test_every_change_is_authored_and_dated(versions: tuple[Workspace, BatchResult]) -> None:
     ws, result = versions
     with zipfile.ZipFile(_folder(ws, result) / "changes-since-2.docx") as package:
@@ -114,6 +118,7 @@ def test_every_change_is_authored_and_dated(versions: tuple[Workspace, BatchResu
     assert len({m.get(f"{W}id") for m in marks}) == len(marks)
 
 
+@LIBREOFFICE
 def test_the_pdf_is_tagged_and_says_what_changed(versions: tuple[Workspace, BatchResult]) -> None:
     ws, result = versions
     reader = PdfReader(_folder(ws, result) / "changes-since-2.pdf")
@@ -132,6 +137,7 @@ def test_the_pdf_is_tagged_and_says_what_changed(versions: tuple[Workspace, Batc
         assert expected in text
 
 
+@LIBREOFFICE
 def test_the_register_links_the_comparison(versions: tuple[Workspace, BatchResult]) -> None:
     ws, result = versions
     sheet = openpyxl.load_workbook(ws.register).worksheets[0]
@@ -142,12 +148,14 @@ def test_the_register_links_the_comparison(versions: tuple[Workspace, BatchResul
     assert cell.hyperlink.target.endswith("3/changes-since-2.pdf")
 
 
+@LIBREOFFICE
 def test_each_version_record_is_kept(versions: tuple[Workspace, BatchResult]) -> None:
     ws, result = versions
     with Journal(ws.journal_path) as journal:
         assert [v for v, _ in journal.versions(result.accepted[0].policy_ref)] == ["2", "3"]
 
 
+@LIBREOFFICE
 def test_without_what_has_changed_the_history_says_what_the_comparison_found(
     versions: tuple[Workspace, BatchResult],
 ) -> None:
@@ -160,3 +168,29 @@ def test_without_what_has_changed_the_history_says_what_the_comparison_found(
     policy = Document(str(_folder(ws, result) / "policy.docx"))
     cells = [c.text for t in policy.tables for r in t.rows for c in r.cells]
     assert SUMMARY in cells
+
+
+KEPT = [("1", "{1}"), ("2", "{2}"), ("3", "{3}")]
+
+
+@pytest.mark.parametrize(
+    ("version", "published", "compared_with"),
+    [
+        ("4", "", "3"),  # a new version: the last accepted
+        ("4", "2", "2"),  # the published one, when 3 was never published
+        ("3", "", "2"),  # version 3 again: the one before it
+        ("2", "3", "1"),  # published later than this version: not "before" it
+        ("1", "", None),  # the first version: nothing to compare with
+    ],
+)
+def test_which_version_a_new_one_is_compared_with(
+    version: str, published: str, compared_with: str | None
+) -> None:
+    found = previous(KEPT, version, published)
+    assert (found[0] if found else None) == compared_with
+
+
+def test_the_published_version_survives_a_draft_in_between() -> None:
+    assert published_version({"version": "2", "published": "p.pdf"}) == "2"
+    assert published_version({"version": "3", "replaces_version": "2"}) == "2"
+    assert published_version({"version": "3"}) == published_version(None) == ""
