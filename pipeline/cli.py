@@ -18,6 +18,7 @@ import click
 
 from pipeline import __version__, atomic
 from pipeline.commands import (
+    diff_cmd,
     forms_cmd,
     framework_cmd,
     init_cmd,
@@ -99,6 +100,7 @@ for module in (
     framework_cmd,
     templates_cmd,
     register_cmd,
+    diff_cmd,
 ):
     cli.add_command(module.command)
 
