@@ -18,6 +18,7 @@ import click
 
 from pipeline import __version__, atomic
 from pipeline.commands import (
+    diff_cmd,
     forms_cmd,
     framework_cmd,
     init_cmd,
@@ -101,6 +102,7 @@ for module in (
     templates_cmd,
     register_cmd,
     remind_cmd,
+    diff_cmd,
 ):
     cli.add_command(module.command)
 

@@ -313,6 +313,8 @@ class Pipeline:
             self.journal.upsert_policy(
                 prepared.ref, self.outbox.gate_updates(self.journal, prepared.ref)
             )
+            if prepared.stored is not None:
+                self.journal.save_version(prepared.ref, *prepared.stored)
             self.journal.add_event(
                 Event(
                     when=datetime.now(),

@@ -15,7 +15,7 @@ import sqlite3
 
 from pipeline.titles import title_key
 
-SCHEMA_VERSION = 4  # 2: reserved_refs; 3: title keys by pipeline.titles.title_key; 4: mail
+SCHEMA_VERSION = 5  # 2: reserved_refs; 3: title keys by title_key; 4: versions; 5: mail
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -53,6 +53,13 @@ CREATE TABLE IF NOT EXISTS events (
     detail     TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_policy ON events (policy_ref, sort_key);
+CREATE TABLE IF NOT EXISTS versions (
+    ref         TEXT NOT NULL,
+    version     TEXT NOT NULL,
+    accepted_at TEXT NOT NULL,
+    record      TEXT NOT NULL,
+    PRIMARY KEY (ref, version)
+);
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value INTEGER NOT NULL

@@ -9,14 +9,14 @@ from pipeline.journal import mail
 from pipeline.journal.store import Journal
 
 
-def test_a_schema_3_journal_gains_the_mail_tables_and_keeps_its_policies(tmp_path: Path) -> None:
+def test_a_schema_4_journal_gains_the_mail_tables_and_keeps_its_policies(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     old = Journal(path)
     old.upsert_policy("ASC-POL-001", {"title": "Kept Policy"})
     with old.transaction():
         for table in ("mail_notices", "mail_messages", "reminders_sent"):
             old._conn.execute(f"DROP TABLE {table}")
-        old._conn.execute("PRAGMA user_version = 3")
+        old._conn.execute("PRAGMA user_version = 4")
     old.close()
     with Journal(path) as journal:
         assert journal.policy("ASC-POL-001") is not None
