@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -159,8 +158,9 @@ def run_corpus(
     ext: str, framework: Framework, caplog: pytest.LogCaptureFixture, corpus: Path
 ) -> None:
     """Read every real-world file the safety gate lets through: only rejections may escape,
-    none may take 10 s, and a "damaged file" verdict must come from a parser, not from a
-    bug in the readers hiding behind the catch-all."""
+    and a "damaged file" verdict must come from a parser, not from a bug in the readers
+    hiding behind the catch-all. (A file that hangs a reader is caught by pytest-timeout;
+    speed is measured by `make bench`, never asserted.)"""
     caplog.set_level(logging.INFO, logger="pipeline.forms")
     read = 0
     for path in sorted(corpus.rglob(f"*.{ext}")):
@@ -168,11 +168,9 @@ def run_corpus(
             kind = check_file(path)
         except RejectedFile:
             continue
-        started = time.monotonic()
         with contextlib.suppress(RejectedFile):
             read_form(path, framework, kind)
         read += 1
-        assert time.monotonic() - started < 10, path.name
     assert read, f"the gate let no .{ext} file of the corpus through: nothing was read"
     for record in caplog.records:
         assert record.exc_info is not None and record.exc_info[2] is not None
