@@ -59,7 +59,14 @@ quiet_seconds = 2.0
 poll_seconds = 0
 # Look through the whole inbox every N seconds, in case an event was missed.
 scan_seconds = 60
+
+[publish]
+# Who the public list (outbox/publish/index.html) says to ask for another format: an email
+# address becomes a link; any other text is shown as it is.
+contact = "the Adult Social Care policy team"
 """
+
+DEFAULT_CONTACT = "the Adult Social Care policy team"
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,7 @@ class Workspace:
     state: Path
     converter: ConverterSettings
     watch: WatchSettings = field(default_factory=WatchSettings)
+    publish_contact: str = DEFAULT_CONTACT
 
     @property
     def processed(self) -> Path:
@@ -200,7 +208,18 @@ def _from_config(folder: Path, config: Path, data: dict[str, Any]) -> Workspace:
         state=path("state", ".pipeline"),
         converter=converter,
         watch=watch_settings,
+        publish_contact=_contact(config, data.get("publish", {})),
     )
+
+
+def _contact(config: Path, publish: dict[str, Any]) -> str:
+    contact = publish.get("contact", DEFAULT_CONTACT)
+    if not isinstance(contact, str) or not contact.strip():
+        raise ConfigError(
+            f"{config}: [publish] contact should be an email address or a name in quotes, "
+            f'such as contact = "policy.team@example.gov.uk".'
+        )
+    return contact.strip()
 
 
 def init_workspace(folder: Path) -> Workspace:

@@ -16,13 +16,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline import atomic
 from pipeline.assemble.render import Assembler, RenderContext
 from pipeline.convert.base import ConversionJob
 from pipeline.dates import format_date
 from pipeline.framework import Framework
+from pipeline.html.page import PageContext, render_document
 from pipeline.journal.store import FileOutcome, Journal
 from pipeline.pdf.finish import PdfMetadata
-from pipeline.publish.outbox import Outbox
+from pipeline.publish.outbox import PUBLISHED_KINDS, Outbox
 from pipeline.records import FormRecord
 from pipeline.titles import title_key
 from pipeline.validate.rules import Interpreted
@@ -228,6 +230,10 @@ class Preparer:
             "date": today.isoformat(),
             "change": record.value("change_summary"),
         }
+        if kind in PUBLISHED_KINDS:
+            documents[kind].update(
+                self._pages(record, ref, version, name, assembled.title, history, today)
+            )
         values["documents"] = documents
         self.batch.rows[ref] = {**self.batch.rows.get(ref, {}), **values}
         return Prepared(
@@ -239,6 +245,29 @@ class Preparer:
             jobs=[ConversionJob(docx=docx_path, pdf=master, metadata=metadata, draft=False)],
             values=values,
         )
+
+    def _pages(
+        self,
+        record: FormRecord,
+        ref: str,
+        version: str,
+        name: str,
+        title: str,
+        history: list[tuple[str, str, str, str]],
+        today: date,
+    ) -> dict[str, str]:
+        """The document's web page, clean and DRAFT, kept as masters: the gate picks one."""
+        fw = self.framework
+        paths = {"html": self.outbox.document_path(ref, _version_folder(version), f"{name}.html")}
+        for draft, key in ((False, "html_master"), (True, "html_draft_master")):
+            master = self.outbox.master_path(ref, version, name + ("-draft" if draft else ""))
+            master = master.with_suffix(".html")
+            context = PageContext(
+                title, ref, version, fw.council, format_date(today), tuple(history), draft
+            )
+            atomic.write_text(master, render_document(record, fw.form(record.form_type), context))
+            paths[key] = master
+        return {key: str(path) for key, path in paths.items()}
 
 
 def _history(
