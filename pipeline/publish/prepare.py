@@ -27,6 +27,7 @@ from pipeline.pdf.finish import PdfMetadata
 from pipeline.publish.outbox import PUBLISHED_KINDS, Outbox
 from pipeline.records import FormRecord
 from pipeline.titles import title_key
+from pipeline.validate.reading import document_texts, measure
 from pipeline.validate.rules import Interpreted
 
 DOCUMENT_NAMES = {
@@ -106,6 +107,7 @@ def _policy(form: Form) -> tuple[str, dict[str, Any]]:
         "approved_by": record.value("approved_by"),
         "impact_assessment": it.choices.get("impact_assessment", record.value("impact_assessment")),
         "consultation_required": bool(it.yes_no.get("consultation_required", False)),
+        "reading": measure(document_texts(record, fw)).summary(),
     }
     for key in ("approval_date", "last_review", "next_review"):
         rng = it.dates.get(key)
