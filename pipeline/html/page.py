@@ -80,7 +80,8 @@ def render_document(record: FormRecord, form: FormType, ctx: PageContext) -> str
         )
     body.append(f"<h1>{text(ctx.title)}</h1>")
     body.append(
-        f"<p>Published {text(ctx.published)}. Version {text(ctx.version)}. "
+        f"<p>{'Made' if ctx.draft else 'Published'} {text(ctx.published)}. "
+        f"Version {text(ctx.version)}. "
         f"Reference {text(ctx.ref)}.</p>"
     )
     body.extend(_details(record, form, ctx))

@@ -37,9 +37,10 @@ a:focus {{ outline: 3px solid var(--draft); outline-offset: 2px; }}
 table {{ border-collapse: collapse; width: 100%; margin: 1rem 0; }}
 caption {{ text-align: left; font-weight: bold; padding: .25rem 0; }}
 th, td {{ border: 1px solid var(--rule); padding: .4rem; text-align: left;
-  vertical-align: top; overflow-wrap: anywhere; }}
+  vertical-align: top; overflow-wrap: break-word; hyphens: auto; }}
 thead th {{ background: var(--header); }}
 tbody th {{ background: var(--label); width: 36%; }}
+@media (max-width: 40em) {{ th, td {{ overflow-wrap: anywhere; }} }}
 footer {{ border-top: 2px solid var(--rule); margin-top: 2rem; font-size: .9rem; }}
 @media print {{
   .skip {{ display: none; }}

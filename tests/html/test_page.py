@@ -121,4 +121,7 @@ def test_a_draft_says_so_in_its_title_and_before_its_heading() -> None:
     assert doc.findtext(".//title").startswith("DRAFT – Carers Policy")
     first = doc.xpath("//main/*")[0]
     assert first.tag == "p" and "DRAFT" in first.text_content()
-    assert "DRAFT" not in render(record()).text_content()
+    assert "Published" not in doc.xpath("//main")[0].text_content()  # not yet, it is a draft
+    final = render(record())
+    assert "DRAFT" not in final.text_content()
+    assert "Published 1 March 2026. Version 2." in final.text_content()
