@@ -18,10 +18,12 @@ import click
 
 from pipeline import __version__, atomic
 from pipeline.commands import (
+    diff_cmd,
     forms_cmd,
     framework_cmd,
     init_cmd,
     register_cmd,
+    remind_cmd,
     run_cmd,
     status_cmd,
     templates_cmd,
@@ -99,6 +101,8 @@ for module in (
     framework_cmd,
     templates_cmd,
     register_cmd,
+    remind_cmd,
+    diff_cmd,
 ):
     cli.add_command(module.command)
 

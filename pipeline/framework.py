@@ -42,6 +42,9 @@ class Field:
     help: str = ""
     aliases: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
+    # False for a field about the form rather than the policy (the Contact email): no
+    # template is expected to show it, so `templates check` does not ask for it
+    published: bool = True
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -291,6 +291,7 @@ class _Builder:
             help=str(t.get("help", "")),
             aliases=tuple(t.get("aliases", ())),
             choices=values,
+            published=bool(t.get("published", True)),
         )
 
     def _rule(self, t: dict[str, Any], forms: dict[str, FormType]) -> Rule:

@@ -24,6 +24,8 @@ from pipeline.forms.read import read_form
 from pipeline.intake import inbox
 from pipeline.journal.store import Event, Journal
 from pipeline.journal.values import FileOutcome
+from pipeline.notify.outcomes import Notifier, contact_problems
+from pipeline.notify.send import Delivery, deliver
 from pipeline.outcome import Accepted, BatchResult, Rejected
 from pipeline.paths import fit_name, safe_path
 from pipeline.publish.outbox import Outbox
@@ -84,6 +86,7 @@ class Pipeline:
         self.starter = ConverterStarter(workspace.converter, workspace.state, converter)
         self.journal = Journal(workspace.journal_path)
         self.outbox = Outbox(workspace, self.framework)
+        self.notifier = Notifier(workspace, self.journal)
         self.preparer = self._new_preparer()
 
     def _new_preparer(self) -> Preparer:
@@ -127,12 +130,28 @@ class Pipeline:
             registered_version=str(known["version"]) if known and known.get("version") else None,
         )
         problems = validate(record, self.framework, context)
-        return record, problems
+        return record, problems + contact_problems(record, self.framework)
 
     # -- a batch -------------------------------------------------------------------
 
-    def run(self, files: Sequence[Path] | None = None, *, today: date | None = None) -> BatchResult:
-        """Process the given files, or everything waiting in the inbox."""
+    def run(
+        self,
+        files: Sequence[Path] | None = None,
+        *,
+        today: date | None = None,
+        retry_mail: bool = False,
+    ) -> BatchResult:
+        """Process the given files, or everything waiting in the inbox; then send the mail
+        due (all mail waiting with ``retry_mail``, as when a person runs a batch)."""
+        result = self._run(files, today)
+        self.send_mail(everything=retry_mail)
+        return result
+
+    def send_mail(self, *, everything: bool = False) -> Delivery:
+        """Send the mail whose back-off has passed (or all waiting); never raises for mail."""
+        return deliver(self.journal, self.notifier.settings, everything=everything)
+
+    def _run(self, files: Sequence[Path] | None, today: date | None) -> BatchResult:
         today = today or date.today()
         result = BatchResult()
         claims = inbox.orphans(self.workspace)
@@ -289,10 +308,13 @@ class Pipeline:
                 note=note,
             )
         with self.journal.transaction():
+            before = str((self.journal.policy(prepared.ref) or {}).get("status", ""))
             self.journal.upsert_policy(prepared.ref, prepared.values)
             self.journal.upsert_policy(
                 prepared.ref, self.outbox.gate_updates(self.journal, prepared.ref)
             )
+            if prepared.stored is not None:
+                self.journal.save_version(prepared.ref, *prepared.stored)
             self.journal.add_event(
                 Event(
                     when=datetime.now(),
@@ -316,8 +338,9 @@ class Pipeline:
                     "outputs": [str(p) for p in prepared.outputs],
                 },
             )
+            row = self.journal.policy(prepared.ref) or {}
+            self.notifier.accepted(prepared.record, w.claim.name, row, prepared.outputs, before)
         inbox.archive(w.claim, self.workspace, today)
-        row = self.journal.policy(prepared.ref) or {}
         warnings = tuple(p for p in w.problems if p.severity == "warning")
         return Accepted(
             w.claim.name,
@@ -366,6 +389,7 @@ class Pipeline:
                     "report": str(report_path),
                 },
             )
+            self.notifier.rejected(w.record, w.claim.name, report_path, report_text)
         moved = inbox.move_rejected(w.claim, self.workspace, target)
         errors = tuple(p for p in w.problems if p.severity == "error") or tuple(w.problems)
         return Rejected(w.claim.name, errors, reason, report_path, moved)
@@ -399,4 +423,4 @@ def run_batch(
 ) -> BatchResult:
     """Process one batch with a pipeline opened and closed around it."""
     with Pipeline(workspace) as pipeline:
-        return pipeline.run(files, today=today)
+        return pipeline.run(files, today=today, retry_mail=True)

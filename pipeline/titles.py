@@ -18,7 +18,8 @@ import unicodedata
 
 # "3. Carers Policy", "3) Carers Policy", "3: Carers Policy", "2.1 Carers Policy". A bare
 # leading number ("2024 Charging Policy") is kept: it may be what tells two policies apart.
-_LEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.):])\s+")
+# An item number before words; a title that is only a number keeps it ("0." is "0").
+_LEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.):])\s+(?=\S)")
 _APOSTROPHES = frozenset("'\u2018\u2019\u201b\u02bc\u00b4`")
 
 
@@ -39,7 +40,7 @@ def title_key(title: str) -> str:
 
     An empty key means the title has no words and matches nothing.
     """
-    text = unicodedata.normalize("NFKC", title)
+    text = unicodedata.normalize("NFKC", title).strip()
     text = _LEADING_NUMBER.sub("", text).casefold()
     out: list[str] = []
     for ch in text:

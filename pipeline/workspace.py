@@ -64,6 +64,20 @@ scan_seconds = 60
 # Who the public list (outbox/publish/index.html) says to ask for another format: an email
 # address becomes a link; any other text is shown as it is.
 contact = "the Adult Social Care policy team"
+
+# Email: receipts and problems to officers, publications and review reminders to owners.
+# Without a host nothing is sent. The password is never written here: set the environment
+# variable PIPELINE_SMTP_PASSWORD, or name a file only the service can read in password_file.
+# Addresses for names on forms come from people.csv beside this file (name,email,role).
+# [mail]
+# host = "smtp.example.gov.uk"
+# port = 587
+# starttls = true
+# from = "policy-pipeline@example.gov.uk"
+# username = "policy-pipeline"
+# password_file = "/etc/pipeline/smtp-password"
+# # The policy manager, who gets the weekly digest of reviews due and overdue.
+# manager = "policy.manager@example.gov.uk"
 """
 
 DEFAULT_CONTACT = "the Adult Social Care policy team"

@@ -29,6 +29,7 @@ import pytest
 
 from pipeline.workspace import Workspace, init_workspace, load_workspace
 from tests.helpers.paths import EXAMPLES, SAMPLE_POLICY, poi_corpus_path
+from tests.helpers.smtp import SmtpServer
 
 if TYPE_CHECKING:  # imported lazily: a conftest that imports the whole pipeline breaks every test
     from pipeline.watch.watcher import Watcher
@@ -247,6 +248,36 @@ def start_watcher(no_thread_leaks: None) -> Iterator[Callable[..., Watcher]]:
         watcher.stop()
     for watcher in started:
         assert watcher.join(120), "the watcher did not stop"
+
+
+@pytest.fixture
+def smtp_server(no_thread_leaks: None) -> Iterator[SmtpServer]:
+    """A real SMTP server on 127.0.0.1 at a free port, running; stopped after the test
+    (before the thread-leak check)."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_workspace(make_workspace: WorkspaceFactory, smtp_server: SmtpServer) -> Workspace:
+    """A workspace whose ``[mail]`` points at ``smtp_server``, its manager
+    manager@council.example, with people.csv naming the sample forms' business owner."""
+    ws = make_workspace()
+    config = ws.root / "pipeline.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + smtp_server.mail_settings(manager="manager@council.example"),
+        encoding="utf-8",
+    )
+    (ws.root / "people.csv").write_text(
+        "name,email,role\n"
+        "Sarah Mackereth,sarah.mackereth@council.example,Principal Social Worker\n"
+        "Nobody Useful,not an address,Officer\n",
+        encoding="utf-8",
+    )
+    return load_workspace(ws.root)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from pipeline.dates import (
     DateRange,
     add_months,
-    excel_serial_to_date,
     financial_quarter,
     format_date,
     parse_date,
@@ -160,19 +159,6 @@ def test_a_month_range_moves_as_a_whole() -> None:
     october = parse_date("October 2022")
     assert october is not None
     assert october.add_months(24) == span(date(2024, 10, 1), date(2024, 10, 31))
-
-
-@pytest.mark.parametrize(
-    ("serial", "expected"),
-    [
-        (1, date(1899, 12, 31)),
-        (61, date(1900, 3, 1)),
-        (45566, date(2024, 10, 1)),
-        (45566.75, date(2024, 10, 1)),
-    ],
-)
-def test_excel_serial_to_date(serial: float, expected: date) -> None:
-    assert excel_serial_to_date(serial) == expected
 
 
 def test_format_date_is_house_style() -> None:

@@ -75,6 +75,21 @@ def in_pdf(piece: str, shown: str) -> bool:
     return rtl and all(run[::-1] in shown or run in shown for run in _runs(original))
 
 
+def _direction(c: str) -> str:
+    """A character's bidi group: right-to-left, numbers, left-to-right, or a neutral.
+
+    Neutrals ("=", spaces, brackets) take the direction of what surrounds them, so the
+    layout may move one to the other side of a right-to-left run ("=מ" for "מ="):
+    each is its own run.
+    """
+    kind = unicodedata.bidirectional(c)
+    if kind in ("R", "AL"):
+        return "R"
+    if kind in ("EN", "AN", "ES", "ET", "CS"):
+        return "N"
+    return "L" if kind == "L" else "O"
+
+
 def _runs(piece: str) -> list[str]:
     """``piece`` split where its direction changes or a bidi control starts or ends a run."""
     out: list[str] = []
@@ -85,8 +100,8 @@ def _runs(piece: str) -> list[str]:
         c = squeezed(c)
         if not c:
             continue
-        strong = unicodedata.bidirectional(c) in ("R", "AL")
-        if out and out[-1] and (unicodedata.bidirectional(out[-1][-1]) in ("R", "AL")) == strong:
+        kind = _direction(c)
+        if out and out[-1] and kind != "O" and _direction(out[-1][-1]) == kind:
             out[-1] += c
         else:
             out.append(c)

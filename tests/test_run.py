@@ -178,7 +178,7 @@ def test_published_policy_is_clean_and_draft_policy_is_stamped(
     assert f"{published.policy_ref.lower()}-personal-budgets-policy.pdf" in publish
     assert not any(draft.policy_ref.lower() in name for name in publish)
     manifest = (ws.publish_dir / "manifest.csv").read_text(encoding="utf-8").splitlines()
-    assert manifest[0] == "file,title,ref,version,date,what changed,document"
+    assert manifest[0] == "file,title,ref,version,date,what changed,document,replaces"
     assert any(
         "Personal Budgets Policy" in line and published.policy_ref in line for line in manifest[1:]
     )

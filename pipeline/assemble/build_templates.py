@@ -332,7 +332,7 @@ def build_policy_request(fw: Framework) -> Any:
     details = ("title", "requested_by", "date")
     field_details(doc, fw, form.key, [(k, f"{{{{ {k} }}}}") for k in details])
     for f in form.fields:
-        if f.key not in details:
+        if f.key not in details and f.published:  # never the officer's Contact email
             _para(doc, f.label, "Heading 1")
             _para(doc, f"{{{{ {f.key} }}}}", "Normal")
     _para(doc, "Produced by {{ council }} on {{ generated }}.", "Document Note")

@@ -348,7 +348,7 @@ class Assembler:
                     )
                 )
             for f in form.fields:
-                if f.key not in used:
+                if f.key not in used and f.published:
                     issues.append(
                         TemplateIssue(
                             name, "warning", f"leaves out the field `{f.key}` ({f.label}).", f.key

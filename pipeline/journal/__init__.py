@@ -1,6 +1,7 @@
-"""The durable SQLite journal: events, files seen, policies' register values.
+"""The durable SQLite journal: events, files seen, policies' register values, and each
+accepted policy version's record (for comparing the next version with).
 
 ``store`` the journal itself, ``schema`` its tables and upgrades, ``values`` how values
-are stored so dates round-trip.
+are stored so dates round-trip, ``mail`` the mail queue and the reminders already sent.
 May import: titles, atomic, errors.
 """

@@ -15,7 +15,7 @@ import sqlite3
 
 from pipeline.titles import title_key
 
-SCHEMA_VERSION = 3  # 2: reserved_refs; 3: title keys by pipeline.titles.title_key
+SCHEMA_VERSION = 5  # 2: reserved_refs; 3: title keys by title_key; 4: versions; 5: mail
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -53,9 +53,47 @@ CREATE TABLE IF NOT EXISTS events (
     detail     TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_policy ON events (policy_ref, sort_key);
+CREATE TABLE IF NOT EXISTS versions (
+    ref         TEXT NOT NULL,
+    version     TEXT NOT NULL,
+    accepted_at TEXT NOT NULL,
+    record      TEXT NOT NULL,
+    PRIMARY KEY (ref, version)
+);
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS mail_notices (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    recipient  TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    file       TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    attachment TEXT NOT NULL DEFAULT '{}',
+    created    TEXT NOT NULL,
+    message_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS mail_notices_open ON mail_notices (message_id);
+CREATE TABLE IF NOT EXISTS mail_messages (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    recipient    TEXT NOT NULL,
+    subject      TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    attachments  TEXT NOT NULL DEFAULT '[]',
+    created      TEXT NOT NULL,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_attempt TEXT NOT NULL,
+    last_error   TEXT NOT NULL DEFAULT '',
+    sent_at      TEXT
+);
+CREATE INDEX IF NOT EXISTS mail_messages_waiting ON mail_messages (sent_at, next_attempt);
+CREATE TABLE IF NOT EXISTS reminders_sent (
+    policy_ref  TEXT NOT NULL,
+    stage       TEXT NOT NULL,
+    review_date TEXT NOT NULL,
+    sent_at     TEXT NOT NULL,
+    PRIMARY KEY (policy_ref, stage, review_date)
 );
 INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0), ('synced_generation', 0);
 """

@@ -177,6 +177,14 @@ class Journal:
                 self._reads = 0
                 self._conn.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """The connection inside :meth:`transaction`, for the package's other tables (mail)."""
+        with self.transaction():
+            yield self._conn
+
+    reading = _reading  # a consistent read, for the same
+
     def _bump(self) -> None:
         self._conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
 
@@ -327,6 +335,27 @@ class Journal:
                 (ref, key, dumps(merged), _now().isoformat()),
             )
             self._bump()
+
+    # --- each accepted version's record, for comparisons -----------------------------------
+
+    def save_version(self, ref: str, version: str, record: str) -> None:
+        """Keep ``record`` (JSON) as ``ref``'s ``version``; a version accepted again replaces
+        its record but keeps its place in :meth:`versions`."""
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO versions (ref, version, accepted_at, record) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (ref, version) DO UPDATE SET record = excluded.record",
+                (ref, version, _now().isoformat(), record),
+            )
+
+    def versions(self, ref: str) -> list[tuple[str, str]]:
+        """``ref``'s versions as (version, record JSON), in the order first accepted."""
+        with self._reading() as conn:
+            rows = conn.execute(
+                "SELECT version, record FROM versions WHERE ref = ? ORDER BY accepted_at, rowid",
+                (ref,),
+            ).fetchall()
+        return [(str(v), str(r)) for v, r in rows]
 
     # --- events -------------------------------------------------------------------------------
 

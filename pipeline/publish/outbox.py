@@ -29,7 +29,16 @@ from pipeline.publish.gate import missing_for_publication, status_for
 from pipeline.workspace import Workspace
 
 PUBLISHED_KINDS = ("policy", "consultation_response")
-MANIFEST_COLUMNS = ("file", "title", "ref", "version", "date", "what changed", "document")
+MANIFEST_COLUMNS = (
+    "file",
+    "title",
+    "ref",
+    "version",
+    "date",
+    "what changed",
+    "document",
+    "replaces",
+)
 
 
 def _identity(path: Path) -> tuple[int, int, int] | None:
@@ -45,6 +54,13 @@ def slug(text: str) -> str:
     """A web-friendly file name part: "Personal Budgets Policy" -> "personal-budgets-policy"."""
     words = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
     return words[:80].strip("-") or "document"
+
+
+def _replaced(doc: dict[str, Any]) -> str:
+    """The manifest's "replaces": "version 2 (its published file)", or "" for a first."""
+    if not doc.get("replaces_version"):
+        return ""
+    return f"version {doc['replaces_version']} ({Path(str(doc['replaces_file'])).name})"
 
 
 class Outbox:
@@ -98,6 +114,7 @@ class Outbox:
                 published = safe_path(self.workspace.publish_dir, self.public_name(ref, doc, kind))
                 self._write(master, published, draft=False)
                 doc["published"] = str(published)
+                self._retire(doc, published)
                 if page is not None:
                     public_page = published.with_suffix(".html")
                     self._write(page, public_page, draft=False)
@@ -111,6 +128,8 @@ class Outbox:
         if policy_doc:
             values["pdf"] = self._relative(Path(policy_doc["pdf"]))
             values["docx"] = self._relative(Path(policy_doc["docx"]))
+        if documents.get("changes"):
+            values["changes"] = self._relative(Path(documents["changes"]["pdf"]))
         if not row.get("implementation_plan"):
             values["implementation_plan"] = "No"
         if row.get("policy_received"):
@@ -128,6 +147,18 @@ class Outbox:
             return None
         self._write(shown, within(self.workspace.outbox, Path(doc["html"])), draft=False)
         return clean
+
+    def _retire(self, doc: dict[str, Any], published: Path) -> None:
+        """Take the superseded version's files out of publish/ when the new one has another
+        name (a renamed policy); nothing is lost: it stays in its version's folder."""
+        old = doc.get("replaces_file")
+        if not old or Path(old) == published:
+            return
+        old_pdf = within(self.workspace.publish_dir, Path(old))
+        for old_path in (old_pdf, old_pdf.with_suffix(".html")):  # and its web page
+            if old_path.exists():
+                old_path.unlink()
+                atomic.sync_dir(old_path.parent)
 
     def public_name(self, ref: str, doc: dict[str, Any], kind: str) -> str:
         base = f"{ref.lower()}-{slug(str(doc.get('title', '')).split(': ', 1)[-1])}"
@@ -171,6 +202,7 @@ class Outbox:
                         "date": str(doc.get("date", "")),
                         "what changed": str(doc.get("change", "")),
                         "document": self.framework.form(kind).label,
+                        "replaces": _replaced(doc),
                     }
                     for path in files
                 )

@@ -9,7 +9,6 @@ per form type in :data:`BUILDERS`; everything else is shared.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,12 +17,21 @@ from typing import Any
 
 from pipeline import atomic
 from pipeline.assemble.render import Assembler, RenderContext
+from pipeline.compare.stored import to_json
 from pipeline.convert.base import ConversionJob
 from pipeline.dates import format_date
 from pipeline.framework import Framework
 from pipeline.html.page import PageContext, render_document
 from pipeline.journal.store import FileOutcome, Journal
 from pipeline.pdf.finish import PdfMetadata
+from pipeline.publish.changes import (
+    KIND,
+    Changes,
+    folder,
+    previous,
+    published_version,
+    write_changes,
+)
 from pipeline.publish.outbox import PUBLISHED_KINDS, Outbox
 from pipeline.records import FormRecord
 from pipeline.titles import title_key
@@ -50,6 +58,7 @@ class Prepared:
     jobs: list[ConversionJob] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
     earlier: FileOutcome | None = None
+    stored: tuple[str, str] | None = None  # (version, record JSON) for the journal's versions
 
     @classmethod
     def duplicate(cls, earlier: FileOutcome) -> Prepared:
@@ -66,11 +75,7 @@ class BatchState:
 
     refs: dict[str, str] = field(default_factory=dict)  # titles.title_key -> reference
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)  # reference -> pending values
-
-
-def _version_folder(version: str) -> str:
-    cleaned = re.sub(r"[^0-9A-Za-z.]+", "-", version).strip("-.")
-    return cleaned or "1"
+    versions: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # ref -> accepted
 
 
 @dataclass(frozen=True)
@@ -198,10 +203,14 @@ class Preparer:
         kind = record.form_type
         name = DOCUMENT_NAMES[kind]
         # Every path is checked to stay inside its folder before anything is written or decided.
-        docx_path = self.outbox.document_path(ref, _version_folder(version), f"{name}.docx")
-        pdf_path = self.outbox.document_path(ref, _version_folder(version), f"{name}.pdf")
+        docx_path = self.outbox.document_path(ref, folder(version), f"{name}.docx")
+        pdf_path = self.outbox.document_path(ref, folder(version), f"{name}.pdf")
         master = self.outbox.master_path(ref, version, name)
-        history = _history(existing, record, version, today) if kind == "policy" else []
+        stored = (version, to_json(record)) if kind == "policy" else None
+        shown = published_version((existing.get("documents") or {}).get(kind))
+        changes = self._compare(ref, stored, shown, title, today) if stored else None
+        summary = changes.comparison.summary_line() if changes is not None else ""
+        history = _history(existing, record, version, today, summary) if stored else []
         if history:
             values["history"] = [list(h) for h in history]
         context = RenderContext(
@@ -231,11 +240,16 @@ class Preparer:
             "pdf": str(pdf_path),
             "date": today.isoformat(),
             "change": record.value("change_summary"),
+            **_replaces(documents.get(kind), version),
         }
         if kind in PUBLISHED_KINDS:
             documents[kind].update(
                 self._pages(record, ref, version, name, assembled.title, history, today)
             )
+        jobs = [ConversionJob(docx=docx_path, pdf=master, metadata=metadata, draft=False)]
+        if changes is not None:
+            documents[KIND] = changes.document
+            jobs.append(changes.job)
         values["documents"] = documents
         self.batch.rows[ref] = {**self.batch.rows.get(ref, {}), **values}
         return Prepared(
@@ -244,8 +258,9 @@ class Preparer:
             who=who,
             docx=docx_path,
             pdf=pdf_path,
-            jobs=[ConversionJob(docx=docx_path, pdf=master, metadata=metadata, draft=False)],
+            jobs=jobs,
             values=values,
+            stored=stored,
         )
 
     def _pages(
@@ -260,7 +275,7 @@ class Preparer:
     ) -> dict[str, str]:
         """The document's web page, clean and DRAFT, kept as masters: the gate picks one."""
         fw = self.framework
-        paths = {"html": self.outbox.document_path(ref, _version_folder(version), f"{name}.html")}
+        paths = {"html": self.outbox.document_path(ref, folder(version), f"{name}.html")}
         for draft, key in ((False, "html_master"), (True, "html_draft_master")):
             master = self.outbox.master_path(ref, version, name + ("-draft" if draft else ""))
             master = master.with_suffix(".html")
@@ -271,11 +286,39 @@ class Preparer:
             paths[key] = master
         return {key: str(path) for key, path in paths.items()}
 
+    def _compare(
+        self, ref: str, stored: tuple[str, str], published: str, title: str, today: date
+    ) -> Changes | None:
+        """Compare this version with the published one, else the one accepted before it
+        (none for a first version), writing the comparison's files; this version joins the
+        batch's versions."""
+        before = self.versions(ref)
+        self.batch.versions[ref] = [*(v for v in before if v[0] != stored[0]), stored]
+        earlier = previous(before, stored[0], published)
+        if earlier is None:
+            return None
+        fw = self.framework
+        return write_changes(
+            self.outbox, ref, earlier, stored, title=title, language=fw.language, today=today
+        )
+
+    def versions(self, ref: str) -> list[tuple[str, str]]:
+        """The policy's accepted versions (version, record JSON), this batch's included."""
+        return self.batch.versions.get(ref) or self.journal.versions(ref)
+
+
+def _replaces(earlier: dict[str, Any] | None, version: str) -> dict[str, str]:
+    """Which published file of an earlier version this document's publication replaces."""
+    if not earlier or not earlier.get("published") or str(earlier.get("version")) == version:
+        return {k: v for k, v in (earlier or {}).items() if k.startswith("replaces_")}
+    return {"replaces_version": str(earlier["version"]), "replaces_file": earlier["published"]}
+
 
 def _history(
-    existing: dict[str, Any], record: FormRecord, version: str, today: date
+    existing: dict[str, Any], record: FormRecord, version: str, today: date, compared: str = ""
 ) -> list[tuple[str, str, str, str]]:
-    """The version and change history: earlier entries from the register, this version last."""
+    """The version and change history: earlier entries from the register, this version last,
+    described by the officer's "What has changed", else by the comparison's summary."""
     earlier: list[tuple[str, str, str, str]] = []
     for h in existing.get("history", []):
         if len(h) == 4 and str(h[0]) != version:
@@ -283,7 +326,7 @@ def _history(
     entry = (
         version,
         format_date(today),
-        record.value("change_summary") or "Issued.",
+        record.value("change_summary") or compared or "Issued.",
         record.value("author"),
     )
     return [*earlier, entry]

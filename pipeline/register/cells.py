@@ -57,6 +57,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("missing", "Missing before publication", 34),
     Column("pdf", "Latest PDF", 30, "link"),
     Column("docx", "Latest DOCX", 30, "link"),
+    Column("changes", "Changes since last version", 30, "link"),
     Column("updated", "Last updated", 17, "date"),
     Column("source", "Source form", 30),
 )

@@ -226,6 +226,15 @@ MESSAGES: dict[str, Message] = {
         "character and tells you where.",
         "warning",
     ),
+    "bad_email": Message(
+        "A contact email cannot be read",
+        'The {label} "{value}" is not an email address, so no email about this form can be sent.',
+        "Write one work address, for example sarah.mackereth@devon.gov.uk, next time. Nothing "
+        "else needs doing: the form is processed as usual.",
+        "The pipeline emails the address in this field to say what happened to the form. An "
+        "address it cannot read is only a warning: the form is not turned back for it.",
+        "warning",
+    ),
     "unknown_form": Message(
         "The form is not one the framework knows",
         'This form is not one the framework knows ("{value}").',

@@ -28,6 +28,7 @@ from typing import IO, Any
 from pipeline import atomic
 from pipeline.errors import PipelineError
 from pipeline.intake import inbox
+from pipeline.journal import mail
 from pipeline.journal.store import Event, Journal
 from pipeline.register import workbook
 from pipeline.workspace import Workspace
@@ -192,6 +193,8 @@ class Status:
     last_errors: list[Event] = field(default_factory=list)
     watcher: WatcherInfo | None = None
     register_held: str | None = None  # why register.xlsx is not being updated, if it is not
+    mail_waiting: int = 0  # messages the mail server has not yet accepted
+    mail_error: str = ""  # the last error sending them gave
 
     @property
     def watcher_running(self) -> bool:
@@ -219,6 +222,11 @@ class Status:
         out += [f"  {_event_line(e)}" for e in self.last_errors]
         if self.register_held:
             out.append(f"Register: NOT UPDATED: {self.register_held}")
+        if self.mail_waiting:
+            out.append(
+                f"Mail: {self.mail_waiting} message(s) waiting to be sent"
+                + (f"; last error: {self.mail_error}" if self.mail_error else "")
+            )
         return out
 
 
@@ -281,6 +289,7 @@ def workspace_status(ws: Workspace) -> Status:
         with Journal(ws.journal_path) as journal:
             events = journal.events()
             status.register_held = workbook.held(journal, ws.register)
+            status.mail_waiting, status.mail_error = mail.backlog(journal)
         status.last_processed = events[-_RECENT:][::-1]
         status.last_errors = [e for e in events if e.outcome == "rejected"][-_RECENT:][::-1]
     status.watcher = WatcherInfo.read(watcher_file(ws))

@@ -59,6 +59,7 @@ log = logging.getLogger(__name__)
 
 BATCH_LIMIT = 20  # files per Pipeline.run: bounds memory, open files and conversion time
 TICK = 0.25  # seconds between looks at the pending files
+MAIL_RETRY_SECONDS = 60.0  # an idle worker sends waiting mail this often (each keeps its back-off)
 _RESTART_PAUSE_MAX = 60.0  # slowest retry of a folder watch that will not start
 _NOTED = {EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_CLOSED, EVENT_TYPE_MOVED}
 
@@ -262,7 +263,11 @@ class Watcher:
             except PipelineError as exc:
                 log.error("LibreOffice could not be started: %s", exc)
         while True:
-            batch = self._batches.get()
+            try:
+                batch = self._batches.get(timeout=MAIL_RETRY_SECONDS)
+            except queue.Empty:  # idle: send mail that waited for the mail server
+                self._send_mail()
+                continue
             if batch is None:
                 return
             if self._stopping.is_set():  # not claimed yet: leave it in the inbox for next time
@@ -270,6 +275,13 @@ class Watcher:
             else:
                 self._run_batch(batch, f"{len(batch)} file(s)")
             self._idle.set()
+
+    def _send_mail(self) -> None:
+        assert self._pipeline is not None
+        try:
+            self._pipeline.send_mail()
+        except Exception:  # the journal, not the mail server: the next batch tries again
+            log.exception("Sending waiting mail failed; carrying on.")
 
     def _run_batch(self, paths: list[Path], what: str) -> None:
         assert self._pipeline is not None

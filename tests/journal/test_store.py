@@ -267,3 +267,19 @@ def test_a_schema_2_journal_gets_title_keys_by_the_one_rule(tmp_path: Path) -> N
         assert journal.reference_for("Falls Policy", "ASC-POL", 3) == "ASC-POL-002"
         version = journal._conn.execute("PRAGMA user_version").fetchone()[0]
     assert version == SCHEMA_VERSION
+
+
+def test_a_schema_3_journal_gains_the_versions_table(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite"
+    with Journal(path) as old:
+        old.upsert_policy("ASC-POL-001", {"title": "Falls Policy"})
+        with old.transaction():
+            old._conn.execute("DROP TABLE versions")
+            old._conn.execute("PRAGMA user_version = 3")
+    with Journal(path) as journal:
+        assert journal.versions("ASC-POL-001") == []
+        journal.save_version("ASC-POL-001", "2", '{"a": 1}')
+        journal.save_version("ASC-POL-001", "3", '{"a": 2}')
+        journal.save_version("ASC-POL-001", "2", '{"a": 3}')  # accepted again: keeps its place
+        assert journal.versions("ASC-POL-001") == [("2", '{"a": 3}'), ("3", '{"a": 2}')]
+        assert (journal.policy("ASC-POL-001") or {}).get("title") == "Falls Policy"

@@ -108,7 +108,7 @@ def test_second_sync_patches_the_xml_and_matches_a_rebuild(
     assert row7["Author"].value == "-Jo" and row7["Author"].quotePrefix
     assert row7["Review state"].value == "overdue"
     table = ws.tables["PolicyRegister"]
-    assert table.ref == "A1:V8" and table.autoFilter.ref == "A1:V8"
+    assert table.ref == "A1:W8" and table.autoFilter.ref == "A1:W8"
     assert {str(cf.sqref) for cf in ws.conditional_formatting} == {"M2:M8 N2:N8"}
     assert [str(dv.sqref) for dv in ws.data_validations.dataValidation] == ["D2:D8"]
     assert ws.freeze_panes == "A2"

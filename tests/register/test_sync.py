@@ -169,8 +169,8 @@ def test_register_structure(journal: Journal, tmp_path: Path) -> None:
     sync(journal, path, today=TODAY)
     ws = _sheet(path)
     table = ws.tables["PolicyRegister"]
-    assert table.ref == "A1:V4"
-    assert table.autoFilter is not None and table.autoFilter.ref == "A1:V4"
+    assert table.ref == "A1:W4"
+    assert table.autoFilter is not None and table.autoFilter.ref == "A1:W4"
     assert [c.name for c in table.tableColumns] == HEADERS
     assert ws.freeze_panes == "A2"
     assert ws.column_dimensions["B"].width == 40

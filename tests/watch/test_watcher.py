@@ -16,6 +16,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
@@ -25,10 +26,14 @@ from pypdf import PdfReader
 from pipeline.errors import PipelineError
 from pipeline.intake.pending import PendingFiles
 from pipeline.journal.store import Journal
-from pipeline.watch.status import watcher_file
+from pipeline.notify import send
+from pipeline.watch import watcher as watcher_module
+from pipeline.watch.status import watcher_file, workspace_status
 from pipeline.watch.watcher import Watcher
 from pipeline.workspace import Workspace, init_workspace, load_workspace
+from tests.helpers.filled import with_values
 from tests.helpers.paths import CHECKOUT
+from tests.helpers.smtp import SmtpServer
 
 Form = Callable[[str], bytes]
 Bad = Callable[[int], bytes]
@@ -416,3 +421,28 @@ def test_only_one_watcher_per_workspace(
     with pytest.raises(PipelineError, match="already running"):
         second.start()
     assert second.join(1)
+
+
+def test_an_idle_watcher_sends_mail_that_waited_for_the_server_exactly_once(
+    mail_workspace: Workspace,
+    smtp_server: SmtpServer,
+    start_watcher: Callable[..., Watcher],
+    policy_form: Form,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the real back-off, shortened from minutes so the test does not wait for it
+    monkeypatch.setattr(watcher_module, "MAIL_RETRY_SECONDS", 0.2)
+    monkeypatch.setattr(send, "FIRST_RETRY", timedelta(milliseconds=200))
+    smtp_server.stop()
+    start_watcher(mail_workspace)
+    form = with_values(
+        policy_form("Watched Mail Policy"),
+        {"Contact email": "officer@council.example", "Version": "banana"},
+    )
+    (mail_workspace.inbox / "watched.docx").write_bytes(form)
+    wait_for(lambda: workspace_status(mail_workspace).mail_waiting == 1, 60, "the message waits")
+    smtp_server.start()
+    wait_for(lambda: workspace_status(mail_workspace).mail_waiting == 0, 60, "the message went")
+    [sent] = smtp_server.to("officer@council.example")
+    assert sent.subject == "Policy forms: 1 not accepted" and "watched.docx" in sent.body()
+    assert len(smtp_server.received) == 1

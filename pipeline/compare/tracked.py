@@ -1,0 +1,119 @@
+"""The new version of a policy as a Word document with real tracked changes.
+
+A reviewer opens it in Word and sees the comparison in the Reviewing pane: every inserted
+stretch a ``w:ins``, every deleted one a ``w:del`` (its words in ``w:delText``), authored
+"Policy pipeline" and dated, so Accept and Reject work; a paragraph added or removed whole
+has its paragraph mark tracked too, so rejecting it leaves no empty paragraph. A moved
+paragraph is tracked as deleted where it was and inserted where it is. Unchanged text is
+plain. It writes the comparison as it is; it never decides what changed (see ``diff``).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from lxml.etree import _Element as BaseOxmlElement
+
+from pipeline import atomic
+from pipeline.compare.diff import Change, Comparison, Item, Op
+
+AUTHOR = "Policy pipeline"
+STYLES = {
+    "paragraph": "Normal",
+    "heading": "Heading 2",
+    "bullet": "List Bullet",
+    "number": "List Number",
+    "row": "Normal",
+}
+
+
+class _Marks:
+    """Tracked-change elements with unique ids, one author and one date."""
+
+    def __init__(self, when: datetime) -> None:
+        self.when = when.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.next_id = 1
+
+    def mark(self, tag: str) -> BaseOxmlElement:
+        element = OxmlElement(tag)
+        element.set(qn("w:id"), str(self.next_id))
+        element.set(qn("w:author"), AUTHOR)
+        element.set(qn("w:date"), self.when)
+        self.next_id += 1
+        return element
+
+
+def _run(text: str, deleted: bool = False) -> BaseOxmlElement:
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:delText" if deleted else "w:t")
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    t.text = text
+    run.append(t)
+    return run
+
+
+def _paragraph(doc: DocumentObject, item: Item, marks: _Marks, whole: Op | None) -> BaseOxmlElement:
+    """An empty paragraph in the item's style; ``whole`` tracks its paragraph mark."""
+    p = doc.add_paragraph(style=STYLES[item.style])._p
+    if whole is not None:
+        rpr = OxmlElement("w:rPr")
+        rpr.append(marks.mark("w:ins" if whole == "insert" else "w:del"))
+        p.get_or_add_pPr().append(rpr)
+    return p
+
+
+def _stretch(p: BaseOxmlElement, op: Op, text: str, marks: _Marks) -> None:
+    if not text:
+        return
+    if op == "equal":
+        p.append(_run(text))
+        return
+    wrapper = marks.mark("w:ins" if op == "insert" else "w:del")
+    wrapper.append(_run(text, deleted=op == "delete"))
+    p.append(wrapper)
+
+
+def _change(doc: DocumentObject, change: Change, marks: _Marks) -> None:
+    if change.kind in ("added", "moved_to") and change.new is not None:
+        p = _paragraph(doc, change.new, marks, "insert")
+        _stretch(p, "insert", change.new.text, marks)
+    elif change.kind in ("removed", "moved_from") and change.old is not None:
+        p = _paragraph(doc, change.old, marks, "delete")
+        _stretch(p, "delete", change.old.text, marks)
+    elif change.new is not None:
+        p = _paragraph(doc, change.new, marks, None)
+        for op, text in change.words or (("equal", change.new.text),):
+            _stretch(p, op, text, marks)
+
+
+def tracked_docx(comparison: Comparison, title: str, when: datetime) -> bytes:
+    """The comparison as a .docx with Word tracked changes, as bytes."""
+    doc = Document()
+    doc.core_properties.title = f"{title}: changes since version {comparison.old_version}"
+    doc.core_properties.author = AUTHOR
+    marks = _Marks(when)
+    doc.add_heading(f"{title}, version {comparison.new_version}", level=0)
+    doc.add_paragraph(
+        comparison.summary_line() + " The changes are tracked: use Review, Accept or Reject."
+    )
+    for section in comparison.sections:
+        heading = doc.add_heading(level=1)._p
+        op: Op = {"added": "insert", "removed": "delete"}.get(section.status, "equal")  # type: ignore[assignment]
+        _stretch(heading, op, section.heading, marks)
+        for change in section.changes:
+            _change(doc, change, marks)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def write_tracked(comparison: Comparison, title: str, when: datetime, path: Path) -> Path:
+    """Write :func:`tracked_docx` to ``path`` durably (:mod:`pipeline.atomic`)."""
+    atomic.write_bytes(path, tracked_docx(comparison, title, when))
+    return path
