@@ -31,8 +31,8 @@ demo: install
 	@echo "Copied the sample forms into inbox/; running the pipeline..."
 	@$(BIN)/pipeline run; status=$$?; test $$status -le 1 || exit $$status
 	@echo
-	@echo "Documents:     outbox/<reference>/<version>/ (Word and PDF)"
-	@echo "For the web:   outbox/publish/ and outbox/publish/manifest.csv"
+	@echo "Documents:     outbox/<reference>/<version>/ (Word, PDF and web page)"
+	@echo "For the web:   outbox/publish/ (web pages, PDFs, index.html, manifest.csv)"
 	@echo "Register:      register.xlsx"
 	@echo "Originals:     inbox/processed/<date>/ (accepted), inbox/rejected/ (with a report beside each)"
 

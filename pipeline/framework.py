@@ -142,6 +142,14 @@ class Publication:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """Plain-English limits a section is warned against (``[reading]``); 0 means off."""
+
+    max_sentence_words: int = 0
+    max_average_sentence_words: float = 0.0
+
+
+@dataclass(frozen=True)
 class Framework:
     name: str
     council: str
@@ -162,6 +170,7 @@ class Framework:
     rules: tuple[Rule, ...]
     publication: Publication
     source: Path
+    reading: Reading = field(default_factory=Reading)
 
     def form(self, key: str) -> FormType:
         return self.forms[key]

@@ -27,6 +27,7 @@ from pipeline.framework import (
     Framework,
     Level,
     Publication,
+    Reading,
     Rule,
     Section,
 )
@@ -171,6 +172,23 @@ class _Builder:
             rules=rules,
             publication=publication,
             source=self.source,
+            reading=self._reading(),
+        )
+
+    def _reading(self) -> Reading:
+        """``[reading]``: whole numbers of words, 0 (the default) for no limit."""
+        table = self.data.get("reading", {})
+        values: dict[str, float] = {}
+        for key in ("max_sentence_words", "max_average_sentence_words"):
+            value = table.get(key, 0)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise self.fail(
+                    f"[reading] {key} should be a number of words (0 for no limit), not {value!r}.",
+                    near=key,
+                )
+            values[key] = value
+        return Reading(
+            int(values["max_sentence_words"]), float(values["max_average_sentence_words"])
         )
 
     def _pattern(self, meta: dict[str, Any], key: str, default: str) -> re.Pattern[str]:

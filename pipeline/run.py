@@ -324,7 +324,8 @@ class Pipeline:
                     who=prepared.who,
                     outcome="accepted",
                     detail=(f'Renamed from "{w.renamed_from}"; ' if w.renamed_from else "")
-                    + f"outputs: {len(prepared.outputs)} files",
+                    + f"outputs: {len(prepared.outputs)} files"
+                    + (f"; reading: {r}" if (r := prepared.values.get("reading")) else ""),
                 )
             )
             self.journal.record_file(

@@ -60,6 +60,11 @@ poll_seconds = 0
 # Look through the whole inbox every N seconds, in case an event was missed.
 scan_seconds = 60
 
+[publish]
+# Who the public list (outbox/publish/index.html) says to ask for another format: an email
+# address becomes a link; any other text is shown as it is.
+contact = "the Adult Social Care policy team"
+
 # Email: receipts and problems to officers, publications and review reminders to owners.
 # Without a host nothing is sent. The password is never written here: set the environment
 # variable PIPELINE_SMTP_PASSWORD, or name a file only the service can read in password_file.
@@ -74,6 +79,8 @@ scan_seconds = 60
 # # The policy manager, who gets the weekly digest of reviews due and overdue.
 # manager = "policy.manager@example.gov.uk"
 """
+
+DEFAULT_CONTACT = "the Adult Social Care policy team"
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,7 @@ class Workspace:
     state: Path
     converter: ConverterSettings
     watch: WatchSettings = field(default_factory=WatchSettings)
+    publish_contact: str = DEFAULT_CONTACT
 
     @property
     def processed(self) -> Path:
@@ -214,7 +222,18 @@ def _from_config(folder: Path, config: Path, data: dict[str, Any]) -> Workspace:
         state=path("state", ".pipeline"),
         converter=converter,
         watch=watch_settings,
+        publish_contact=_contact(config, data.get("publish", {})),
     )
+
+
+def _contact(config: Path, publish: dict[str, Any]) -> str:
+    contact = publish.get("contact", DEFAULT_CONTACT)
+    if not isinstance(contact, str) or not contact.strip():
+        raise ConfigError(
+            f"{config}: [publish] contact should be an email address or a name in quotes, "
+            f'such as contact = "policy.team@example.gov.uk".'
+        )
+    return contact.strip()
 
 
 def init_workspace(folder: Path) -> Workspace:

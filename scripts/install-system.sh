@@ -3,13 +3,14 @@
 # LibreOffice converts the documents to PDF; python3-uno lets the pipeline keep it warm;
 # the Carlito, Caladea and Liberation fonts are metric-compatible with Word's Calibri,
 # Cambria, Arial and Times, so documents keep their layout; poppler-utils gives pdftoppm
-# for looking at pages. Idempotent: does nothing when everything is already there.
+# for looking at pages; chromium and chromium-driver run axe-core over the web pages in the
+# tests (Debian's own browser: nothing is downloaded at test time). Idempotent: does nothing when everything is already there.
 set -euo pipefail
 
 PACKAGES=(
   libreoffice-writer-nogui libreoffice-calc-nogui python3-uno
   fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2
-  poppler-utils python3-venv
+  poppler-utils python3-venv chromium chromium-driver
 )
 
 have_all() {

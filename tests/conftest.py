@@ -28,7 +28,7 @@ import docx
 import pytest
 
 from pipeline.workspace import Workspace, init_workspace, load_workspace
-from tests.helpers.paths import SAMPLE_POLICY, poi_corpus_path
+from tests.helpers.paths import EXAMPLES, SAMPLE_POLICY, poi_corpus_path
 from tests.helpers.smtp import SmtpServer
 
 if TYPE_CHECKING:  # imported lazily: a conftest that imports the whole pipeline breaks every test
@@ -62,6 +62,11 @@ _REQUIRES: dict[str, tuple[Callable[[], bool], str, str]] = {
         _has_uno,
         "python3-uno (a Python that can import uno)",
         _INSTALL.format("python3-uno") + ", or set PIPELINE_UNO_PYTHON",
+    ),
+    "requires_chromium": (
+        lambda: all(shutil.which(p) for p in ("chromium", "chromedriver")),
+        "Chromium and its driver (chromium, chromedriver on PATH)",
+        _INSTALL.format("chromium chromium-driver"),
     ),
 }
 
@@ -136,6 +141,25 @@ def make_workspace(tmp_path: Path) -> WorkspaceFactory:
         return load_workspace(ws.root)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def sample_outbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The outbox after one run over the sample forms in examples/ (as ``make demo`` does)."""
+    if shutil.which("soffice") is None:
+        missing("LibreOffice (soffice on PATH)", _INSTALL.format("libreoffice-writer-nogui"))
+    from pipeline.run import run_batch  # lazily, as the watcher above
+
+    ws = init_workspace(tmp_path_factory.mktemp("samples") / "ws")
+    config = ws.root / "pipeline.toml"
+    text = config.read_text(encoding="utf-8").replace('mode = "warm"', 'mode = "oneshot"')
+    config.write_text(text.replace("workers = 2", "workers = 1"), encoding="utf-8")
+    ws = load_workspace(ws.root)
+    for sample in sorted(EXAMPLES.glob("*.docx")) + sorted(EXAMPLES.glob("*.xlsx")):
+        shutil.copy(sample, ws.inbox / sample.name)
+    result = run_batch(ws)
+    assert len(result.accepted) >= 4, result
+    return ws.outbox
 
 
 @pytest.fixture

@@ -342,3 +342,13 @@ def test_the_gate_rewrites_an_outbox_pdf_only_when_it_would_change(tmp_path: Pat
     assert outputs.gate_updates(Journal(), "ASC-POL-001")["status"] == "published"  # type: ignore[arg-type]
     assert "DRAFT" not in inspect_pdf(pdf).text
     assert [p.name for p in ws.publish_dir.iterdir()] == ["asc-pol-001-charging-policy.pdf"]
+
+
+@pytest.mark.requires_libreoffice
+def test_a_policy_s_reading_measures_reach_the_register_history(sample_outbox: Path) -> None:
+    book = openpyxl.load_workbook(sample_outbox.parent / "register.xlsx")
+    details = [str(row[-1]) for row in book["History"].iter_rows(values_only=True)]
+    measured = [d for d in details if "; reading: " in d]
+    assert measured and all(
+        re.search(r"reading: \d+\.\d words a sentence; longest \d+", d) for d in measured
+    )

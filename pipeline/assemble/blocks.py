@@ -22,6 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Twips
 
+from pipeline.links import safe_href
 from pipeline.records import Block, ListItem, Paragraph, Run, SubHeading, Table
 
 NUMBERED_STYLE = "Numbered Paragraph"
@@ -43,7 +44,6 @@ BLOCK_STYLES = (
     *BULLET_STYLES,
     *ORDERED_STYLES,
 )
-SAFE_SCHEMES = ("http://", "https://", "mailto:")
 TEXT_WIDTH = 9070  # twips: A4 less 25 mm margins; the table stretches to the text column
 
 # XML 1.0 forbids these; lxml refuses them and Word reports the file as corrupt.
@@ -61,20 +61,6 @@ def clean_text(text: str) -> str:
 def guarded_pieces(text: str) -> list[str]:
     """``text`` split so that no piece contains one of docxtpl's escape sequences."""
     return [p for p in _DOCXTPL_ESCAPE.split(clean_text(text)) if p]
-
-
-def safe_href(href: str | None) -> str | None:
-    """The address when it may be a link (http, https, mailto); ``None`` for anything else.
-
-    ``javascript:``, ``file:`` and relative addresses are written as plain text: a
-    published policy must never carry a link that runs code or points into someone's disk.
-    """
-    if not href:
-        return None
-    address = clean_text(href).strip()
-    if not address.lower().startswith(SAFE_SCHEMES) or len(address) <= len("mailto:"):
-        return None
-    return re.sub(r"\s", lambda m: "%20" if m.group() == " " else "", address)
 
 
 def _numbering_of(style: Any) -> tuple[int, int] | None:

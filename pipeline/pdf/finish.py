@@ -10,7 +10,6 @@ so every object LibreOffice wrote stays as it was.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,15 +23,14 @@ from pypdf.generic import (
     BooleanObject,
     DecodedStreamObject,
     DictionaryObject,
-    FloatObject,
-    IndirectObject,
     NameObject,
-    NumberObject,
     PdfObject,
     TextStringObject,
 )
 
 from pipeline import atomic
+from pipeline.pdf.draft import stamp
+from pipeline.pdf.structure import fix_tabs, title_as_heading
 from pipeline.pdf.tables import mark_row_headers
 from pipeline.pdf.update import PdfUpdate
 
@@ -60,8 +58,7 @@ _XMP_TEMPLATE = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <pdf:Keywords>{keywords}</pdf:Keywords>{simple}
 </rdf:Description></rdf:RDF></x:xmpmeta>
 <?xpacket end="w"?>"""
-_STAMP_FONT = "/PipelineDraftFont"
-_STAMP_GS = "/PipelineDraftGS"
+DRAFT_PREFIX = "DRAFT – "
 
 
 @dataclass(frozen=True)
@@ -119,20 +116,41 @@ def finalize_pdf(
     prefs[NameObject("/DisplayDocTitle")] = BooleanObject(True)
     _update_xmp(update, metadata)
     mark_row_headers(update)
+    fix_tabs(update)
+    title_as_heading(update)
     if draft:
-        _stamp_draft(update)
+        _draft(update)
     atomic.replace_with(dest or path, update.save)
 
 
 def stamp_draft(path: Path) -> None:
     """Stamp DRAFT on every page of a PDF :func:`finalize_pdf` has already finished.
 
-    Its metadata, viewer preferences and row headers are already there, so only the stamp
-    is appended; rewrite ``path`` atomically.
+    Its metadata, viewer preferences and row headers are already there, so only the stamp,
+    the DRAFT title and the tagged DRAFT line are appended; rewrite ``path`` atomically.
     """
     update = PdfUpdate(path)
-    _stamp_draft(update)
+    _draft(update)
     atomic.replace_with(path, update.save)
+
+
+def _draft(update: PdfUpdate) -> None:
+    """The stamp (an artifact), "DRAFT – " before the title, and a tagged "DRAFT" line."""
+    info: dict[str, Any] = dict(update.reader.metadata or {})
+    title = str(info.get("/Title") or "")
+    if title and not title.startswith(DRAFT_PREFIX):
+        title = DRAFT_PREFIX + title
+        update.set_info({"/Title": TextStringObject(title)})
+        metadata = PdfMetadata(
+            title=title,
+            subject=str(info.get("/Subject") or ""),
+            author=str(info.get("/Author") or ""),
+            keywords=str(info.get("/Keywords") or ""),
+            language=str(update.root.get("/Lang") or "en-GB"),
+            version=str(info.get("/Version") or ""),
+        )
+        _update_xmp(update, metadata)
+    stamp(update)
 
 
 def _xmp_text(root: Any, namespace: str, name: str) -> str | None:
@@ -192,124 +210,6 @@ def _opt(value: Any) -> str | None:
 def _xml(text: str) -> str:
     """Escape for XML content, dropping control characters XML 1.0 cannot carry."""
     return escape("".join(c for c in text if c >= " " or c in "\t\n\r"))
-
-
-# --- DRAFT stamp --------------------------------------------------------------------------
-#
-# The stamp is drawn with a tiny Type 3 font whose five glyphs (D, R, A, F, T) are stroked
-# paths defined right here. A Type 3 font carries its glyphs inside the PDF, so the "all
-# fonts embedded" rule of PDF/A and PDF/UA still holds without shipping a font file, and its
-# ToUnicode map keeps "DRAFT" extractable as text. The stamp is marked content of type
-# /Artifact so screen readers skip it and the structure tree is untouched.
-
-_GLYPH_ADVANCE = 640
-_GLYPHS: dict[str, str] = {
-    "D": "60 0 m 60 700 l 260 700 l 490 700 500 520 500 350 c 500 180 490 0 260 0 c h S",
-    "R": "60 0 m 60 700 l 300 700 l 500 700 500 370 300 370 c 60 370 l S 270 370 m 500 0 l S",
-    "A": "40 0 m 290 700 l 540 0 l S 130 250 m 450 250 l S",
-    "F": "60 0 m 60 700 l 500 700 l S 60 370 m 400 370 l S",
-    "T": "20 700 m 560 700 l S 290 700 m 290 0 l S",
-}
-_TOUNICODE = b"""/CIDInit /ProcSet findresource begin 12 dict begin begincmap
-/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def
-/CMapName /PipelineDraft def /CMapType 2 def
-1 begincodespacerange <00> <FF> endcodespacerange
-5 beginbfchar <41> <0041> <44> <0044> <46> <0046> <52> <0052> <54> <0054> endbfchar
-endcmap CMapName currentdict /CMap defineresource pop end end"""
-
-
-def _stream(update: PdfUpdate, data: bytes) -> IndirectObject:
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    return update.add(stream)
-
-
-def _draft_font(update: PdfUpdate) -> IndirectObject:
-    procs = DictionaryObject()
-    for char, path in _GLYPHS.items():
-        glyph = f"{_GLYPH_ADVANCE} 0 -20 -60 600 760 d1 90 w 1 J 1 j {path}"
-        procs[NameObject(f"/{char}")] = _stream(update, glyph.encode("ascii"))
-    first, last = ord("A"), ord("T")
-    widths = [_GLYPH_ADVANCE if chr(c) in _GLYPHS else 0 for c in range(first, last + 1)]
-    differences: list[PdfObject] = []
-    for char in sorted(_GLYPHS):
-        differences += [NumberObject(ord(char)), NameObject(f"/{char}")]
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type3"),
-            NameObject("/Name"): NameObject("/PipelineDraft"),
-            NameObject("/FontBBox"): ArrayObject([NumberObject(v) for v in (-20, -60, 600, 760)]),
-            NameObject("/FontMatrix"): ArrayObject(
-                [FloatObject(v) for v in (0.001, 0, 0, 0.001, 0, 0)]
-            ),
-            NameObject("/CharProcs"): procs,
-            NameObject("/Encoding"): DictionaryObject(
-                {
-                    NameObject("/Type"): NameObject("/Encoding"),
-                    NameObject("/Differences"): ArrayObject(differences),
-                }
-            ),
-            NameObject("/FirstChar"): NumberObject(first),
-            NameObject("/LastChar"): NumberObject(last),
-            NameObject("/Widths"): ArrayObject([NumberObject(w) for w in widths]),
-            NameObject("/Resources"): DictionaryObject(),
-            NameObject("/ToUnicode"): _stream(update, _TOUNICODE),
-        }
-    )
-    return update.add(font)
-
-
-def _stamp_content(width: float, height: float, x0: float, y0: float) -> bytes:
-    """Content drawing DRAFT across the page diagonal, centred, about 60% of its length."""
-    angle = math.atan2(height, width)
-    size = 0.6 * math.hypot(width, height) / (len("DRAFT") * _GLYPH_ADVANCE / 1000)
-    cos, sin = math.cos(angle), math.sin(angle)
-    half_w, half_h = len("DRAFT") * _GLYPH_ADVANCE * size / 2000, 350 * size / 1000
-    tx = x0 + width / 2 - (cos * half_w - sin * half_h)
-    ty = y0 + height / 2 - (sin * half_w + cos * half_h)
-    return (
-        f"\nQ q /Artifact <</Type /Pagination /Subtype /Watermark>> BDC {_STAMP_GS} gs "
-        f"0.55 0.55 0.55 RG 0.55 0.55 0.55 rg BT {_STAMP_FONT} {size:.2f} Tf "
-        f"{cos:.5f} {sin:.5f} {-sin:.5f} {cos:.5f} {tx:.2f} {ty:.2f} Tm (DRAFT) Tj ET EMC Q\n"
-    ).encode("ascii")
-
-
-def _stamp_draft(update: PdfUpdate) -> None:
-    """Add the DRAFT watermark on top of every page, leaving the page's own content streams as-is.
-
-    The original streams are kept byte for byte (their marked-content ids tie them to the
-    structure tree); the page's content becomes [``q``, original..., ``Q`` + stamp].
-    """
-    font = _draft_font(update)
-    gstate = update.add(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/ExtGState"),
-                NameObject("/ca"): FloatObject(0.35),
-                NameObject("/CA"): FloatObject(0.35),
-            }
-        )
-    )
-    save = _stream(update, b"q\n")
-    for page in update.edit_pages():
-        resources = update.edit_entry(page, "/Resources")
-        update.edit_entry(resources, "/Font")[NameObject(_STAMP_FONT)] = font
-        update.edit_entry(resources, "/ExtGState")[NameObject(_STAMP_GS)] = gstate
-        box = page.cropbox
-        stamp = _stream(
-            update,
-            _stamp_content(float(box.width), float(box.height), float(box.left), float(box.bottom)),
-        )
-        old = page.raw_get("/Contents") if "/Contents" in page else None
-        old_obj = old.get_object() if old is not None else None
-        parts: list[PdfObject] = [save]
-        if isinstance(old_obj, ArrayObject):
-            parts += list(old_obj)
-        elif old is not None:
-            parts.append(old)
-        parts.append(stamp)
-        page[NameObject("/Contents")] = ArrayObject(parts)
 
 
 # --- inspection ---------------------------------------------------------------------------

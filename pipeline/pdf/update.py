@@ -23,6 +23,7 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
+    DecodedStreamObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
@@ -102,6 +103,12 @@ class PdfUpdate:
         self._next += 1
         self._changed[number] = (0, obj)
         return IndirectObject(number, 0, self.reader)
+
+    def add_stream(self, data: bytes) -> IndirectObject:
+        """A new stream object holding ``data`` (uncompressed)."""
+        stream = DecodedStreamObject()
+        stream.set_data(data)
+        return self.add(stream)
 
     def set_info(self, values: dict[str, PdfObject]) -> None:
         """Merge ``values`` into the document information dictionary (made if missing)."""

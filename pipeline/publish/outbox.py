@@ -10,14 +10,18 @@ the latest publishable PDF of each document under a stable, web-friendly name, w
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pipeline import atomic
+from pipeline.dates import format_date
 from pipeline.framework import Framework
+from pipeline.html.index import Listed, render_index
 from pipeline.journal.store import Journal
 from pipeline.paths import safe_path, within
 from pipeline.pdf.finish import stamp_draft
@@ -105,11 +109,16 @@ class Outbox:
             pdf = within(self.workspace.outbox, pdf)
             draft = kind == "policy" and bool(missing)
             self._write(master, pdf, draft=draft)
+            page = self._page(doc, draft=draft)
             if kind in PUBLISHED_KINDS and not draft:
                 published = safe_path(self.workspace.publish_dir, self.public_name(ref, doc, kind))
                 self._write(master, published, draft=False)
                 doc["published"] = str(published)
                 self._retire(doc, published)
+                if page is not None:
+                    public_page = published.with_suffix(".html")
+                    self._write(page, public_page, draft=False)
+                    doc["published_html"] = str(public_page)
         values: dict[str, Any] = {
             "status": status,
             "missing": "; ".join(missing),
@@ -127,16 +136,29 @@ class Outbox:
             values["consultation"] = self._consultation_text(row)
         return values
 
+    def _page(self, doc: dict[str, Any], *, draft: bool) -> Path | None:
+        """Copy the document's web page (its DRAFT master while a draft) beside its PDF;
+        the clean master, to publish, or None when the document has no page."""
+        if not doc.get("html_master"):
+            return None
+        clean = within(self.workspace.state, Path(doc["html_master"]))
+        shown = within(self.workspace.state, Path(doc["html_draft_master"])) if draft else clean
+        if not shown.exists():
+            return None
+        self._write(shown, within(self.workspace.outbox, Path(doc["html"])), draft=False)
+        return clean
+
     def _retire(self, doc: dict[str, Any], published: Path) -> None:
-        """Take the superseded version's file out of publish/ when the new one has another
+        """Take the superseded version's files out of publish/ when the new one has another
         name (a renamed policy); nothing is lost: it stays in its version's folder."""
         old = doc.get("replaces_file")
         if not old or Path(old) == published:
             return
-        old_path = within(self.workspace.publish_dir, Path(old))
-        if old_path.exists():
-            old_path.unlink()
-            atomic.sync_dir(old_path.parent)
+        old_pdf = within(self.workspace.publish_dir, Path(old))
+        for old_path in (old_pdf, old_pdf.with_suffix(".html")):  # and its web page
+            if old_path.exists():
+                old_path.unlink()
+                atomic.sync_dir(old_path.parent)
 
     def public_name(self, ref: str, doc: dict[str, Any], kind: str) -> str:
         base = f"{ref.lower()}-{slug(str(doc.get('title', '')).split(': ', 1)[-1])}"
@@ -159,6 +181,7 @@ class Outbox:
     def write_manifest(self, journal: Journal) -> None:
         """Rewrite publish/manifest.csv from the journal: once per batch, not per file."""
         rows: list[dict[str, str]] = []
+        listed: list[Listed] = []
         for policy in journal.policies():
             ref = str(policy.get("ref", ""))
             documents = policy.get("documents") or {}
@@ -166,9 +189,13 @@ class Outbox:
                 published = doc.get("published")
                 if not published:
                     continue
-                rows.append(
+                files = [Path(published)]
+                if doc.get("published_html"):
+                    files.append(Path(doc["published_html"]))
+                    listed.append(self._listed(policy, doc, files[0], files[1]))
+                rows.extend(
                     {
-                        "file": Path(published).name,
+                        "file": path.name,
                         "title": str(doc.get("title", "")),
                         "ref": ref,
                         "version": str(doc.get("version", "")),
@@ -177,9 +204,34 @@ class Outbox:
                         "document": self.framework.form(kind).label,
                         "replaces": _replaced(doc),
                     }
+                    for path in files
                 )
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=MANIFEST_COLUMNS, lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(sorted(rows, key=lambda r: (r["ref"], r["file"])))
         atomic.write_text(safe_path(self.workspace.publish_dir, "manifest.csv"), buffer.getvalue())
+        index = render_index(
+            listed, council=self.framework.council, contact=self.workspace.publish_contact
+        )
+        atomic.write_text(safe_path(self.workspace.publish_dir, "index.html"), index)
+
+    @staticmethod
+    def _listed(policy: dict[str, Any], doc: dict[str, Any], pdf: Path, page: Path) -> Listed:
+        try:
+            size = pdf.stat().st_size
+        except FileNotFoundError:
+            size = 0
+        when = str(doc.get("date", ""))
+        with contextlib.suppress(ValueError):
+            when = format_date(date.fromisoformat(when))
+        return Listed(
+            title=str(doc.get("title", "")),
+            ref=str(policy.get("ref", "")),
+            version=str(doc.get("version", "")),
+            date=when,
+            next_review=str(policy.get("next_review_text") or ""),
+            html_name=page.name,
+            pdf_name=pdf.name,
+            pdf_bytes=size,
+        )

@@ -15,11 +15,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline import atomic
 from pipeline.assemble.render import Assembler, RenderContext
 from pipeline.compare.stored import to_json
 from pipeline.convert.base import ConversionJob
 from pipeline.dates import format_date
 from pipeline.framework import Framework
+from pipeline.html.page import PageContext, render_document
 from pipeline.journal.store import FileOutcome, Journal
 from pipeline.pdf.finish import PdfMetadata
 from pipeline.publish.changes import (
@@ -30,9 +32,10 @@ from pipeline.publish.changes import (
     published_version,
     write_changes,
 )
-from pipeline.publish.outbox import Outbox
+from pipeline.publish.outbox import PUBLISHED_KINDS, Outbox
 from pipeline.records import FormRecord
 from pipeline.titles import title_key
+from pipeline.validate.reading import document_texts, measure
 from pipeline.validate.rules import Interpreted
 
 DOCUMENT_NAMES = {
@@ -109,6 +112,7 @@ def _policy(form: Form) -> tuple[str, dict[str, Any]]:
         "approved_by": record.value("approved_by"),
         "impact_assessment": it.choices.get("impact_assessment", record.value("impact_assessment")),
         "consultation_required": bool(it.yes_no.get("consultation_required", False)),
+        "reading": measure(document_texts(record, fw)).summary(),
     }
     for key in ("approval_date", "last_review", "next_review"):
         rng = it.dates.get(key)
@@ -238,6 +242,10 @@ class Preparer:
             "change": record.value("change_summary"),
             **_replaces(documents.get(kind), version),
         }
+        if kind in PUBLISHED_KINDS:
+            documents[kind].update(
+                self._pages(record, ref, version, name, assembled.title, history, today)
+            )
         jobs = [ConversionJob(docx=docx_path, pdf=master, metadata=metadata, draft=False)]
         if changes is not None:
             documents[KIND] = changes.document
@@ -254,6 +262,29 @@ class Preparer:
             values=values,
             stored=stored,
         )
+
+    def _pages(
+        self,
+        record: FormRecord,
+        ref: str,
+        version: str,
+        name: str,
+        title: str,
+        history: list[tuple[str, str, str, str]],
+        today: date,
+    ) -> dict[str, str]:
+        """The document's web page, clean and DRAFT, kept as masters: the gate picks one."""
+        fw = self.framework
+        paths = {"html": self.outbox.document_path(ref, folder(version), f"{name}.html")}
+        for draft, key in ((False, "html_master"), (True, "html_draft_master")):
+            master = self.outbox.master_path(ref, version, name + ("-draft" if draft else ""))
+            master = master.with_suffix(".html")
+            context = PageContext(
+                title, ref, version, fw.council, format_date(today), tuple(history), draft
+            )
+            atomic.write_text(master, render_document(record, fw.form(record.form_type), context))
+            paths[key] = master
+        return {key: str(path) for key, path in paths.items()}
 
     def _compare(
         self, ref: str, stored: tuple[str, str], published: str, title: str, today: date

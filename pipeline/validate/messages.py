@@ -205,6 +205,16 @@ MESSAGES: dict[str, Message] = {
         "Nothing is lost: the text is kept, under the section before it.",
         "warning",
     ),
+    "long_sentences": Message(
+        "A section has long sentences",
+        'The section "{label}" has sentences longer than the framework asks '
+        '({limits}): the longest has {longest} words, "{start}...".',
+        "Split the longest sentences into two, or turn a list of conditions into bullet "
+        "points. GOV.UK asks for no more than 25 words a sentence.",
+        "Plain English is easier for everyone, and essential for some readers. The "
+        "document is still made: this is advice, not a rejection.",
+        "warning",
+    ),
     "characters_replaced": Message(
         "Characters that cannot be published were replaced",
         '"{label}" has characters that cannot go into a document (control characters such '

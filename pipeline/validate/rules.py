@@ -42,6 +42,7 @@ from pipeline.validate.messages import (
     problem,
     problems_as_json,
 )
+from pipeline.validate.reading import OverLimit, over_limits
 
 __all__ = [
     "MESSAGES",
@@ -163,8 +164,19 @@ class _Checker:
             self.say((3, index), "unplaced", "", item.location, value=item.text, names=names)
         for index, item in enumerate(self.record.replaced):
             self.say((4, index), "characters_replaced", item.text, item.location)
+        for index, over in over_limits(self.record, self.framework):
+            self.say((1, index), "long_sentences", over.section, **self.reading_values(over))
         self.found.sort(key=lambda entry: (entry[2].severity != "error", entry[0], entry[1]))
         return [entry[2] for entry in self.found]
+
+    def reading_values(self, over: OverLimit) -> dict[str, Any]:
+        limits = self.framework.reading
+        said = []
+        if limits.max_sentence_words:
+            said.append(f"at most {limits.max_sentence_words} words a sentence")
+        if limits.max_average_sentence_words:
+            said.append(f"{limits.max_average_sentence_words:g} on average")
+        return {"limits": " and ".join(said), "longest": over.longest_words, "start": over.longest}
 
     # -- fields ---------------------------------------------------------------------------
 

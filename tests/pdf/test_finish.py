@@ -49,7 +49,7 @@ def test_stamping_a_finished_pdf_keeps_what_finishing_wrote(tmp_path: Path) -> N
     assert [p.extract_text().strip() for p in reader.pages] == ["DRAFT"] * 2
     report = inspect_pdf(pdf)
     assert (report.title, report.lang, report.display_doc_title) == (
-        "Charging policy",
+        "DRAFT – Charging policy",  # a DRAFT says so in its title, not only in ink
         "en-GB",
         True,
     )

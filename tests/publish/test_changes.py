@@ -91,8 +91,11 @@ def test_version_3_is_published_in_place_of_version_2(
     assert policy.endswith(f",version 2 ({name})")
     assert {p.name for p in ws.publish_dir.iterdir()} == {
         name,
+        "asc-pol-001-personal-budgets-policy.html",
         "asc-pol-001-personal-budgets-policy-consultation-response.pdf",
+        "asc-pol-001-personal-budgets-policy-consultation-response.html",
         "manifest.csv",
+        "index.html",
     }
     assert (ws.outbox / "ASC-POL-001" / "2" / "policy.pdf").is_file()  # nothing deleted
 
