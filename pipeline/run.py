@@ -254,6 +254,9 @@ class Pipeline:
         pending = jobs()
         first = next(pending, None)  # no document to make: LibreOffice is not needed
         results = self.converter.convert(itertools.chain([first], pending)) if first else []
+        for r in results:
+            if r.fault is not None:  # a full disk is no reason to reject the form: stop here
+                raise r.fault
         failed = {r.job.docx: r.error or "conversion failed" for r in results if not r.ok}
         for w in ready:
             assert w.prepared is not None
@@ -396,6 +399,14 @@ class Pipeline:
 def run_batch(
     workspace: Workspace, files: Sequence[Path] | None = None, *, today: date | None = None
 ) -> BatchResult:
-    """Process one batch with a pipeline opened and closed around it."""
+    """Process one batch with a pipeline opened and closed around it.
+
+    If the batch fails (a full disk, a share gone), the files it claimed go back to the
+    inbox before the error propagates, so the next run takes them again.
+    """
     with Pipeline(workspace) as pipeline:
-        return pipeline.run(files, today=today)
+        try:
+            return pipeline.run(files, today=today)
+        except BaseException:
+            inbox.hand_back_own(workspace)
+            raise

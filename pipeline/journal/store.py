@@ -30,6 +30,7 @@ from typing import Any
 
 from pipeline import atomic
 from pipeline.errors import PipelineError
+from pipeline.faults import explain
 from pipeline.journal.schema import SCHEMA, SCHEMA_VERSION, upgrade
 from pipeline.journal.values import (
     Event,
@@ -85,6 +86,9 @@ class Journal:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self._conn.close()
+            fault = explain(exc, journal=self.path)
+            if fault is not None:  # a full disk or a lock: nothing is damaged
+                raise fault from exc
             raise PipelineError(
                 f"The journal {self.path} cannot be opened ({exc}). If it is damaged, restore it "
                 "from backup; register.xlsx and the outbox are not affected."

@@ -23,6 +23,7 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.errors import PipelineError
+from pipeline.intake import inbox
 from pipeline.intake.pending import PendingFiles
 from pipeline.journal.store import Journal
 from pipeline.watch.status import watcher_file
@@ -189,7 +190,7 @@ def test_a_failed_batch_hands_back_only_this_process_s_claims(workspace: Workspa
     mine = f"{host}-{os.getpid()}__mine.docx"
     for name in [mine, *left]:
         (workspace.work / name).write_bytes(name.encode())
-    Watcher(workspace)._hand_back_own_claims()
+    inbox.hand_back_own(workspace)
     assert (workspace.inbox / "mine.docx").read_bytes() == mine.encode()
     assert sorted(p.name for p in workspace.work.iterdir()) == sorted(left)
 
