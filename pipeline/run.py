@@ -393,7 +393,11 @@ class Pipeline:
         if not self.journal.register_pending() and self.workspace.register.exists():
             return "register up to date"
         result = workbook.sync(self.journal, self.workspace.register, today=today)
-        return result.reason or ("register updated" if result.written else "register not written")
+        if not result.written:  # say how much waits, beside who or what holds it
+            waiting = self.journal.register_waiting()
+            held = result.reason or "register not written"
+            return f"{waiting} register update{'s' if waiting != 1 else ''} waiting: {held}"
+        return result.reason or "register updated"
 
 
 def run_batch(

@@ -30,6 +30,9 @@ from pipeline.errors import PipelineError
 from pipeline.intake import inbox
 from pipeline.journal.store import Event, Journal
 from pipeline.register import workbook
+from pipeline.register.files import RegisterLock, find_lock
+from pipeline.watch import faultlog
+from pipeline.watch.faultlog import LoggedFault
 from pipeline.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -192,6 +195,9 @@ class Status:
     last_errors: list[Event] = field(default_factory=list)
     watcher: WatcherInfo | None = None
     register_held: str | None = None  # why register.xlsx is not being updated, if it is not
+    register_waiting: int = 0  # history entries register.xlsx still lacks
+    register_lock: RegisterLock | None = None  # who has it open, if anyone
+    last_fault: LoggedFault | None = None  # the newest line of <state>/logs/faults.log
 
     @property
     def watcher_running(self) -> bool:
@@ -217,9 +223,71 @@ class Status:
         out += [f"  {_event_line(e)}" for e in self.last_processed]
         out.append("Last errors:" if self.last_errors else "Last errors: none")
         out += [f"  {_event_line(e)}" for e in self.last_errors]
-        if self.register_held:
-            out.append(f"Register: NOT UPDATED: {self.register_held}")
+        out.append(_register_line(self))
+        if self.last_fault is not None:
+            out.append(f"Last fault: {_local(self.last_fault.when)}  {self.last_fault.message}")
+        else:
+            out.append("Last fault: none")
         return out
+
+    def to_json(self) -> dict[str, Any]:
+        """The same, for scripts and monitoring (``pipeline status --json``)."""
+        watcher = self.watcher
+        return {
+            "workspace": str(self.root),
+            "watcher": None
+            if watcher is None
+            else {
+                "running": watcher.running,
+                "pid": watcher.pid,
+                "host": watcher.host,
+                "started": watcher.started.isoformat() if watcher.started else None,
+                "heartbeat": watcher.heartbeat.isoformat() if watcher.heartbeat else None,
+                "why_stopped": watcher.why_stale or None,
+                "last_batch": watcher.last_batch,
+            },
+            "waiting": [{"file": p.name, "since": _mtime(p)} for p in self.waiting],
+            "in_progress": [
+                {"file": c.name, "owner": c.owner, "orphaned": c.orphaned} for c in self.in_progress
+            ],
+            "register": {
+                "updates_waiting": self.register_waiting,
+                "held": self.register_held,
+                "lock": self.register_lock.to_json() if self.register_lock else None,
+            },
+            "last_processed": [_event_json(e) for e in self.last_processed],
+            "last_errors": [_event_json(e) for e in self.last_errors],
+            "last_fault": None
+            if self.last_fault is None
+            else {"when": self.last_fault.when.isoformat(), "message": self.last_fault.message},
+        }
+
+
+def _register_line(status: Status) -> str:
+    waiting = status.register_waiting
+    if not waiting:
+        return "Register: up to date"
+    updates = f"{waiting} update{'s' if waiting != 1 else ''} waiting"
+    if status.register_held:
+        return f"Register: NOT UPDATED ({updates}): {status.register_held}"
+    return f"Register: {updates} for the next run or `pipeline register sync`"
+
+
+def _mtime(path: Path) -> str | None:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat()
+    except OSError:
+        return None
+
+
+def _event_json(event: Event) -> dict[str, str]:
+    return {
+        "when": event.when.isoformat(),
+        "outcome": event.outcome,
+        "file": event.file,
+        "policy_ref": event.policy_ref,
+        "detail": event.detail,
+    }
 
 
 def _listed(names: list[str]) -> list[str]:
@@ -281,7 +349,10 @@ def workspace_status(ws: Workspace) -> Status:
         with Journal(ws.journal_path) as journal:
             events = journal.events()
             status.register_held = workbook.held(journal, ws.register)
+            status.register_waiting = journal.register_waiting()
         status.last_processed = events[-_RECENT:][::-1]
         status.last_errors = [e for e in events if e.outcome == "rejected"][-_RECENT:][::-1]
     status.watcher = WatcherInfo.read(watcher_file(ws))
+    status.register_lock = find_lock(ws.register)
+    status.last_fault = faultlog.last(ws)
     return status
