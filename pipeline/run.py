@@ -20,6 +20,7 @@ from pipeline.assemble.render import Assembler
 from pipeline.convert.base import ConversionJob, Converter
 from pipeline.convert.starter import ConverterStarter
 from pipeline.errors import RejectedFile, UnsafePath
+from pipeline.faults import explain
 from pipeline.forms.read import read_form
 from pipeline.intake import inbox
 from pipeline.journal.store import Event, Journal
@@ -141,7 +142,7 @@ class Pipeline:
             if taken is not None:
                 claims.append(taken)
         if not claims:
-            result.register_note = self._sync_register(today)
+            self._sync_register(today, result)
             return result
         work = sorted((self._read(claim, today) for claim in claims), key=self._place)
         self.preparer = self._new_preparer()
@@ -153,7 +154,7 @@ class Pipeline:
                 result.rejected.append(self._reject(w))
         if any(a.status != "duplicate" for a in result.accepted):
             self.outbox.write_manifest(self.journal)
-        result.register_note = self._sync_register(today)
+        self._sync_register(today, result)
         return result
 
     def _place(self, work: _Work) -> tuple[int, str, str]:
@@ -389,15 +390,26 @@ class Pipeline:
         log.info("Moved %s to rejected/: its rejection was journalled before a stop", w.claim.name)
         return Rejected(w.claim.name, problems, reason, report_path, moved)
 
-    def _sync_register(self, today: date) -> str:
+    def _sync_register(self, today: date, batch: BatchResult) -> None:
+        """Bring register.xlsx up to date, or say in the batch's note why it waits."""
         if not self.journal.register_pending() and self.workspace.register.exists():
-            return "register up to date"
-        result = workbook.sync(self.journal, self.workspace.register, today=today)
+            batch.register_note = "register up to date"
+            return
+        try:
+            result = workbook.sync(self.journal, self.workspace.register, today=today)
+        except OSError as exc:  # a read-only share: the forms are done, the update waits
+            fault = explain(exc, root=self.workspace.root, journal=self.workspace.journal_path)
+            if fault is None:
+                raise
+            batch.fault = fault.message
+            result = workbook.SyncResult(written=False, reason=fault.message)
         if not result.written:  # say how much waits, beside who or what holds it
             waiting = self.journal.register_waiting()
             held = result.reason or "register not written"
-            return f"{waiting} register update{'s' if waiting != 1 else ''} waiting: {held}"
-        return result.reason or "register updated"
+            s = "s" if waiting != 1 else ""
+            batch.register_note = f"{waiting} register update{s} waiting: {held}"
+            return
+        batch.register_note = result.reason or "register updated"
 
 
 def run_batch(

@@ -6,6 +6,7 @@ Each must end in one line an administrator can act on and exit status 2, never t
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sqlite3
@@ -213,3 +214,64 @@ def test_each_errno_gets_its_sentence(code: int, start: str) -> None:
 def test_a_missing_file_inside_a_present_workspace_is_not_a_fault(tmp_path: Path) -> None:
     assert explain(FileNotFoundError(errno.ENOENT, "gone", "x"), root=tmp_path) is None
     assert explain(ValueError("a bug")) is None
+
+
+@contextlib.contextmanager
+def _read_only(folder: Path) -> Iterator[None]:
+    """``folder`` as a read-only bind mount of itself (root ignores chmod; this it cannot)."""
+    made = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot bind-mount here: {made.stderr.decode().strip()}")
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], check=True)
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+@pytest.mark.requires_libreoffice
+def test_a_read_only_register_folder_is_exit_2_and_the_update_waits(
+    make_workspace: WorkspaceFactory, policy_form: Callable[[str], bytes]
+) -> None:
+    ws = make_workspace()
+    (ws.root / "managers").mkdir()
+    ws.register.rename(ws.root / "managers" / "register.xlsx")
+    config = ws.root / "pipeline.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            'register = "register.xlsx"', 'register = "managers/register.xlsx"'
+        ),
+        encoding="utf-8",
+    )
+    (ws.inbox / "policy.docx").write_bytes(policy_form("Read-only Register Policy"))
+
+    with _read_only(ws.root / "managers"):
+        held = _pipeline(ws.root, "run")
+        status = _pipeline(ws.root, "status")
+    again = _pipeline(ws.root, "register", "sync")
+
+    assert held.returncode == 2, held.stdout + held.stderr
+    summary = held.stdout.strip().splitlines()[-1]
+    assert summary.startswith("1 accepted, 0 rejected; 1 register update waiting: ")
+    assert "managers/register.xlsx is on a read-only file system" in summary
+    assert "Register: NOT UPDATED (1 update waiting): register.xlsx cannot be written" in (
+        status.stdout
+    )
+    assert "Last fault: " in status.stdout and "read-only file system" in status.stdout
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_a_read_only_rejected_folder_is_exit_2_and_the_form_waits(
+    workspace: Workspace,
+) -> None:
+    (workspace.inbox / "not-a-form.docx").write_bytes(b"this is not a Word document")
+
+    with _read_only(workspace.rejected):
+        result = _pipeline(workspace.root, "run")
+
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"Error: {workspace.rejected}")
+    assert "is on a read-only file system" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (workspace.inbox / "not-a-form.docx").is_file()
+    assert not list(workspace.work.glob("*"))

@@ -6,6 +6,7 @@ never leave a half-written register, and must tell a person exactly why nothing 
 
 from __future__ import annotations
 
+import errno
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -121,6 +122,8 @@ def lock_detail(path: Path) -> str | None:
             with open(path, "r+b"):
                 pass
         except OSError as exc:
+            if exc.errno == errno.EROFS:  # no one's lock: the administrator's fault to fix
+                raise
             return (
                 f"not writable ({exc.strerror or exc}): if someone has it "
                 "open, it is written when they close it; if not, give the pipeline's account "

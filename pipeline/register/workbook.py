@@ -394,7 +394,10 @@ def held(journal: Journal, path: Path, *, today: date | None = None) -> str | No
     path = Path(path)
     if not journal.register_pending() or not path.exists():
         return None
-    detail = lock_detail(path)
+    try:
+        detail = lock_detail(path)
+    except OSError as exc:  # a read-only share
+        return f"{path.name} cannot be written: {exc.strerror or exc}"
     if detail:
         return _busy(path, detail).reason
     try:

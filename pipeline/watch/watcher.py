@@ -310,6 +310,9 @@ class Watcher:
             summary["files"] = len(result.accepted) + len(result.rejected)
             if result.register_note and result.register_note != "register up to date":
                 log.info("Register: %s", result.register_note)
+            if result.fault:  # the forms are done; the register waits for the administrator
+                log.error("Register not written: %s", result.fault)
+                faultlog.record(self.ws, result.fault)
         finally:
             self.files.done(paths, failed="error" in summary)
         if summary["files"] or "error" in summary:
