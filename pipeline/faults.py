@@ -62,8 +62,16 @@ def _locked(where: Path | str) -> Fault:
     )
 
 
+def _place(filename: object, root: Path | None) -> Path | str:
+    """The file the error names, or its folder when it is one of our hidden temp files."""
+    if not isinstance(filename, str | Path) or not str(filename):
+        return root or "the workspace"
+    path = Path(filename)
+    return path.parent if path.name.startswith(".") else path
+
+
 def _os_fault(exc: OSError, root: Path | None) -> Fault | None:
-    where = exc.filename or root or "the workspace"
+    where = _place(exc.filename, root)
     code = exc.errno
     if code in _DISK_FULL:
         return _disk_full(where)

@@ -6,7 +6,6 @@ Each must end in one line an administrator can act on and exit status 2, never t
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import sqlite3
@@ -22,6 +21,7 @@ from pipeline.faults import explain
 from pipeline.journal.store import Journal
 from pipeline.workspace import Workspace
 from tests.conftest import WorkspaceFactory
+from tests.helpers.mounts import read_only
 
 FORMS = 6
 
@@ -216,19 +216,6 @@ def test_a_missing_file_inside_a_present_workspace_is_not_a_fault(tmp_path: Path
     assert explain(ValueError("a bug")) is None
 
 
-@contextlib.contextmanager
-def _read_only(folder: Path) -> Iterator[None]:
-    """``folder`` as a read-only bind mount of itself (root ignores chmod; this it cannot)."""
-    made = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
-    if made.returncode != 0:
-        pytest.skip(f"cannot bind-mount here: {made.stderr.decode().strip()}")
-    try:
-        subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], check=True)
-        yield
-    finally:
-        subprocess.run(["umount", str(folder)], check=True)
-
-
 @pytest.mark.requires_libreoffice
 def test_a_read_only_register_folder_is_exit_2_and_the_update_waits(
     make_workspace: WorkspaceFactory, policy_form: Callable[[str], bytes]
@@ -245,7 +232,7 @@ def test_a_read_only_register_folder_is_exit_2_and_the_update_waits(
     )
     (ws.inbox / "policy.docx").write_bytes(policy_form("Read-only Register Policy"))
 
-    with _read_only(ws.root / "managers"):
+    with read_only(ws.root / "managers"):
         held = _pipeline(ws.root, "run")
         status = _pipeline(ws.root, "status")
     again = _pipeline(ws.root, "register", "sync")
@@ -266,7 +253,7 @@ def test_a_read_only_rejected_folder_is_exit_2_and_the_form_waits(
 ) -> None:
     (workspace.inbox / "not-a-form.docx").write_bytes(b"this is not a Word document")
 
-    with _read_only(workspace.rejected):
+    with read_only(workspace.rejected):
         result = _pipeline(workspace.root, "run")
 
     assert result.returncode == 2, result.stderr

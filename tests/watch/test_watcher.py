@@ -26,9 +26,11 @@ from pipeline.errors import PipelineError
 from pipeline.intake import inbox
 from pipeline.intake.pending import PendingFiles
 from pipeline.journal.store import Journal
-from pipeline.watch.status import watcher_file
+from pipeline.watch import faultlog
+from pipeline.watch.status import watcher_file, workspace_status
 from pipeline.watch.watcher import Watcher
 from pipeline.workspace import Workspace, init_workspace, load_workspace
+from tests.helpers.mounts import read_only
 from tests.helpers.paths import CHECKOUT
 
 Form = Callable[[str], bytes]
@@ -417,3 +419,19 @@ def test_only_one_watcher_per_workspace(
     with pytest.raises(PipelineError, match="already running"):
         second.start()
     assert second.join(1)
+
+
+def test_a_fault_in_a_watcher_batch_is_one_logged_line_and_the_file_goes_back(
+    workspace: Workspace, start_watcher: Callable[..., Watcher], caplog: pytest.LogCaptureFixture
+) -> None:
+    with read_only(workspace.rejected):
+        start_watcher(workspace)
+        drop(workspace, "not-a-form.docx", b"this is not a Word document")
+        wait_for(lambda: faultlog.last(workspace), 60, "the fault is logged")
+        status = workspace_status(workspace)
+    fault = faultlog.last(workspace)
+    assert fault is not None and fault.message.startswith(f"{workspace.rejected} is on a read-only")
+    assert status.watcher is not None and status.watcher.last_batch is not None
+    assert status.watcher.last_batch["error"] == fault.message[:300]
+    assert not [r for r in caplog.records if r.exc_info], "a fault is no traceback"
+    wait_for(lambda: (workspace.inbox / "not-a-form.docx").exists(), 60, "the file is back")
