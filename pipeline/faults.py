@@ -26,40 +26,24 @@ _GONE = {errno.ESTALE, errno.EIO, errno.ENOTCONN, errno.EHOSTDOWN, errno.ENODEV}
 _DENIED = {errno.EACCES, errno.EPERM}
 
 
-def _disk_full(where: Path | str) -> Fault:
-    return Fault(
-        f"The disk holding {where} is full (or the quota for it is used up). Free some space "
-        f"there, or ask IT for more. {_SAFE}"
-    )
+# What happened, where, and what to do; {where} is a path, {what} the system's words.
+_SAYS = {
+    "disk_full": "The disk holding {where} is full (or the quota for it is used up). Free "
+    "some space there, or ask IT for more.",
+    "gone": "The folder {where} cannot be reached ({what}): the network share may have gone "
+    "away. Check it is connected and mounted on this machine.",
+    "denied": "Permission denied on {where}: the account running the pipeline may not change "
+    "it. Give that account write access to the folder (or make the file writable).",
+    "read_only": "{where} is on a read-only file system (the share or disk is mounted "
+    "read-only). Remount it read-write, or ask IT to.",
+    "locked": "The journal {where} has been locked by another process for too long. Check for "
+    "a stuck `pipeline` process (`pipeline status`, or ps) and stop it, and that the state "
+    "folder is not on a share that breaks file locks.",
+}
 
 
-def _gone(where: Path | str, what: str) -> Fault:
-    return Fault(
-        f"The folder {where} cannot be reached ({what}): the network share may have gone "
-        f"away. Check it is connected and mounted on this machine. {_SAFE}"
-    )
-
-
-def _denied(where: Path | str) -> Fault:
-    return Fault(
-        f"Permission denied on {where}: the account running the pipeline may not change it. "
-        f"Give that account write access to the folder (or make the file writable). {_SAFE}"
-    )
-
-
-def _read_only(where: Path | str) -> Fault:
-    return Fault(
-        f"{where} is on a read-only file system (the share or disk is mounted read-only). "
-        f"Remount it read-write, or ask IT to. {_SAFE}"
-    )
-
-
-def _locked(where: Path | str) -> Fault:
-    return Fault(
-        f"The journal {where} has been locked by another process for too long. Check for a "
-        "stuck `pipeline` process (`pipeline status`, or ps) and stop it, and that the state "
-        f"folder is not on a share that breaks file locks. {_SAFE}"
-    )
+def _fault(kind: str, where: Path | str, what: str = "") -> Fault:
+    return Fault(f"{_SAYS[kind].format(where=where, what=what)} {_SAFE}")
 
 
 def _place(filename: object, root: Path | None) -> Path | str:
@@ -74,15 +58,15 @@ def _os_fault(exc: OSError, root: Path | None) -> Fault | None:
     where = _place(exc.filename, root)
     code = exc.errno
     if code in _DISK_FULL:
-        return _disk_full(where)
+        return _fault("disk_full", where)
     if code in _GONE:
-        return _gone(root or where, exc.strerror or "input/output error")
+        return _fault("gone", root or where, exc.strerror or "input/output error")
     if code == errno.ENOENT and root is not None and not root.exists():
-        return _gone(root, "the workspace folder has disappeared")
+        return _fault("gone", root, "the workspace folder has disappeared")
     if code == errno.EROFS:
-        return _read_only(where)
+        return _fault("read_only", where)
     if code in _DENIED:
-        return _denied(where)
+        return _fault("denied", where)
     return None
 
 
@@ -90,17 +74,17 @@ def _sqlite_fault(exc: sqlite3.Error, journal: Path | None, root: Path | None) -
     text = str(exc).lower()
     where = journal or "the journal"
     if "disk is full" in text:
-        return _disk_full(where)
+        return _fault("disk_full", where)
     if "locked" in text or "busy" in text:
-        return _locked(where)
+        return _fault("locked", where)
     if "readonly" in text or "read-only" in text:
-        return _read_only(where)
+        return _fault("read_only", where)
     if "disk i/o error" in text:
-        return _gone(root or where, "disk I/O error")
+        return _fault("gone", root or where, "disk I/O error")
     if "unable to open" in text:
         if root is not None and not root.exists():
-            return _gone(root, "the workspace folder has disappeared")
-        return _denied(where)
+            return _fault("gone", root, "the workspace folder has disappeared")
+        return _fault("denied", where)
     return None
 
 

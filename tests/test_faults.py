@@ -40,6 +40,13 @@ def _pipeline(
     )
 
 
+def _edit_config(ws: Workspace, old: str, new: str) -> None:
+    config = ws.root / "pipeline.toml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new), encoding="utf-8")
+
+
 @pytest.fixture
 def tmpfs(tmp_path: Path) -> Iterator[Path]:
     """A 4 MB tmpfs mounted at ``tmp_path/ws`` (needs root and mount; skips otherwise)."""
@@ -121,13 +128,7 @@ def test_a_fault_the_full_workspace_cannot_log_is_logged_in_the_home_folder(
 def test_libreoffice_missing_is_exit_2_and_the_form_waits(
     workspace: Workspace, policy_form: Callable[[str], bytes]
 ) -> None:
-    config = workspace.root / "pipeline.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "pdfa = false", 'pdfa = false\nsoffice = "/nonexistent"'
-        ),
-        encoding="utf-8",
-    )
+    _edit_config(workspace, "pdfa = false", 'pdfa = false\nsoffice = "/nonexistent"')
     (workspace.inbox / "policy.docx").write_bytes(policy_form("Missing LibreOffice policy"))
 
     result = _pipeline(workspace.root, "run")
@@ -223,13 +224,7 @@ def test_a_read_only_register_folder_is_exit_2_and_the_update_waits(
     ws = make_workspace()
     (ws.root / "managers").mkdir()
     ws.register.rename(ws.root / "managers" / "register.xlsx")
-    config = ws.root / "pipeline.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            'register = "register.xlsx"', 'register = "managers/register.xlsx"'
-        ),
-        encoding="utf-8",
-    )
+    _edit_config(ws, 'register = "register.xlsx"', 'register = "managers/register.xlsx"')
     (ws.inbox / "policy.docx").write_bytes(policy_form("Read-only Register Policy"))
 
     with read_only(ws.root / "managers"):
