@@ -17,7 +17,7 @@ import errno
 import sqlite3
 from pathlib import Path
 
-from pipeline.errors import Fault
+from pipeline.errors import ConverterUnavailable, Fault
 
 _SAFE = "The forms waiting are safe in the inbox; run `pipeline run` again once it is fixed."
 
@@ -103,6 +103,8 @@ def explain(
         fault: Fault | None = None
         if isinstance(current, Fault):
             return current
+        if isinstance(current, ConverterUnavailable):  # LibreOffice missing or not starting
+            return Fault(current.message)
         if isinstance(current, OSError):
             fault = _os_fault(current, root)
         elif isinstance(current, sqlite3.Error):

@@ -142,6 +142,27 @@ def test_libreoffice_missing_is_exit_2_and_the_form_waits(
     assert "LibreOffice ('/nonexistent') is not installed" in logged
 
 
+@pytest.mark.requires_libreoffice
+def test_libreoffice_failing_to_start_is_exit_2_and_no_form_is_rejected(
+    make_workspace: WorkspaceFactory, policy_form: Callable[[str], bytes]
+) -> None:
+    """soffice exits 0 when it cannot load a document; a failure status is its own fault."""
+    ws = make_workspace(mode="oneshot")
+    _edit_config(ws, "pdfa = false", 'pdfa = false\nsoffice = "/bin/false"')
+    (ws.inbox / "policy.docx").write_bytes(policy_form("LibreOffice Will Not Start Policy"))
+
+    result = _pipeline(ws.root, "run")
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr == (
+        "Error: LibreOffice (/bin/false) did not start: it stopped with status 1. Check it "
+        "runs (`soffice --headless --version`) and reinstall it if not. The forms are safe in "
+        "the inbox: run again once it is fixed.\n"
+    )
+    assert (ws.inbox / "policy.docx").is_file()
+    assert not list(ws.rejected.iterdir())
+
+
 def test_an_immutable_inbox_is_permission_denied_with_exit_2(
     workspace: Workspace, policy_form: Callable[[str], bytes]
 ) -> None:
