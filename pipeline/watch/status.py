@@ -2,7 +2,9 @@
 
 An administrator asks "is it working?" from any machine that mounts the workspace, so
 everything here is read from the workspace itself: the inbox and its work folder, the
-journal, and ``watcher.json``, the file a running watcher keeps fresh (see
+journal (with the register updates it still holds), the lock file Excel or LibreOffice
+keeps beside register.xlsx (who has it open, and since when), the fault log
+(:mod:`pipeline.watch.faultlog`), and ``watcher.json``, the file a running watcher keeps fresh (see
 :mod:`pipeline.watch.watcher`; it writes the file through :class:`WatcherLock` here, so the format
 lives in one module). Reading status never writes, and never waits on a running batch for
 longer than one SQLite write takes.
