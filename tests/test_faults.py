@@ -183,6 +183,26 @@ def test_an_immutable_inbox_is_permission_denied_with_exit_2(
     assert (workspace.inbox / "policy.docx").is_file()
 
 
+def test_a_journal_another_process_holds_locked_is_exit_2_after_the_busy_timeout(
+    workspace: Workspace,
+) -> None:
+    """The command waits the journal's busy timeout (30 s) for the lock, then says so."""
+    Journal(workspace.journal_path).close()
+    holder = sqlite3.connect(workspace.journal_path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = _pipeline(workspace.root, "register", "sync")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(
+        f"Error: The journal {workspace.journal_path} has been locked by another process"
+    )
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_a_journal_held_locked_by_another_process_is_named(tmp_path: Path) -> None:
     path = tmp_path / "journal.sqlite"
     Journal(path).close()
