@@ -1,7 +1,9 @@
 """The command line: parse options, call the library, print.
 
 Every command is a thin wrapper whose docstring is its --help. Expected failures
-(:class:`PipelineError`) print one line, ``Error: ...``, and exit with their code; anything
+(:class:`PipelineError`, and the faults of the machine :func:`pipeline.faults.explain`
+recognises: a full disk, a share gone, a folder refused) print one line, ``Error: ...``, and
+exit with their code (2 for faults, logged in the workspace's faults.log); anything
 unexpected exits 3 with the traceback written to a log file the message points to.
 """
 
@@ -30,7 +32,10 @@ from pipeline.commands import (
     validate_cmd,
     watch_cmd,
 )
-from pipeline.errors import PipelineError
+from pipeline.commands.options import WORKSPACE_META
+from pipeline.errors import ConverterUnavailable, Fault, PipelineError
+from pipeline.faults import explain
+from pipeline.watch import faultlog
 
 UNEXPECTED_EXIT = 3
 
@@ -42,6 +47,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except PipelineError as exc:
+            if isinstance(exc, Fault | ConverterUnavailable):
+                _log_fault(ctx, exc.message)
             click.echo(f"Error: {exc.message}", err=True)
             sys.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
@@ -49,7 +56,14 @@ class _Group(click.Group):
         except BrokenPipeError:  # `pipeline register due | head`: the reader has had enough
             _quiet_stdout()
             sys.exit(0)
-        except Exception:
+        except Exception as exc:
+            ws = ctx.meta.get(WORKSPACE_META)
+            root, journal = (ws.root, ws.journal_path) if ws is not None else (None, None)
+            fault = explain(exc, root=root, journal=journal)
+            if fault is not None:  # a full disk, a share gone: the administrator's to fix
+                _log_fault(ctx, fault.message)
+                click.echo(f"Error: {fault.message}", err=True)
+                sys.exit(fault.exit_code)
             log = _crash_log()
             click.echo(
                 f"Error: something unexpected went wrong; nothing has been lost. "
@@ -57,6 +71,13 @@ class _Group(click.Group):
                 err=True,
             )
             sys.exit(UNEXPECTED_EXIT)
+
+
+def _log_fault(ctx: click.Context, message: str) -> None:
+    """Note the fault in the workspace's fault log, for `pipeline status` and the record."""
+    ws = ctx.meta.get(WORKSPACE_META)
+    if ws is not None:
+        faultlog.record(ws, message)
 
 
 def _quiet_stdout() -> None:

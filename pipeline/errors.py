@@ -62,3 +62,17 @@ class UnsafePath(PipelineError):
     Raised by :func:`pipeline.paths.safe_path`; values from forms are checked long before,
     so this means a check was missed or the folder holds a link that leads elsewhere.
     """
+
+
+class Fault(PipelineError):
+    """The machine or its folders failed the pipeline, not a form: a full disk, a share gone.
+
+    Made by :func:`pipeline.faults.explain`; the message says what happened, where, and what
+    to do. The forms waiting are safe: a batch cut short hands its claims back.
+    """
+
+
+class ConverterUnavailable(ConversionError):
+    """LibreOffice is not installed where pipeline.toml says, or will not start: a setup fault."""
+
+    exit_code = 2

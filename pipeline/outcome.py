@@ -34,6 +34,7 @@ class BatchResult:
     accepted: list[Accepted] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     register_note: str = ""
+    fault: str = ""  # a fault that kept the register from being written (a read-only share)
 
     @property
     def ok(self) -> bool:
@@ -79,4 +80,4 @@ class BatchResult:
                 for r in self.rejected
             ],
             "register": self.register_note,
-        }
+        } | ({"fault": self.fault} if self.fault else {})

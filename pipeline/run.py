@@ -20,6 +20,7 @@ from pipeline.assemble.render import Assembler
 from pipeline.convert.base import ConversionJob, Converter
 from pipeline.convert.starter import ConverterStarter
 from pipeline.errors import RejectedFile, UnsafePath
+from pipeline.faults import explain
 from pipeline.forms.read import read_form
 from pipeline.intake import inbox
 from pipeline.journal.store import Event, Journal
@@ -160,7 +161,7 @@ class Pipeline:
             if taken is not None:
                 claims.append(taken)
         if not claims:
-            result.register_note = self._sync_register(today)
+            self._sync_register(today, result)
             return result
         work = sorted((self._read(claim, today) for claim in claims), key=self._place)
         self.preparer = self._new_preparer()
@@ -172,7 +173,7 @@ class Pipeline:
                 result.rejected.append(self._reject(w))
         if any(a.status != "duplicate" for a in result.accepted):
             self.outbox.write_manifest(self.journal)
-        result.register_note = self._sync_register(today)
+        self._sync_register(today, result)
         return result
 
     def _place(self, work: _Work) -> tuple[int, str, str]:
@@ -273,6 +274,9 @@ class Pipeline:
         pending = jobs()
         first = next(pending, None)  # no document to make: LibreOffice is not needed
         results = self.converter.convert(itertools.chain([first], pending)) if first else []
+        for r in results:
+            if r.fault is not None:  # a full disk is no reason to reject the form: stop here
+                raise r.fault
         failed = {r.job.docx: r.error or "conversion failed" for r in results if not r.ok}
         for w in ready:
             assert w.prepared is not None
@@ -411,16 +415,39 @@ class Pipeline:
         log.info("Moved %s to rejected/: its rejection was journalled before a stop", w.claim.name)
         return Rejected(w.claim.name, problems, reason, report_path, moved)
 
-    def _sync_register(self, today: date) -> str:
+    def _sync_register(self, today: date, batch: BatchResult) -> None:
+        """Bring register.xlsx up to date, or say in the batch's note why it waits."""
         if not self.journal.register_pending() and self.workspace.register.exists():
-            return "register up to date"
-        result = workbook.sync(self.journal, self.workspace.register, today=today)
-        return result.reason or ("register updated" if result.written else "register not written")
+            batch.register_note = "register up to date"
+            return
+        try:
+            result = workbook.sync(self.journal, self.workspace.register, today=today)
+        except OSError as exc:  # a read-only share: the forms are done, the update waits
+            fault = explain(exc, root=self.workspace.root, journal=self.workspace.journal_path)
+            if fault is None:
+                raise
+            batch.fault = fault.message
+            result = workbook.SyncResult(written=False, reason=fault.message)
+        if not result.written:  # say how much waits, beside who or what holds it
+            waiting = self.journal.register_waiting()
+            held = result.reason or "register not written"
+            s = "s" if waiting != 1 else ""
+            batch.register_note = f"{waiting} register update{s} waiting: {held}"
+            return
+        batch.register_note = result.reason or "register updated"
 
 
 def run_batch(
     workspace: Workspace, files: Sequence[Path] | None = None, *, today: date | None = None
 ) -> BatchResult:
-    """Process one batch with a pipeline opened and closed around it."""
+    """Process one batch with a pipeline opened and closed around it.
+
+    If the batch fails (a full disk, a share gone), the files it claimed go back to the
+    inbox before the error propagates, so the next run takes them again.
+    """
     with Pipeline(workspace) as pipeline:
-        return pipeline.run(files, today=today, retry_mail=True)
+        try:
+            return pipeline.run(files, today=today, retry_mail=True)
+        except BaseException:
+            inbox.hand_back_own(workspace)
+            raise

@@ -59,6 +59,9 @@ quiet_seconds = 2.0
 poll_seconds = 0
 # Look through the whole inbox every N seconds, in case an event was missed.
 scan_seconds = 60
+# `pipeline status --check` (for monitoring) fails when a form or a register update has
+# waited longer than this many minutes.
+alert_minutes = 30
 
 [publish]
 # Who the public list (outbox/publish/index.html) says to ask for another format: an email
@@ -88,6 +91,7 @@ class WatchSettings:
     quiet_seconds: float = 2.0
     poll_seconds: float = 0.0
     scan_seconds: float = 60.0
+    alert_minutes: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -207,6 +211,7 @@ def _from_config(folder: Path, config: Path, data: dict[str, Any]) -> Workspace:
             quiet_seconds=float(watch.get("quiet_seconds", 2.0)),
             poll_seconds=float(watch.get("poll_seconds", 0)),
             scan_seconds=float(watch.get("scan_seconds", 60)),
+            alert_minutes=float(watch.get("alert_minutes", 30)),
         )
     except (TypeError, ValueError) as exc:
         raise ConfigError(

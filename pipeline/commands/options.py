@@ -34,8 +34,16 @@ def json_option(fn: F) -> F:
     )
 
 
+WORKSPACE_META = "pipeline.workspace"
+
+
 def open_workspace(workspace_dir: Path | None) -> Workspace:
-    return load_workspace(workspace_dir)
+    """The workspace, remembered in click's context so the CLI can log a fault in it."""
+    ws = load_workspace(workspace_dir)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[WORKSPACE_META] = ws
+    return ws
 
 
 def workspace_framework(workspace_dir: Path | None) -> Framework:

@@ -9,6 +9,7 @@ import click
 from pipeline.commands.options import json_option, open_workspace, workspace_option
 from pipeline.commands.render import print_batch
 from pipeline.run import run_batch
+from pipeline.watch import faultlog
 
 
 @click.command("run")
@@ -20,7 +21,8 @@ def command(files: tuple[Path, ...], workspace_dir: Path | None, as_json: bool) 
 
     Accepted forms become documents and PDFs in the outbox and a row in the register; the
     original is archived in inbox/processed/. Rejected forms go to inbox/rejected/ with a
-    report beside them. Exit status: 0 all accepted, 1 any rejected, 2 a setup problem.
+    report beside them. Exit status: 0 all accepted, 1 any rejected, 2 a setup problem or a fault (a full
+    disk, a read-only register folder: the message says what to do).
 
     \b
     Example:
@@ -33,4 +35,7 @@ def command(files: tuple[Path, ...], workspace_dir: Path | None, as_json: bool) 
         click.echo(json.dumps(result.to_json(ws.root), indent=2))
     else:
         print_batch(result, ws.root)
+    if result.fault:  # the forms are done; the register waits for the administrator
+        faultlog.record(ws, result.fault)
+        sys.exit(2)
     sys.exit(0 if result.ok else 1)

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
-from pipeline.errors import ConversionError
+from pipeline.errors import ConversionError, ConverterUnavailable, Fault
+from pipeline.faults import explain
 from pipeline.pdf.finish import PdfMetadata, finalize_pdf
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class ConversionResult:
     job: ConversionJob
     ok: bool
     error: str | None = None  # written for people
+    fault: Fault | None = None  # the machine's fault (a full disk), not the document's
 
 
 class Converter(Protocol):
@@ -92,7 +94,10 @@ def find_soffice(name: str) -> str:
         for path in _COMMON_SOFFICE:
             if os.access(path, os.X_OK):
                 return path
-    raise ConversionError(f"LibreOffice ({name!r}) is not installed or not on PATH. {INSTALL_HINT}")
+    raise ConverterUnavailable(
+        f"LibreOffice ({name!r}) is not installed or not on PATH. {INSTALL_HINT} "
+        "The forms are safe in the inbox: run again once it is installed."
+    )
 
 
 @functools.cache
@@ -207,7 +212,12 @@ def finish(job: ConversionJob, produced: Path) -> ConversionResult:
     try:
         finalize_pdf(produced, job.metadata, draft=job.draft, dest=job.pdf)
     except OSError as exc:
-        return ConversionResult(job, False, f"Could not write {job.pdf}: {exc.strerror or exc}.")
+        return ConversionResult(
+            job,
+            False,
+            f"Could not write {job.pdf}: {exc.strerror or exc}.",
+            fault=explain(exc),
+        )
     except Exception as exc:  # pypdf's errors are many; any of them means a broken PDF
         log.exception("finishing %s failed", produced)
         return ConversionResult(

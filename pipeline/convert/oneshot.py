@@ -31,6 +31,7 @@ from pipeline.convert.base import (
     timeout_error,
 )
 from pipeline.convert.settings import ConverterSettings
+from pipeline.errors import ConverterUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,12 @@ class OneShotConverter(ConverterBase):
         return "pdf:writer_pdf_Export:" + json.dumps(options, separators=(",", ":"))
 
     def _run(self, profile: Path, inputs: list[Path], outdir: Path, timeout: float) -> bool:
-        """Run soffice over ``inputs``; False if it had to be killed for taking too long."""
+        """Run soffice over ``inputs``; False if it had to be killed for taking too long.
+
+        Raises ConverterUnavailable when soffice fails and makes nothing: it exits 0 even when
+        it cannot load a document, so a failure status means LibreOffice itself did not
+        start, which is no reason to reject the officers' forms.
+        """
         cmd = [self.soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless"]
         cmd += ["--norestore", "--nolockcheck", "--infilter=MS Word 2007 XML"]  # no text fallback
         cmd += ["--convert-to", self._filter(), "--outdir", str(outdir), *map(str, inputs)]
@@ -63,12 +69,20 @@ class OneShotConverter(ConverterBase):
         try:
             out, _ = proc.communicate(timeout=timeout)
             log.debug("soffice: %s", out.decode(errors="replace"))
-            return True
         except subprocess.TimeoutExpired:
             return False
         finally:
             kill_group(proc.pid)  # also reaps anything soffice left behind
             proc.wait()
+        if proc.returncode != 0 and not any(outdir.glob("*.pdf")):
+            said = " ".join(out.decode(errors="replace").split())[:200]
+            raise ConverterUnavailable(
+                f"LibreOffice ({self.soffice}) did not start: it stopped with status "
+                f"{proc.returncode}{f' ({said})' if said else ''}. Check it runs "
+                "(`soffice --headless --version`) and reinstall it if not. The forms are "
+                "safe in the inbox: run again once it is fixed."
+            )
+        return True
 
     def convert(self, jobs: Iterable[ConversionJob]) -> list[ConversionResult]:
         """Convert ``jobs`` in as few soffice runs as possible (all of them are made first)."""

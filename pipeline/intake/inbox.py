@@ -17,6 +17,7 @@ next start finds it among the orphans and only moves it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass
@@ -202,3 +203,21 @@ def hand_back(claim: Claim, workspace: Workspace) -> Path:
     target = unique_path(workspace.inbox, claim.name)
     atomic.move(claim.path, target)
     return target
+
+
+def hand_back_own(workspace: Workspace) -> list[Path]:
+    """Return every file this process claimed to the inbox, so a failed batch loses nothing.
+
+    Orphan recovery only takes claims of *dead* processes, so without this a file could sit
+    in the work folder for as long as this process lives (a watcher, a test). A claim that
+    cannot be moved (the share has gone) stays where it is, for orphan recovery.
+    """
+    try:
+        claims = own_claims(workspace)
+    except OSError:
+        return []
+    returned: list[Path] = []
+    for claim in claims:
+        with contextlib.suppress(OSError):
+            returned.append(hand_back(claim, workspace))
+    return returned

@@ -30,6 +30,7 @@ from typing import Any
 
 from pipeline import atomic
 from pipeline.errors import PipelineError
+from pipeline.faults import explain
 from pipeline.journal.schema import SCHEMA, SCHEMA_VERSION, upgrade
 from pipeline.journal.values import (
     Event,
@@ -85,6 +86,9 @@ class Journal:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self._conn.close()
+            fault = explain(exc, journal=self.path)
+            if fault is not None:  # a full disk or a lock: nothing is damaged
+                raise fault from exc
             raise PipelineError(
                 f"The journal {self.path} cannot be opened ({exc}). If it is damaged, restore it "
                 "from backup; register.xlsx and the outbox are not affected."
@@ -397,16 +401,32 @@ class Journal:
         with self._reading():
             return self._meta("generation") > self._meta("synced_generation")
 
-    def mark_register_synced(self, generation: int) -> None:
+    def register_waiting(self) -> int:
+        """How many history entries register.xlsx still lacks (at least 1 while it is pending)."""
+        with self._reading() as conn:
+            if self._meta("generation") <= self._meta("synced_generation"):
+                return 0
+            row = conn.execute(
+                "SELECT count(*) FROM events WHERE id > ?", (self._meta("synced_event_id"),)
+            ).fetchone()
+            return max(1, int(row[0]))
+
+    def mark_register_synced(self, generation: int, last_event_id: int = 0) -> None:
         """Record that the register now reflects everything up to ``generation``.
 
         Pass the generation read *before* the data that was written; a change committed
-        during the sync has a higher generation and so stays pending.
+        during the sync has a higher generation and so stays pending. ``last_event_id`` is
+        the snapshot's (:attr:`Snapshot.last_event_id`), for :meth:`register_waiting`.
         """
         with self.transaction():
             self._conn.execute(
                 "UPDATE meta SET value = max(value, ?) WHERE key = 'synced_generation'",
                 (generation,),
+            )
+            self._conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('synced_event_id', ?) ON CONFLICT (key) "
+                "DO UPDATE SET value = max(value, excluded.value)",
+                (last_event_id,),
             )
 
     def snapshot(self) -> Snapshot:
@@ -414,7 +434,8 @@ class Journal:
         with self._reading():
             generation = self._meta("generation")
             pending = generation > self._meta("synced_generation")
-            return Snapshot(generation, pending, self.policies(), self.events())
+            last = self._conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+            return Snapshot(generation, pending, self.policies(), self.events(), int(last))
 
     @contextlib.contextmanager
     def sync_lock(self) -> Iterator[None]:

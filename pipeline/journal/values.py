@@ -49,6 +49,7 @@ class Snapshot:
     pending: bool
     policies: list[dict[str, Any]]
     events: list[Event]
+    last_event_id: int = 0  # the newest event's id, so status can count what still waits
 
 
 # --- JSON with dates -------------------------------------------------------------------------

@@ -6,8 +6,10 @@ never leave a half-written register, and must tell a person exactly why nothing 
 
 from __future__ import annotations
 
+import errno
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -20,21 +22,79 @@ class DamagedRegister(Exception):
     """register.xlsx exists but is not a readable workbook."""
 
 
-def _owner_name(lock: Path) -> str:
-    """Who holds the lock, read from Excel's owner file or LibreOffice's lock file, if we can."""
+@dataclass(frozen=True)
+class RegisterLock:
+    """Who has register.xlsx open, as far as the lock file beside it says."""
+
+    file: str  # the lock file's name, for "delete the stale lock file ..."
+    app: str  # "Excel" or "LibreOffice"
+    who: str = ""
+    host: str = ""
+    since: datetime | None = None
+
+    def holder(self) -> str:
+        """``open in LibreOffice by Jo Bloggs on PC-042 since 29/11/2026 09:12``."""
+        text = f"open in {self.app}"
+        if self.who:
+            text += f" by {self.who}"
+        if self.host:
+            text += f" on {self.host}"
+        if self.since:
+            text += f" since {self.since:%d/%m/%Y %H:%M}"
+        return text
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "lock_file": self.file,
+            "app": self.app,
+            "who": self.who,
+            "host": self.host,
+            "since": self.since.isoformat() if self.since else None,
+        }
+
+
+def _lo_fields(text: str) -> list[str]:
+    """LibreOffice's lock file: comma-separated, ``;``-ended, ``\\`` escaping , ; and \\."""
+    fields, current, escaped = [], "", False
+    for char in text:
+        if escaped:
+            current, escaped = current + char, False
+        elif char == "\\":
+            escaped = True
+        elif char in ",;":
+            fields.append(current)
+            current = ""
+            if char == ";":
+                break
+        else:
+            current += char
+    return fields
+
+
+def _read_lock(lock: Path) -> RegisterLock:
+    """LibreOffice writes ``name,system user,host,dd.mm.yyyy hh:mm,profile;``; Excel's owner
+    file is a length byte then the name (cp1252), and holds no time: its mtime is used."""
     try:
-        data = lock.read_bytes()[:512]
+        data = lock.read_bytes()[:1024]
+        mtime: datetime | None = datetime.fromtimestamp(lock.stat().st_mtime)
     except OSError:
-        return ""
+        return RegisterLock(lock.name, "Excel")
     if lock.name.startswith(".~lock."):
-        return data.decode("utf-8", "replace").split(",", 1)[0].strip()
+        fields = _lo_fields(data.decode("utf-8", "replace")) + ["", "", "", ""]
+        try:
+            since: datetime | None = datetime.strptime(fields[3].strip(), "%d.%m.%Y %H:%M")
+        except ValueError:
+            since = mtime
+        who = fields[0].strip() or fields[1].strip()
+        return RegisterLock(lock.name, "LibreOffice", who, fields[2].strip(), since)
+    who = ""
     if data and 0 < data[0] <= 54:
-        return data[1 : 1 + data[0]].decode("cp1252", "replace").strip()
-    return ""
+        who = data[1 : 1 + data[0]].decode("cp1252", "replace").strip()
+    return RegisterLock(lock.name, "Excel", who, "", mtime)
 
 
-def lock_detail(path: Path) -> str | None:
-    """Why register.xlsx cannot be written now (for the message), or None if it can."""
+def find_lock(path: Path) -> RegisterLock | None:
+    """The lock file Excel or LibreOffice keeps beside ``path`` while it is open, if any."""
     path = Path(path)
     name = path.name
     candidates = [f"~${name}", f".~lock.{name}#"]
@@ -43,15 +103,32 @@ def lock_detail(path: Path) -> str | None:
     for candidate in candidates:
         lock = path.with_name(candidate)
         if lock.exists():
-            who = _owner_name(lock)
-            by = f"by {who}; " if who else ""
-            return f"{by}if nobody has it open, delete the stale lock file {candidate}"
+            return _read_lock(lock)
+    return None
+
+
+def lock_detail(path: Path) -> str | None:
+    """Why register.xlsx cannot be written now (for the message), or None if it can.
+
+    ``open in LibreOffice by Jo Bloggs on PC-042 since ...; if nobody has it open, delete
+    the stale lock file .~lock.register.xlsx#``, or why the file cannot be opened.
+    """
+    path = Path(path)
+    lock = find_lock(path)
+    if lock is not None:
+        return f"{lock.holder()}; if nobody has it open, delete the stale lock file {lock.file}"
     if path.exists():
         try:
             with open(path, "r+b"):
                 pass
         except OSError as exc:
-            return f"it cannot be opened for writing: {exc.strerror or exc}"
+            if exc.errno == errno.EROFS:  # no one's lock: the administrator's fault to fix
+                raise
+            return (
+                f"not writable ({exc.strerror or exc}): if someone has it "
+                "open, it is written when they close it; if not, give the pipeline's account "
+                "write access to it"
+            )
     return None
 
 

@@ -104,8 +104,8 @@ def _busy(path: Path, detail: str) -> SyncResult:
     return SyncResult(
         written=False,
         reason=(
-            f"{path.name} is open in Excel ({detail}); your updates are safe in the journal and "
-            "will be applied when it is closed, or run `pipeline register sync`"
+            f"{path.name} is {detail}; your updates are safe in the journal and will be "
+            "applied when it is closed, or run `pipeline register sync`"
         ),
     )
 
@@ -338,8 +338,8 @@ def _run(
                 note = f"the previous file is kept as {keep.name}"
             replace_atomically(path, draft.save)
         except PermissionError as exc:
-            return _busy(path, f"it cannot be written: {exc.strerror or exc}")
-        journal.mark_register_synced(snap.generation)
+            return _busy(path, f"not writable ({exc.strerror or exc}) and may be open elsewhere")
+        journal.mark_register_synced(snap.generation, snap.last_event_id)
     verb = "rebuilt" if fresh else "updated"
     summary = (
         f"{verb} {path.name}: {len(snap.policies)} policies ({draft.added} new), "
@@ -394,7 +394,10 @@ def held(journal: Journal, path: Path, *, today: date | None = None) -> str | No
     path = Path(path)
     if not journal.register_pending() or not path.exists():
         return None
-    detail = lock_detail(path)
+    try:
+        detail = lock_detail(path)
+    except OSError as exc:  # a read-only share
+        return f"{path.name} cannot be written: {exc.strerror or exc}"
     if detail:
         return _busy(path, detail).reason
     try:

@@ -39,6 +39,22 @@ class Message:
 
 
 MESSAGES: dict[str, Message] = {
+    "form_blank": Message(
+        "The form is blank",
+        "This is the blank {form} form: nothing has been filled in yet.",
+        "Fill the form in and drop it again. If you meant to send a filled-in form, check "
+        "you saved it and dropped the right file.",
+        "Every field and section of the form is empty, so it was most likely dropped by "
+        "mistake (the blank form itself, or a copy saved before it was filled in). One "
+        "message stands for all of its empty fields.",
+    ),
+    "form_title_only": Message(
+        "Only the title is filled in",
+        "This is the blank {form} form: only the title is filled in.",
+        "Fill in the rest of the form and drop it again.",
+        "The title is there but every other field and section is empty: the form was "
+        "probably saved before it was finished.",
+    ),
     "field_missing": Message(
         "A required field is empty",
         '"{label}" is not filled in.',

@@ -137,6 +137,9 @@ class _Checker:
         self.found.append((place, len(self.found), problem(key, field, location, **values)))
 
     def run(self) -> list[Problem]:
+        blank = self.blank()
+        if blank:  # one message, not one for every empty field of a form dropped by mistake
+            return [problem(blank, "", form=self.form.label)]
         for index, field in enumerate(self.form.fields):
             self.check_field(index, field)
         for index, section in enumerate(self.form.sections):
@@ -177,6 +180,20 @@ class _Checker:
         if limits.max_average_sentence_words:
             said.append(f"{limits.max_average_sentence_words:g} on average")
         return {"limits": " and ".join(said), "longest": over.longest_words, "start": over.longest}
+
+    def blank(self) -> str:
+        """``form_blank`` or ``form_title_only`` for a form with (almost) nothing in it, else ""."""
+        record = self.record
+        filled = {key for key in record.fields if record.value(key)}
+        if any(not section.is_empty for section in record.sections):
+            return ""
+        if any(
+            text.strip() for row in record.rows for key, text in row.cells.items() if key != "area"
+        ):
+            return ""  # the area names are printed on the blank plan
+        if not filled:
+            return "form_blank"
+        return "form_title_only" if filled == {self.form.title_field} else ""
 
     # -- fields ---------------------------------------------------------------------------
 

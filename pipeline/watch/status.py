@@ -2,7 +2,9 @@
 
 An administrator asks "is it working?" from any machine that mounts the workspace, so
 everything here is read from the workspace itself: the inbox and its work folder, the
-journal, and ``watcher.json``, the file a running watcher keeps fresh (see
+journal (with the register updates it still holds), the lock file Excel or LibreOffice
+keeps beside register.xlsx (who has it open, and since when), the fault log
+(:mod:`pipeline.watch.faultlog`), and ``watcher.json``, the file a running watcher keeps fresh (see
 :mod:`pipeline.watch.watcher`; it writes the file through :class:`WatcherLock` here, so the format
 lives in one module). Reading status never writes, and never waits on a running batch for
 longer than one SQLite write takes.
@@ -31,6 +33,9 @@ from pipeline.intake import inbox
 from pipeline.journal import mail
 from pipeline.journal.store import Event, Journal
 from pipeline.register import workbook
+from pipeline.register.files import RegisterLock, find_lock
+from pipeline.watch import faultlog
+from pipeline.watch.faultlog import LoggedFault
 from pipeline.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -195,6 +200,9 @@ class Status:
     register_held: str | None = None  # why register.xlsx is not being updated, if it is not
     mail_waiting: int = 0  # messages the mail server has not yet accepted
     mail_error: str = ""  # the last error sending them gave
+    register_waiting: int = 0  # history entries register.xlsx still lacks
+    register_lock: RegisterLock | None = None  # who has it open, if anyone
+    last_fault: LoggedFault | None = None  # the newest line of <state>/logs/faults.log
 
     @property
     def watcher_running(self) -> bool:
@@ -220,14 +228,76 @@ class Status:
         out += [f"  {_event_line(e)}" for e in self.last_processed]
         out.append("Last errors:" if self.last_errors else "Last errors: none")
         out += [f"  {_event_line(e)}" for e in self.last_errors]
-        if self.register_held:
-            out.append(f"Register: NOT UPDATED: {self.register_held}")
+        out.append(_register_line(self))
+        if self.last_fault is not None:
+            out.append(f"Last fault: {_local(self.last_fault.when)}  {self.last_fault.message}")
+        else:
+            out.append("Last fault: none")
         if self.mail_waiting:
             out.append(
                 f"Mail: {self.mail_waiting} message(s) waiting to be sent"
                 + (f"; last error: {self.mail_error}" if self.mail_error else "")
             )
         return out
+
+    def to_json(self) -> dict[str, Any]:
+        """The same, for scripts and monitoring (``pipeline status --json``)."""
+        watcher = self.watcher
+        return {
+            "workspace": str(self.root),
+            "watcher": None
+            if watcher is None
+            else {
+                "running": watcher.running,
+                "pid": watcher.pid,
+                "host": watcher.host,
+                "started": watcher.started.isoformat() if watcher.started else None,
+                "heartbeat": watcher.heartbeat.isoformat() if watcher.heartbeat else None,
+                "why_stopped": watcher.why_stale or None,
+                "last_batch": watcher.last_batch,
+            },
+            "waiting": [{"file": p.name, "since": _mtime(p)} for p in self.waiting],
+            "in_progress": [
+                {"file": c.name, "owner": c.owner, "orphaned": c.orphaned} for c in self.in_progress
+            ],
+            "register": {
+                "updates_waiting": self.register_waiting,
+                "held": self.register_held,
+                "lock": self.register_lock.to_json() if self.register_lock else None,
+            },
+            "last_processed": [_event_json(e) for e in self.last_processed],
+            "last_errors": [_event_json(e) for e in self.last_errors],
+            "last_fault": None
+            if self.last_fault is None
+            else {"when": self.last_fault.when.isoformat(), "message": self.last_fault.message},
+        }
+
+
+def _register_line(status: Status) -> str:
+    waiting = status.register_waiting
+    if not waiting:
+        return "Register: up to date"
+    updates = f"{waiting} update{'s' if waiting != 1 else ''} waiting"
+    if status.register_held:
+        return f"Register: NOT UPDATED ({updates}): {status.register_held}"
+    return f"Register: {updates} for the next run or `pipeline register sync`"
+
+
+def _mtime(path: Path) -> str | None:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat()
+    except OSError:
+        return None
+
+
+def _event_json(event: Event) -> dict[str, str]:
+    return {
+        "when": event.when.isoformat(),
+        "outcome": event.outcome,
+        "file": event.file,
+        "policy_ref": event.policy_ref,
+        "detail": event.detail,
+    }
 
 
 def _listed(names: list[str]) -> list[str]:
@@ -290,7 +360,10 @@ def workspace_status(ws: Workspace) -> Status:
             events = journal.events()
             status.register_held = workbook.held(journal, ws.register)
             status.mail_waiting, status.mail_error = mail.backlog(journal)
+            status.register_waiting = journal.register_waiting()
         status.last_processed = events[-_RECENT:][::-1]
         status.last_errors = [e for e in events if e.outcome == "rejected"][-_RECENT:][::-1]
     status.watcher = WatcherInfo.read(watcher_file(ws))
+    status.register_lock = find_lock(ws.register)
+    status.last_fault = faultlog.last(ws)
     return status

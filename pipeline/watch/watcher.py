@@ -49,9 +49,11 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from pipeline.errors import PipelineError
+from pipeline.faults import explain
 from pipeline.intake import inbox
 from pipeline.intake.pending import PendingFiles
 from pipeline.run import Pipeline
+from pipeline.watch import faultlog
 from pipeline.watch.status import HEARTBEAT_SECONDS, WatcherLock, now_utc
 from pipeline.workspace import Workspace
 
@@ -290,11 +292,18 @@ class Watcher:
         try:
             result = self._pipeline.run(paths)
         except Exception as exc:
-            log.exception(
-                "A batch (%s) failed; its files go back to the inbox and are retried later.", what
-            )
-            self._hand_back_own_claims()
-            summary["error"] = str(exc)[:300]
+            fault = explain(exc, root=self.ws.root, journal=self.ws.journal_path)
+            if fault is None:
+                log.exception(
+                    "A batch (%s) failed; its files go back to the inbox and are retried later.",
+                    what,
+                )
+            else:  # an administrator's fault, not a bug: one line, no traceback
+                log.error("A batch (%s) stopped: %s", what, fault.message)
+                faultlog.record(self.ws, fault.message)
+            for back in inbox.hand_back_own(self.ws):
+                log.warning("Handing %s back to the inbox.", back.name)
+            summary["error"] = (fault.message if fault else str(exc))[:300]
         else:
             for accepted in result.accepted:
                 note = f" ({accepted.note})" if accepted.note else ""
@@ -313,6 +322,9 @@ class Watcher:
             summary["files"] = len(result.accepted) + len(result.rejected)
             if result.register_note and result.register_note != "register up to date":
                 log.info("Register: %s", result.register_note)
+            if result.fault:  # the forms are done; the register waits for the administrator
+                log.error("Register not written: %s", result.fault)
+                faultlog.record(self.ws, result.fault)
         finally:
             self.files.done(paths, failed="error" in summary)
         if summary["files"] or "error" in summary:
@@ -330,20 +342,6 @@ class Watcher:
             observer_restarts=self.observer_restarts,
             last_batch=self.last_batch,
         )
-
-    def _hand_back_own_claims(self) -> None:
-        """Return files this process claimed to the inbox, so a failed batch loses nothing.
-
-        Orphan recovery only takes claims of *dead* processes, so without this a file could
-        sit in the work folder for as long as this watcher lives.
-        """
-        try:
-            claims = inbox.own_claims(self.ws)
-        except OSError:
-            return
-        for claim in claims:
-            with contextlib.suppress(OSError):
-                log.warning("Handing %s back to the inbox.", inbox.hand_back(claim, self.ws).name)
 
 
 def setup_logging(ws: Workspace) -> list[logging.Handler]:

@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from pipeline.dates import DateRange
+from pipeline.forms.blank.write import write_blank_forms
+from pipeline.forms.read import read_form
 from pipeline.framework import Framework
 from pipeline.framework_load import default_framework, load_framework
 from pipeline.records import FieldValue, FormRecord, Paragraph, Row, Run, SectionContent
+from pipeline.safety.check import check_file
 from pipeline.validate.rules import (
     Context,
     Problem,
@@ -761,3 +764,40 @@ def test_another_framework_is_checked_by_the_same_code(tmp_path: Path) -> None:
     record.fields["review_due"] = FieldValue("1 March 2024")
     assert validate(record, other, Context(date(2023, 6, 1), registered_version="3")) == []
     assert interpret(record, other).choices == {"size": "big", "approver": "director"}
+
+
+# -- a blank form dropped by mistake -------------------------------------------------------
+
+
+def test_every_blank_form_gets_one_problem_saying_it_is_blank(
+    devon: Framework, tmp_path: Path
+) -> None:
+    written = write_blank_forms(devon, tmp_path)
+    assert len(written) == 2 * len(devon.forms)
+    for path in written:
+        record = read_form(path, devon, check_file(path))
+        label = devon.forms[record.form_type].label
+        assert [p.message for p in check(record, devon)] == [
+            f"This is the blank {label} form: nothing has been filled in yet."
+        ], path.name
+
+
+def test_a_blank_form_with_only_its_title_says_so(devon: Framework) -> None:
+    record = FormRecord(
+        "policy", Path("p.docx"), fields={"title": FieldValue("Carers Policy", "table 1, row 1")}
+    )
+    problems = check(record, devon)
+    assert [(p.field, p.message) for p in problems] == [
+        ("", "This is the blank Policy form: only the title is filled in.")
+    ]
+
+
+def test_a_form_with_two_fields_filled_gets_the_full_list(devon: Framework) -> None:
+    record = FormRecord(
+        "policy",
+        Path("p.docx"),
+        fields={"title": FieldValue("Carers Policy"), "version": FieldValue("1")},
+    )
+    messages = [p.message for p in check(record, devon)]
+    assert len(messages) > 5
+    assert not any("blank" in m for m in messages)

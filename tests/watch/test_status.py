@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
+import getpass
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.run import Pipeline
+from pipeline.watch import faultlog
 from pipeline.watch.status import watcher_file, workspace_status
 from pipeline.watch.watcher import Watcher
 from pipeline.workspace import Workspace
@@ -122,3 +129,109 @@ def test_pipeline_status_command(
     assert result.exit_code == 0, result.output
     assert "Waiting in the inbox: 1" in result.output
     assert "form.docx" in result.output
+
+
+# --- register updates waiting, and who holds the register ---------------------------------
+
+
+def _calc_holding(path: Path, profile: Path) -> subprocess.Popen[bytes]:
+    """A real headless LibreOffice with ``path`` open, once its lock file is there."""
+    proc = subprocess.Popen(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            str(path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    lock = path.with_name(f".~lock.{path.name}#")
+    for _ in range(600):  # waits for LibreOffice, asserts nothing about how long it took
+        if lock.exists() or proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    if not lock.exists():
+        _stop(proc)
+        raise AssertionError("LibreOffice did not open the register")
+    return proc
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+@pytest.mark.requires_libreoffice
+def test_register_open_in_calc_names_who_and_how_many_updates_wait(
+    workspace: Workspace, tmp_path: Path, policy_form: Callable[[str], bytes]
+) -> None:
+    calc = _calc_holding(workspace.register, tmp_path / "calc-profile")
+    try:
+        for i in (1, 2):
+            (workspace.inbox / f"held-{i}.docx").write_bytes(policy_form(f"Held Policy {i}"))
+        runner = CliRunner()
+        run = runner.invoke(cli, ["run", "--workspace", str(workspace.root)])
+        status = runner.invoke(cli, ["status", "--workspace", str(workspace.root)])
+        as_json = runner.invoke(cli, ["status", "--json", "--workspace", str(workspace.root)])
+    finally:
+        _stop(calc)
+
+    holder = f"open in LibreOffice by {getpass.getuser()} on {socket.gethostname()} since "
+    summary = run.output.strip().splitlines()[-1]
+    assert run.exit_code == 0, run.output
+    assert summary.startswith(
+        "2 accepted, 0 rejected; 2 register updates waiting: register.xlsx is"
+    )
+    assert holder in summary
+    register_line = [line for line in status.output.splitlines() if line.startswith("Register:")]
+    assert register_line[0].startswith(
+        "Register: NOT UPDATED (2 updates waiting): register.xlsx is"
+    )
+    assert holder in register_line[0]
+    register = json.loads(as_json.output)["register"]
+    assert register["updates_waiting"] == 2
+    assert register["lock"]["app"] == "LibreOffice"
+    assert register["lock"]["who"] == getpass.getuser()
+    assert register["lock"]["lock_file"] == ".~lock.register.xlsx#"
+
+
+def test_a_lock_file_as_libreoffice_writes_it_with_the_users_name(workspace: Workspace) -> None:
+    lock = workspace.register.with_name(".~lock.register.xlsx#")
+    lock.write_text(
+        "Smith\\, Jo,jsmith,PC-042,29.11.2026 09:12,file:///C:/Users/jsmith/AppData/LibreOffice/4;",
+        encoding="utf-8",
+    )
+    found = workspace_status(workspace).register_lock
+    assert found is not None
+    assert found.holder() == "open in LibreOffice by Smith, Jo on PC-042 since 29/11/2026 09:12"
+
+
+def test_excels_owner_file_names_the_owner_and_its_time(workspace: Workspace) -> None:
+    owner = workspace.register.with_name("~$register.xlsx")
+    owner.write_bytes(bytes([9]) + b"Jo Bloggs".ljust(54) + b"\x00" * 110)
+    when = datetime(2026, 11, 29, 8, 30)
+    os.utime(owner, (when.timestamp(), when.timestamp()))
+    found = workspace_status(workspace).register_lock
+    assert found is not None
+    assert found.holder() == "open in Excel by Jo Bloggs since 29/11/2026 08:30"
+
+
+def test_status_json_lists_waiting_and_the_last_fault(
+    workspace: Workspace, invalid_form: Callable[[int], bytes]
+) -> None:
+    (workspace.inbox / "a.docx").write_bytes(invalid_form(1))
+    faultlog.record(workspace, "The disk holding /srv is full.")
+    result = CliRunner().invoke(cli, ["status", "--json", "--workspace", str(workspace.root)])
+    data = json.loads(result.output)
+    assert result.exit_code == 0
+    assert [w["file"] for w in data["waiting"]] == ["a.docx"]
+    assert data["register"] == {"updates_waiting": 0, "held": None, "lock": None}
+    assert data["last_fault"]["message"] == "The disk holding /srv is full."
+    lines = CliRunner().invoke(cli, ["status", "-w", str(workspace.root)]).output.splitlines()
+    assert "Register: up to date" in lines
+    assert lines[-1].endswith("  The disk holding /srv is full.")
+    assert lines[-1].startswith("Last fault: ")

@@ -24,14 +24,17 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.errors import PipelineError
+from pipeline.intake import inbox
 from pipeline.intake.pending import PendingFiles
 from pipeline.journal.store import Journal
 from pipeline.notify import send
+from pipeline.watch import faultlog
 from pipeline.watch import watcher as watcher_module
 from pipeline.watch.status import watcher_file, workspace_status
 from pipeline.watch.watcher import Watcher
 from pipeline.workspace import Workspace, init_workspace, load_workspace
 from tests.helpers.filled import with_values
+from tests.helpers.mounts import read_only
 from tests.helpers.paths import CHECKOUT
 from tests.helpers.smtp import SmtpServer
 
@@ -194,7 +197,7 @@ def test_a_failed_batch_hands_back_only_this_process_s_claims(workspace: Workspa
     mine = f"{host}-{os.getpid()}__mine.docx"
     for name in [mine, *left]:
         (workspace.work / name).write_bytes(name.encode())
-    Watcher(workspace)._hand_back_own_claims()
+    inbox.hand_back_own(workspace)
     assert (workspace.inbox / "mine.docx").read_bytes() == mine.encode()
     assert sorted(p.name for p in workspace.work.iterdir()) == sorted(left)
 
@@ -446,3 +449,19 @@ def test_an_idle_watcher_sends_mail_that_waited_for_the_server_exactly_once(
     [sent] = smtp_server.to("officer@council.example")
     assert sent.subject == "Policy forms: 1 not accepted" and "watched.docx" in sent.body()
     assert len(smtp_server.received) == 1
+
+
+def test_a_fault_in_a_watcher_batch_is_one_logged_line_and_the_file_goes_back(
+    workspace: Workspace, start_watcher: Callable[..., Watcher], caplog: pytest.LogCaptureFixture
+) -> None:
+    with read_only(workspace.rejected):
+        start_watcher(workspace)
+        drop(workspace, "not-a-form.docx", b"this is not a Word document")
+        wait_for(lambda: faultlog.last(workspace), 60, "the fault is logged")
+        status = workspace_status(workspace)
+    fault = faultlog.last(workspace)
+    assert fault is not None and fault.message.startswith(f"{workspace.rejected} is on a read-only")
+    assert status.watcher is not None and status.watcher.last_batch is not None
+    assert status.watcher.last_batch["error"] == fault.message[:300]
+    assert not [r for r in caplog.records if r.exc_info], "a fault is no traceback"
+    wait_for(lambda: (workspace.inbox / "not-a-form.docx").exists(), 60, "the file is back")
