@@ -42,6 +42,9 @@ class Field:
     help: str = ""
     aliases: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
+    # Needed before the policy is *published*, not for the form to be *accepted*: a form
+    # without it is produced as a DRAFT and the register names it as missing.
+    publish_required: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -115,6 +118,11 @@ class FormType:
     def has_field(self, key: str) -> bool:
         return any(f.key == key for f in self.fields)
 
+    @property
+    def publish_fields(self) -> tuple[Field, ...]:
+        """The fields publication needs but acceptance does not."""
+        return tuple(f for f in self.fields if f.publish_required and not f.required)
+
 
 @dataclass(frozen=True)
 class Level:
@@ -136,6 +144,9 @@ class Publication:
     require_sign_off: bool = True
     require_implementation_plan: bool = True
     require_consultation_response_when: str = ""
+    # The change type a policy with no reference at version 1 is given when its form has
+    # none (a new policy, without asking); "" to always ask.
+    new_policy_change_type: str = ""
 
 
 @dataclass(frozen=True)

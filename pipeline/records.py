@@ -102,6 +102,9 @@ class FormRecord:
     unplaced: list[FieldValue] = field(default_factory=list)
     # Boxes (text: the label) where characters XML cannot hold were replaced: warnings.
     replaced: list[FieldValue] = field(default_factory=list)
+    # Tracked changes not yet accepted, by author: the form is read as if they were, and held
+    # as a DRAFT until someone accepts or rejects them in Word.
+    revisions: dict[str, int] = field(default_factory=dict)
 
     def value(self, key: str) -> str:
         """The field's text, stripped; empty when the form does not have it."""

@@ -42,6 +42,7 @@ from pipeline.forms.docx_blocks import (
     showing_placeholder,
     table_rows,
 )
+from pipeline.forms.docx_revisions import tracked_changes
 from pipeline.forms.docx_styles import DocContext, Element
 from pipeline.forms.markers import read_marker_docx
 from pipeline.framework import FormType, Framework
@@ -92,7 +93,9 @@ def read_docx(path: Path, framework: Framework) -> FormRecord:
     items = _items(document.element.body, ctx)
     evidence = _evidence(items, read_marker_docx(document))
     form = framework.form(choose_form(framework, evidence))
-    return _Reader(form, path, items, ctx, document.element.body).read()
+    record = _Reader(form, path, items, ctx, document.element.body).read()
+    record.revisions = tracked_changes(document.element.body)
+    return record
 
 
 def _items(body: Element, ctx: DocContext) -> list[_Para | _Table]:
@@ -342,7 +345,10 @@ class _Reader:
                 self.current.blocks.append(SubHeading(_heading_text(text)))
             else:
                 self.record.unplaced.append(FieldValue(text, "the details block"))
-        elif _short(text):
+        elif _short(text) or (_styled_title(para) and _short(text.rstrip().removesuffix("."))):
+            if _styled_title(para):
+                # "Carers Support Policy." in Word's Title style is the title, not a sentence.
+                text = text.rstrip().removesuffix(".").rstrip()
             self.titles.append(
                 (0 if para.style.lower() == "title" else 1 if headingish else 2, text)
             )
@@ -371,6 +377,11 @@ class _Reader:
             return
         best = min(self.titles, key=lambda t: t[0])
         self.fields.add(title, best[1], "the document's title")
+
+
+def _styled_title(para: WordPara) -> bool:
+    """A paragraph Word styles as the document's title or a heading."""
+    return para.style.lower() == "title" or bool(para.heading)
 
 
 def _short(text: str) -> bool:

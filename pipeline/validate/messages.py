@@ -46,6 +46,27 @@ MESSAGES: dict[str, Message] = {
         "The framework needs this field on every form of this kind. Either it is blank, or "
         "its label was changed so much that it could not be found.",
     ),
+    "field_for_publication": Message(
+        "A field publication needs is empty",
+        '"{label}" is not filled in: the form is accepted, and the policy is produced as a '
+        "DRAFT until it is given.",
+        'When it is known, fill in "{label}" and put the form back (the same title or '
+        "reference): the policy then moves on. {help}",
+        "The framework's own policy template does not ask for this field, so the form is not "
+        "turned back; but the policy cannot be published without it. The register's "
+        '"Missing before publication" column names it until it arrives.',
+        "warning",
+    ),
+    "tracked_changes": Message(
+        "Tracked changes are not yet accepted",
+        "{changes} not yet accepted: accept or reject them in Word, then put the form back.",
+        "In Word, Review > Accept (or Reject) each change, then save and put the form back. "
+        "Until then the policy is a DRAFT that reads as if every change were accepted.",
+        "Changes nobody has accepted must not reach the public. The form is accepted and its "
+        "DRAFT shows the text with the changes accepted, so it can be checked; the register "
+        'lists the changes under "Missing before publication". Comments are never published.',
+        "warning",
+    ),
     "section_missing": Message(
         "A required section is missing",
         'The section "{label}" is missing.',

@@ -53,6 +53,7 @@ __all__ = [
     "has_errors",
     "problems_as_json",
     "interpret",
+    "revisions_text",
     "sign_off_ok",
     "validate",
     "version_key",
@@ -65,6 +66,13 @@ class Context:
 
     today: date
     registered_version: str | None = None
+
+
+def revisions_text(author: str, count: int) -> str:
+    """ "4 tracked changes by Jo Adams are" (the start of the officer's warning)."""
+    if count == 1:
+        return f"1 tracked change by {author} is"
+    return f"{count} tracked changes by {author} are"
 
 
 def has_errors(problems: Sequence[Problem]) -> bool:
@@ -163,6 +171,8 @@ class _Checker:
             self.say((3, index), "unplaced", "", item.location, value=item.text, names=names)
         for index, item in enumerate(self.record.replaced):
             self.say((4, index), "characters_replaced", item.text, item.location)
+        for index, (author, count) in enumerate(self.record.revisions.items()):
+            self.say((5, index), "tracked_changes", "", changes=revisions_text(author, count))
         self.found.sort(key=lambda entry: (entry[2].severity != "error", entry[0], entry[1]))
         return [entry[2] for entry in self.found]
 
@@ -175,6 +185,10 @@ class _Checker:
             if field.required:
                 help_text = field.help or "it is needed on every form of this kind."
                 self.say((0, index), "field_missing", field.label, location, help=help_text)
+            elif field.publish_required and field.key not in self.values.derived:
+                self.say(
+                    (0, index), "field_for_publication", field.label, location, help=field.help
+                )
             return
         fw = self.framework
         readers: dict[str, Callable[[], object]] = {
