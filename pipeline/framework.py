@@ -147,6 +147,8 @@ class Publication:
     # The change type a policy with no reference at version 1 is given when its form has
     # none (a new policy, without asking); "" to always ask.
     new_policy_change_type: str = ""
+    # "warning" or "error": what a picture without alt text in a policy section is.
+    picture_without_alt_text: str = "warning"
 
 
 @dataclass(frozen=True)

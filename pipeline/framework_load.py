@@ -135,7 +135,13 @@ class _Builder:
                 pub.get("require_consultation_response_when", "")
             ),
             new_policy_change_type=str(pub.get("new_policy_change_type", "")),
+            picture_without_alt_text=str(pub.get("picture_without_alt_text", "warning")),
         )
+        if publication.picture_without_alt_text not in ("warning", "error"):
+            raise self.fail(
+                '[publication] picture_without_alt_text must be "warning" or "error".',
+                near="picture_without_alt_text",
+            )
         new = publication.new_policy_change_type
         if new and new not in {ct.key for ct in changes}:
             raise self.fail(

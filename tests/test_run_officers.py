@@ -24,11 +24,13 @@ from tests.helpers.officers import (
     COMMENTER,
     DELETED,
     DETAILS,
+    FIGURE_ALT,
     INSERTED,
     PARAGRAPHS,
     REVISER,
     SECTIONS,
     appendix3_policy,
+    picture_policy,
     tracked_policy,
 )
 
@@ -44,6 +46,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace,
     appendix3_policy(ws.inbox / "appendix-3.docx")
     appendix3_policy(ws.inbox / "new-policy.docx", title="Carers Support Policy.", details=NEW)
     tracked_policy(ws.inbox / "tracked.docx", "Direct Payments Policy", SIGNED)
+    picture_policy(ws.inbox / "pictures.docx", "Fair and Affordable Care Policy", SIGNED)
     yield ws, run_batch(ws)
 
 
@@ -152,6 +155,49 @@ def test_comments_and_their_authors_reach_no_output(batch: tuple[Workspace, Batc
     metadata = " ".join(str(v) for v in (PdfReader(pdf).metadata or {}).values())
     for secret in (COMMENT, COMMENTER, REVISER):
         assert secret not in parts and secret not in pdf_text and secret not in metadata
+
+
+def _figures(node: Any) -> Iterator[dict[str, Any]]:
+    """Every /Figure structure element under ``node`` of the PDF's structure tree."""
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, list):
+        for kid in node:
+            yield from _figures(kid)
+    elif isinstance(node, dict):
+        if node.get("/S") == "/Figure":
+            yield node
+        if "/K" in node:
+            yield from _figures(node["/K"])
+
+
+def test_a_picture_reaches_the_pdf_as_a_figure_with_its_alt_text(
+    batch: tuple[Workspace, BatchResult],
+) -> None:
+    _, result = batch
+    accepted = _accepted(result, "pictures.docx")
+    tree = _pdf(accepted).trailer["/Root"]["/StructTreeRoot"]
+    alts = [str(f.get("/Alt", "")) for f in _figures(tree)]
+    assert sorted(alts) == ["", FIGURE_ALT]  # the second picture has none: see the warning
+    docx = next(p for p in accepted.outputs if p.suffix == ".docx")
+    with zipfile.ZipFile(docx) as package:
+        body = package.read("word/document.xml").decode()
+    widths = [int(w) for w in re.findall(r'<wp:extent cx="(\d+)"', body)]
+    assert len(widths) == 2 and max(widths) <= 9070 * 635  # the text column, in EMU
+    assert f'descr="{FIGURE_ALT}"' in body
+
+
+def test_a_picture_without_alt_text_is_a_warning_naming_its_place(
+    batch: tuple[Workspace, BatchResult],
+) -> None:
+    _, result = batch
+    warnings = [w for w in _accepted(result, "pictures.docx").warnings if "alt text" in w.message]
+    assert [(w.field, w.message, w.severity) for w in warnings] == [
+        (
+            "Why we have this policy",
+            "Picture 1 in section '6. Why we have this policy' has no alt text.",
+            "warning",
+        )
+    ]
 
 
 def test_the_change_type_and_sign_off_given_later_move_the_policy_on(

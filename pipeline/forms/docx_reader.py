@@ -10,7 +10,7 @@ items, tables, bold, italic, links) so the assembled policy says exactly what th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import docx
@@ -42,6 +42,7 @@ from pipeline.forms.docx_blocks import (
     showing_placeholder,
     table_rows,
 )
+from pipeline.forms.docx_figures import Drawings, paragraph_drawings
 from pipeline.forms.docx_revisions import tracked_changes
 from pipeline.forms.docx_styles import DocContext, Element
 from pipeline.forms.markers import read_marker_docx
@@ -49,6 +50,7 @@ from pipeline.framework import FormType, Framework
 from pipeline.records import (
     Block,
     FieldValue,
+    Figure,
     FormRecord,
     ListItem,
     SectionContent,
@@ -64,6 +66,7 @@ SECTION_TAG_PREFIX = "section:"  # blank forms tag a section's control "section:
 class _Para:
     para: WordPara
     tag: str | None
+    drawings: Drawings = field(default_factory=Drawings)
 
     @property
     def text(self) -> str:
@@ -103,7 +106,7 @@ def _items(body: Element, ctx: DocContext) -> list[_Para | _Table]:
     tables = 0
     for el, tag in iter_blocks(body):
         if el.tag == W_P:
-            items.append(_Para(read_paragraph(el, ctx), tag))
+            items.append(_Para(read_paragraph(el, ctx), tag, paragraph_drawings(el, ctx)))
         else:
             tables += 1
             rows = [["\n".join(element_lines(tc, ctx)) for tc in row] for row in table_rows(el)]
@@ -160,8 +163,10 @@ class _Reader:
             if isinstance(item, _Table):
                 self._close_block()
                 self._table(item)
-            elif item.text:
-                self._paragraph(index, item)
+            else:
+                if item.text:
+                    self._paragraph(index, item)
+                self._drawings(item.drawings)
         self._close_block()
         self._title_fallback()
         self.record.fields = self.fields.values
@@ -359,6 +364,19 @@ class _Reader:
                         "before the first section",
                     )
                 )
+
+    def _drawings(self, drawings: Drawings) -> None:
+        """Pictures go into the open section, numbered there; nothing else is carried."""
+        section = self.current if self.mode == "section" else None
+        where = f"section '{section.heading}'" if section else "before the first section"
+        for figure in drawings.figures:
+            if section is None:
+                self.record.unplaced.append(FieldValue("a picture", where))
+                continue
+            number = 1 + sum(isinstance(b, Figure) for b in section.blocks)
+            section.blocks.append(replace(figure, place=f"Picture {number} in {where}"))
+        for lost in drawings.not_carried:
+            self.record.not_carried.append(FieldValue(lost, where))
 
     def _may_start(self, key: str) -> bool:
         opened = self.opened.get(key)

@@ -67,6 +67,24 @@ MESSAGES: dict[str, Message] = {
         'lists the changes under "Missing before publication". Comments are never published.',
         "warning",
     ),
+    "picture_no_alt": Message(
+        "A picture has no alt text",
+        "{picture} has no alt text.",
+        "In Word, right-click the picture, choose View Alt Text (or Edit Alt Text) and "
+        "describe what it shows, then put the form back.",
+        "Published documents must describe every picture for people who cannot see it (the "
+        "accessibility regulations). The picture is kept; the framework decides whether a "
+        "picture without alt text stops the form or is only a warning.",
+        "warning",
+    ),
+    "not_carried": Message(
+        "Something in the form was not carried into the document",
+        "{what} in {where} is not carried into the published document.",
+        "If it matters, put it in as a picture (with alt text) or as text, then put the form back.",
+        "The pipeline carries text, tables, links and pictures. This part of the form is of "
+        "a kind it cannot carry, so you are told rather than left to find it missing.",
+        "warning",
+    ),
     "section_missing": Message(
         "A required section is missing",
         'The section "{label}" is missing.',

@@ -7,6 +7,9 @@ type", no "Sign-off level", no reference) and four numbered sections with the se
 
 from __future__ import annotations
 
+import io
+import struct
+import zlib
 from pathlib import Path
 
 from docx import Document
@@ -172,12 +175,43 @@ def tracked_policy(path: Path, title: str, details: tuple[tuple[str, str], ...])
     """The Appendix 3 policy with 4 unaccepted changes by Jo Adams (two insertions, two
     deletions, in 6.1 and 6.2) and a comment by Pat Commenter on 5.1."""
     document = appendix3_document(title, details)
-    paragraphs = {p.text[:3]: p for p in document.paragraphs}
+    paragraphs = {p.text.split(" ")[0]: p for p in document.paragraphs}
     document.add_comment(paragraphs["5.1"].runs, COMMENT, author=COMMENTER, initials="PC")
     number = 0
     for key, inserted, deleted in zip(("6.1", "6.2"), INSERTED, DELETED, strict=True):
         for kind, text in (("ins", inserted), ("del", deleted)):
             paragraphs[key]._p.append(_revision(kind, text, number))
             number += 1
+    document.save(str(path))
+    return path
+
+
+def png(width: int, height: int) -> bytes:
+    """A plain blue PNG of the given size, made here so the tests need no image library."""
+    raw = b"".join(b"\x00" + b"\x1f\x38\x64" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"".join(
+        (b"\x89PNG\r\n\x1a\n", chunk(b"IHDR", header), chunk(b"IDAT", zlib.compress(raw)))
+    ) + chunk(b"IEND", b"")
+
+
+FIGURE_ALT = "Figure 1: the five steps of the policy process, from request to review."
+
+
+def picture_policy(path: Path, title: str, details: tuple[tuple[str, str], ...]) -> Path:
+    """The Appendix 3 policy with a wide diagram in "The Policy" whose alt text is set as
+    Word sets it (``wp:docPr descr``), and a second picture with none in "Why we have
+    this policy"."""
+    document = appendix3_document(title, details)
+    paragraphs = {p.text.split(" ")[0]: p for p in document.paragraphs}
+    for key, alt in (("8.1", FIGURE_ALT), ("6.2", "")):
+        run = paragraphs[key].insert_paragraph_before().add_run()
+        run.add_picture(io.BytesIO(png(1200, 300)))  # 16.7 inches at 72 dpi: wider than A4
+        run._r.xpath(".//wp:docPr")[-1].set("descr", alt)
     document.save(str(path))
     return path

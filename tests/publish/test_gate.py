@@ -66,6 +66,7 @@ def test_the_framework_document_as_the_file_states_it() -> None:
         "require_implementation_plan": True,
         "require_consultation_response_when": "consultation_required",
         "new_policy_change_type": "new",
+        "picture_without_alt_text": "warning",
     }
 
 
