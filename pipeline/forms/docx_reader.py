@@ -23,10 +23,8 @@ from pipeline.forms.common import (
     make_row,
     match_field_label,
     match_section,
-    para_number_end,
     split_label,
     strip_para_number,
-    typed_block,
 )
 from pipeline.forms.detect import Evidence, choose_form
 from pipeline.forms.docx_blocks import (
@@ -35,10 +33,12 @@ from pipeline.forms.docx_blocks import (
     W_SDT_CONTENT,
     WordPara,
     element_lines,
+    has_text,
     inline_text,
     iter_blocks,
     read_paragraph,
     sdt_tag,
+    section_block,
     showing_placeholder,
     table_rows,
 )
@@ -52,7 +52,6 @@ from pipeline.records import (
     FieldValue,
     Figure,
     FormRecord,
-    ListItem,
     SectionContent,
     SubHeading,
     Table,
@@ -342,7 +341,7 @@ class _Reader:
             self._close_block()
         if self.mode == "section" and self.current is not None:
             self.current.blocks.append(
-                SubHeading(_heading_text(text)) if headingish else _block(para)
+                SubHeading(_heading_text(text)) if headingish else section_block(para)
             )
         elif self.mode == "details":
             if headingish and self.current is not None:
@@ -380,7 +379,7 @@ class _Reader:
 
     def _may_start(self, key: str) -> bool:
         opened = self.opened.get(key)
-        return opened is None or not any(_has_text(b) for b in opened.blocks)
+        return opened is None or not any(has_text(b) for b in opened.blocks)
 
     def _start(self, key: str, heading: str, location: str) -> None:
         self._close_block()
@@ -408,17 +407,3 @@ def _short(text: str) -> bool:
 
 def _heading_text(text: str) -> str:
     return strip_para_number(text) or text.strip()
-
-
-def _block(para: WordPara) -> Block:
-    """A section paragraph as a block; see :func:`typed_block` for typed numbers and markers."""
-    runs = para.runs
-    if para_number_end(para.text) or para.numbered is None:
-        return typed_block(runs)
-    return ListItem(runs, level=para.numbered.level, ordered=para.numbered.ordered)
-
-
-def _has_text(block: Block) -> bool:
-    if isinstance(block, Table):
-        return any(c.strip() for row in block.rows for c in row)
-    return bool(block.text.strip())

@@ -274,6 +274,13 @@ DEFAULT_RULE_MESSAGES = {
 }
 
 
+def revisions_text(author: str, count: int) -> str:
+    """ "4 tracked changes by Jo Adams are" (the start of the officer's warning)."""
+    if count == 1:
+        return f"1 tracked change by {author} is"
+    return f"{count} tracked changes by {author} are"
+
+
 def problem(key: str, field: str, location: str = "", **values: Any) -> Problem:
     """A :class:`Problem` from the message catalogue, so every message has a documented source."""
     template = MESSAGES[key]

@@ -41,6 +41,7 @@ from pipeline.validate.messages import (
     Severity,
     problem,
     problems_as_json,
+    revisions_text,
 )
 
 __all__ = [
@@ -53,7 +54,6 @@ __all__ = [
     "has_errors",
     "problems_as_json",
     "interpret",
-    "revisions_text",
     "sign_off_ok",
     "validate",
     "version_key",
@@ -66,13 +66,6 @@ class Context:
 
     today: date
     registered_version: str | None = None
-
-
-def revisions_text(author: str, count: int) -> str:
-    """ "4 tracked changes by Jo Adams are" (the start of the officer's warning)."""
-    if count == 1:
-        return f"1 tracked change by {author} is"
-    return f"{count} tracked changes by {author} are"
 
 
 def has_errors(problems: Sequence[Problem]) -> bool:
