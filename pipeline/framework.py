@@ -45,6 +45,9 @@ class Field:
     # False for a field about the form rather than the policy (the Contact email): no
     # template is expected to show it, so `templates check` does not ask for it
     published: bool = True
+    # Needed before the policy is *published*, not for the form to be *accepted*: a form
+    # without it is produced as a DRAFT and the register names it as missing.
+    publish_required: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -118,6 +121,11 @@ class FormType:
     def has_field(self, key: str) -> bool:
         return any(f.key == key for f in self.fields)
 
+    @property
+    def publish_fields(self) -> tuple[Field, ...]:
+        """The fields publication needs but acceptance does not."""
+        return tuple(f for f in self.fields if f.publish_required and not f.required)
+
 
 @dataclass(frozen=True)
 class Level:
@@ -139,6 +147,11 @@ class Publication:
     require_sign_off: bool = True
     require_implementation_plan: bool = True
     require_consultation_response_when: str = ""
+    # The change type a policy with no reference at version 1 is given when its form has
+    # none (a new policy, without asking); "" to always ask.
+    new_policy_change_type: str = ""
+    # "warning" or "error": what a picture without alt text in a policy section is.
+    picture_without_alt_text: str = "warning"
 
 
 @dataclass(frozen=True)

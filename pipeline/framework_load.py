@@ -135,7 +135,20 @@ class _Builder:
             require_consultation_response_when=str(
                 pub.get("require_consultation_response_when", "")
             ),
+            new_policy_change_type=str(pub.get("new_policy_change_type", "")),
+            picture_without_alt_text=str(pub.get("picture_without_alt_text", "warning")),
         )
+        if publication.picture_without_alt_text not in ("warning", "error"):
+            raise self.fail(
+                '[publication] picture_without_alt_text must be "warning" or "error".',
+                near="picture_without_alt_text",
+            )
+        new = publication.new_policy_change_type
+        if new and new not in {ct.key for ct in changes}:
+            raise self.fail(
+                f"[publication] new_policy_change_type is `{new}`, which is not a change type.",
+                near=new,
+            )
         cond = publication.require_consultation_response_when
         if cond and "policy" in forms and not forms["policy"].has_field(cond):
             raise self.fail(
@@ -288,6 +301,7 @@ class _Builder:
             label=self.get(t, "label", str, f"field `{key}`"),
             type=ftype,
             required=bool(t.get("required", False)),
+            publish_required=bool(t.get("publish_required", False)),
             help=str(t.get("help", "")),
             aliases=tuple(t.get("aliases", ())),
             choices=values,

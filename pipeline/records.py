@@ -57,7 +57,27 @@ class Table:
     header: bool = True
 
 
-Block = Paragraph | SubHeading | ListItem | Table
+@dataclass(frozen=True)
+class Figure:
+    """A picture as the officer placed it: its bytes, alt text and size in EMU.
+
+    ``alt`` is Word's "Description" (``wp:docPr descr``), the text a screen reader speaks;
+    ``place`` says where it was ("picture 2 in 'The Policy'") for a message.
+    """
+
+    image: bytes = field(repr=False)
+    filename: str  # "image1.png": its extension says the format
+    alt: str
+    width: int
+    height: int
+    place: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.alt
+
+
+Block = Paragraph | SubHeading | ListItem | Table | Figure
 
 
 @dataclass(frozen=True)
@@ -102,6 +122,12 @@ class FormRecord:
     unplaced: list[FieldValue] = field(default_factory=list)
     # Boxes (text: the label) where characters XML cannot hold were replaced: warnings.
     replaced: list[FieldValue] = field(default_factory=list)
+    # Tracked changes not yet accepted, by author: the form is read as if they were, and held
+    # as a DRAFT until someone accepts or rejects them in Word.
+    revisions: dict[str, int] = field(default_factory=dict)
+    # What was in the form but cannot be carried into the documents (text: what, location:
+    # where): the officer is told, never left to find out.
+    not_carried: list[FieldValue] = field(default_factory=list)
 
     def value(self, key: str) -> str:
         """The field's text, stripped; empty when the form does not have it."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,6 +19,7 @@ from pathlib import Path
 from pipeline import atomic
 from pipeline.assemble.render import Assembler
 from pipeline.convert.base import ConversionJob, Converter
+from pipeline.convert.legacy import convert_legacy
 from pipeline.convert.starter import ConverterStarter
 from pipeline.errors import RejectedFile, UnsafePath
 from pipeline.faults import explain
@@ -118,8 +120,8 @@ class Pipeline:
         A refused file comes back as ``(None, [its reason as a problem])``.
         """
         try:
-            kind = check_file(path)
-            record = read_form(path, self.framework, kind)
+            with tempfile.TemporaryDirectory(dir=self.workspace.state) as scratch:
+                record = self._read_any(path, Path(scratch))
         except RejectedFile as exc:
             return None, [Problem(field="", message=exc.reason, fix=exc.advice)]
         ref = interpret(record, self.framework).reference or self.journal.find_reference(
@@ -132,6 +134,24 @@ class Pipeline:
         )
         problems = validate(record, self.framework, context)
         return record, problems + contact_problems(record, self.framework)
+
+    def _read_any(self, path: Path, scratch: Path) -> FormRecord:
+        """The form in ``path``; other formats (.doc, .odt, .xls...) converted first by
+        LibreOffice in ``scratch`` and passed through the safety gate again."""
+        kind = check_file(path)
+        if kind in ("docx", "xlsx"):
+            return read_form(path, self.framework, kind)
+        converted = convert_legacy(
+            path, kind, scratch, self.workspace.converter, self.workspace.state
+        )
+        again = check_file(converted)
+        if again not in ("docx", "xlsx"):
+            raise RejectedFile(
+                "damaged file", "LibreOffice could not make it into a Word or Excel file"
+            )
+        record = read_form(converted, self.framework, again)
+        record.source = path
+        return record
 
     # -- a batch -------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ numbers so a paragraph added or removed in the middle never leaves a gap or a du
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,10 +21,10 @@ from typing import Any
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Twips
+from docx.shared import Emu, Twips
 
 from pipeline.links import safe_href
-from pipeline.records import Block, ListItem, Paragraph, Run, SubHeading, Table
+from pipeline.records import Block, Figure, ListItem, Paragraph, Run, SubHeading, Table
 
 NUMBERED_STYLE = "Numbered Paragraph"
 SUBHEADING_STYLE = "Heading 2"
@@ -95,6 +96,8 @@ class BlockWriter:
                 self._list_item(block)
             elif isinstance(block, Table):
                 self._table(block)
+            elif isinstance(block, Figure):
+                self._figure(block)
             if not isinstance(block, ListItem):
                 self._ordered_num = None  # a lettered list after other text starts again at a)
             self._previous = block
@@ -170,6 +173,21 @@ class BlockWriter:
                     p.add_run(piece)
         for col in table.columns:
             col.width = Twips(width)
+
+    def _figure(self, block: Figure) -> None:
+        """The picture in a paragraph of its own, no wider than the text column, with its
+        alt text where Word keeps it (``wp:docPr descr``): LibreOffice tags it a Figure
+        with that /Alt in the PDF."""
+        column = Twips(TEXT_WIDTH)
+        width = Emu(min(block.width, column)) if block.width > 0 else None
+        height = Emu(block.height * width // block.width) if width and block.height else None
+        run = self.subdoc.add_paragraph(style="Normal").add_run()
+        shape = run.add_picture(io.BytesIO(block.image), width=width, height=height)
+        if shape.width > column:  # no size in the form: the image's own, cut to the column
+            shape.height, shape.width = Emu(shape.height * column // shape.width), column
+        doc_pr = run._r.xpath(".//wp:docPr")[-1]
+        doc_pr.set("descr", clean_text(block.alt))
+        doc_pr.set("name", block.filename)
 
     def _runs(self, paragraph: Any, runs: Sequence[Run]) -> None:
         for run in runs:

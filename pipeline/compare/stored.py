@@ -15,6 +15,7 @@ from typing import Any
 from pipeline.records import (
     Block,
     FieldValue,
+    Figure,
     FormRecord,
     ListItem,
     Paragraph,
@@ -36,6 +37,8 @@ def _block(block: Block) -> dict[str, Any]:
         return {"li": _runs(block.runs), "level": block.level, "ordered": block.ordered}
     if isinstance(block, SubHeading):
         return {"h": block.text}
+    if isinstance(block, Figure):  # compared by alt text and size; the pixels are not kept
+        return {"figure": block.alt, "file": block.filename, "size": [block.width, block.height]}
     return {"table": [list(row) for row in block.rows], "header": block.header}
 
 
@@ -65,6 +68,9 @@ def _read_block(value: dict[str, Any]) -> Block:
         return ListItem(_read_runs(value["li"]), int(value["level"]), bool(value["ordered"]))
     if "h" in value:
         return SubHeading(str(value["h"]))
+    if "figure" in value:
+        width, height = value["size"]
+        return Figure(b"", str(value["file"]), str(value["figure"]), int(width), int(height))
     if "table" in value:
         return Table(
             tuple(tuple(str(c) for c in row) for row in value["table"]), bool(value["header"])

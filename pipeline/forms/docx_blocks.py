@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from docx.oxml.ns import qn
 
-from pipeline.forms.common import merge_runs
+from pipeline.forms.common import merge_runs, para_number_end, typed_block
 from pipeline.forms.docx_styles import DocContext, Element, Style, num_pr, on_off, outline_level
-from pipeline.records import Run
+from pipeline.records import Block, ListItem, Run, Table
 
 W_P, W_TBL, W_TR, W_TC, W_R = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:r")
 W_SDT, W_SDT_CONTENT, W_SDT_PR = qn("w:sdt"), qn("w:sdtContent"), qn("w:sdtPr")
@@ -274,3 +274,18 @@ def element_lines(el: Element, ctx: DocContext) -> list[str]:
         if para.text.strip() and not para.guidance:
             out.append(para.text)
     return out
+
+
+def section_block(para: WordPara) -> Block:
+    """A section paragraph as a block; see :func:`typed_block` for typed numbers and markers."""
+    runs = para.runs
+    if para_number_end(para.text) or para.numbered is None:
+        return typed_block(runs)
+    return ListItem(runs, level=para.numbered.level, ordered=para.numbered.ordered)
+
+
+def has_text(block: Block) -> bool:
+    """Whether a block has any words (a table: in any cell)."""
+    if isinstance(block, Table):
+        return any(c.strip() for row in block.rows for c in row)
+    return bool(block.text.strip())

@@ -10,7 +10,7 @@ items, tables, bold, italic, links) so the assembled policy says exactly what th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import docx
@@ -23,10 +23,8 @@ from pipeline.forms.common import (
     make_row,
     match_field_label,
     match_section,
-    para_number_end,
     split_label,
     strip_para_number,
-    typed_block,
 )
 from pipeline.forms.detect import Evidence, choose_form
 from pipeline.forms.docx_blocks import (
@@ -35,21 +33,25 @@ from pipeline.forms.docx_blocks import (
     W_SDT_CONTENT,
     WordPara,
     element_lines,
+    has_text,
     inline_text,
     iter_blocks,
     read_paragraph,
     sdt_tag,
+    section_block,
     showing_placeholder,
     table_rows,
 )
+from pipeline.forms.docx_figures import Drawings, paragraph_drawings
+from pipeline.forms.docx_revisions import tracked_changes
 from pipeline.forms.docx_styles import DocContext, Element
 from pipeline.forms.markers import read_marker_docx
 from pipeline.framework import FormType, Framework
 from pipeline.records import (
     Block,
     FieldValue,
+    Figure,
     FormRecord,
-    ListItem,
     SectionContent,
     SubHeading,
     Table,
@@ -63,6 +65,7 @@ SECTION_TAG_PREFIX = "section:"  # blank forms tag a section's control "section:
 class _Para:
     para: WordPara
     tag: str | None
+    drawings: Drawings = field(default_factory=Drawings)
 
     @property
     def text(self) -> str:
@@ -92,7 +95,9 @@ def read_docx(path: Path, framework: Framework) -> FormRecord:
     items = _items(document.element.body, ctx)
     evidence = _evidence(items, read_marker_docx(document))
     form = framework.form(choose_form(framework, evidence))
-    return _Reader(form, path, items, ctx, document.element.body).read()
+    record = _Reader(form, path, items, ctx, document.element.body).read()
+    record.revisions = tracked_changes(document.element.body)
+    return record
 
 
 def _items(body: Element, ctx: DocContext) -> list[_Para | _Table]:
@@ -100,7 +105,7 @@ def _items(body: Element, ctx: DocContext) -> list[_Para | _Table]:
     tables = 0
     for el, tag in iter_blocks(body):
         if el.tag == W_P:
-            items.append(_Para(read_paragraph(el, ctx), tag))
+            items.append(_Para(read_paragraph(el, ctx), tag, paragraph_drawings(el, ctx)))
         else:
             tables += 1
             rows = [["\n".join(element_lines(tc, ctx)) for tc in row] for row in table_rows(el)]
@@ -157,8 +162,10 @@ class _Reader:
             if isinstance(item, _Table):
                 self._close_block()
                 self._table(item)
-            elif item.text:
-                self._paragraph(index, item)
+            else:
+                if item.text:
+                    self._paragraph(index, item)
+                self._drawings(item.drawings)
         self._close_block()
         self._title_fallback()
         self.record.fields = self.fields.values
@@ -334,7 +341,7 @@ class _Reader:
             self._close_block()
         if self.mode == "section" and self.current is not None:
             self.current.blocks.append(
-                SubHeading(_heading_text(text)) if headingish else _block(para)
+                SubHeading(_heading_text(text)) if headingish else section_block(para)
             )
         elif self.mode == "details":
             if headingish and self.current is not None:
@@ -342,7 +349,10 @@ class _Reader:
                 self.current.blocks.append(SubHeading(_heading_text(text)))
             else:
                 self.record.unplaced.append(FieldValue(text, "the details block"))
-        elif _short(text):
+        elif _short(text) or (_styled_title(para) and _short(text.rstrip().removesuffix("."))):
+            if _styled_title(para):
+                # "Carers Support Policy." in Word's Title style is the title, not a sentence.
+                text = text.rstrip().removesuffix(".").rstrip()
             self.titles.append(
                 (0 if para.style.lower() == "title" else 1 if headingish else 2, text)
             )
@@ -354,9 +364,22 @@ class _Reader:
                     )
                 )
 
+    def _drawings(self, drawings: Drawings) -> None:
+        """Pictures go into the open section, numbered there; nothing else is carried."""
+        section = self.current if self.mode == "section" else None
+        where = f"section '{section.heading}'" if section else "before the first section"
+        for figure in drawings.figures:
+            if section is None:
+                self.record.unplaced.append(FieldValue("a picture", where))
+                continue
+            number = 1 + sum(isinstance(b, Figure) for b in section.blocks)
+            section.blocks.append(replace(figure, place=f"Picture {number} in {where}"))
+        for lost in drawings.not_carried:
+            self.record.not_carried.append(FieldValue(lost, where))
+
     def _may_start(self, key: str) -> bool:
         opened = self.opened.get(key)
-        return opened is None or not any(_has_text(b) for b in opened.blocks)
+        return opened is None or not any(has_text(b) for b in opened.blocks)
 
     def _start(self, key: str, heading: str, location: str) -> None:
         self._close_block()
@@ -373,23 +396,14 @@ class _Reader:
         self.fields.add(title, best[1], "the document's title")
 
 
+def _styled_title(para: WordPara) -> bool:
+    """A paragraph Word styles as the document's title or a heading."""
+    return para.style.lower() == "title" or bool(para.heading)
+
+
 def _short(text: str) -> bool:
     return len(text.split()) <= _SHORT and not text.rstrip().endswith((".", ";", ","))
 
 
 def _heading_text(text: str) -> str:
     return strip_para_number(text) or text.strip()
-
-
-def _block(para: WordPara) -> Block:
-    """A section paragraph as a block; see :func:`typed_block` for typed numbers and markers."""
-    runs = para.runs
-    if para_number_end(para.text) or para.numbered is None:
-        return typed_block(runs)
-    return ListItem(runs, level=para.numbered.level, ordered=para.numbered.ordered)
-
-
-def _has_text(block: Block) -> bool:
-    if isinstance(block, Table):
-        return any(c.strip() for row in block.rows for c in row)
-    return bool(block.text.strip())

@@ -10,6 +10,7 @@ shows as text. Refuses to link anything but http, https and mailto (``pipeline.l
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -18,7 +19,16 @@ from markupsafe import Markup, escape
 from pipeline.framework import FormType
 from pipeline.html.style import STYLESHEET
 from pipeline.links import safe_href
-from pipeline.records import Block, FormRecord, ListItem, Paragraph, Run, SubHeading, Table
+from pipeline.records import (
+    Block,
+    Figure,
+    FormRecord,
+    ListItem,
+    Paragraph,
+    Run,
+    SubHeading,
+    Table,
+)
 from pipeline.xml_chars import replace_illegal
 
 DRAFT_PREFIX = "DRAFT – "
@@ -201,7 +211,22 @@ def _blocks(blocks: Sequence[Block], section: int) -> list[str]:
         elif isinstance(block, Table) and any(c.strip() for row in block.rows for c in row):
             tables += 1
             out.extend(_table(block, f"Table {tables} in section {section}"))
+        elif isinstance(block, Figure):
+            out.append(_figure(block))
     return out
+
+
+_IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif"}
+
+
+def _figure(block: Figure) -> str:
+    """A picture inside the page (a data: address, so the page is one file to upload) with
+    Word's alt text; a format a browser cannot show is named instead of dropped."""
+    kind = _IMAGE_TYPES.get(block.filename.rpartition(".")[2].lower())
+    if kind is None or not block.image:
+        return f'<p class="figure">[Picture: {text(block.alt or block.filename)}]</p>'
+    data = base64.b64encode(block.image).decode("ascii")
+    return f'<figure><img src="data:{kind};base64,{data}" alt="{text(block.alt)}"></figure>'
 
 
 def _list(items: Sequence[ListItem]) -> list[str]:

@@ -35,6 +35,7 @@ a:focus {{ outline: 3px solid var(--draft); outline-offset: 2px; }}
   padding: .5rem 1rem; font-weight: bold; }}
 .number {{ font-weight: bold; margin-right: .5em; }}
 table {{ border-collapse: collapse; width: 100%; margin: 1rem 0; }}
+figure {{ margin: 1rem 0; }} img {{ max-width: 100%; height: auto; }}
 caption {{ text-align: left; font-weight: bold; padding: .25rem 0; }}
 th, td {{ border: 1px solid var(--rule); padding: .4rem; text-align: left;
   vertical-align: top; overflow-wrap: break-word; hyphens: auto; }}

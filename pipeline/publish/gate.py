@@ -6,6 +6,10 @@ public consultation was required, the council's response exists (4.4.6). Until t
 documents are produced stamped DRAFT and the register says what is missing. The gate is
 computed from the register row, so a piece that arrives later opens it without anyone
 resubmitting the policy.
+
+What the policy form itself holds back (a field publication needs but the form left blank,
+tracked changes nobody has accepted) arrives in the row's ``held_back`` list, written by
+:mod:`pipeline.publish.prepare`, and is listed here in the same words.
 """
 
 from __future__ import annotations
@@ -27,9 +31,12 @@ def missing_for_publication(row: dict[str, Any], framework: Framework) -> list[s
         level = str(row.get("sign_off_key") or "")
         if not change:
             missing.append("the change type")
+            if not level:
+                missing.append("sign-off")
         elif not level or not sign_off_ok(framework, change, level):
             needed = framework.sign_off_level(framework.change_type(change).minimum_sign_off).label
             missing.append(f"sign-off by {needed} or higher")
+    missing.extend(str(held) for held in row.get("held_back") or ())
     if rules.require_implementation_plan and not row.get("plan_business_owner"):
         missing.append("an implementation plan with a named business owner")
     if (
@@ -51,4 +58,6 @@ def status_for(row: dict[str, Any], missing: list[str]) -> str:
         return "in consultation"
     if any(m.startswith("sign-off") or m == "the change type" for m in missing):
         return "awaiting sign-off"
+    if row.get("held_back"):
+        return "draft"  # the policy's own form is not finished (tracked changes, a field)
     return "approved"

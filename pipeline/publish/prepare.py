@@ -97,13 +97,14 @@ def _policy(form: Form) -> tuple[str, dict[str, Any]]:
     version = it.version or record.value("version")
     change_key = it.choices.get("change_type", "")
     sign_key = it.choices.get("sign_off_level", "")
+    change_label = fw.change_type(change_key).label if change_key else ""
+    if "change_type" in it.derived:
+        change_label = f"{change_label} (worked out: {it.derived['change_type']})"
     values: dict[str, Any] = {
         "policy_received": True,
         "version": version,
         "change_type_key": change_key,
-        "change_type": fw.change_type(change_key).label
-        if change_key
-        else record.value("change_type"),
+        "change_type": change_label or record.value("change_type"),
         "sign_off_key": sign_key,
         "sign_off_level": fw.sign_off_level(sign_key).label if sign_key else "",
         "strategic_owner": record.value("strategic_owner"),
@@ -118,7 +119,34 @@ def _policy(form: Form) -> tuple[str, dict[str, Any]]:
         rng = it.dates.get(key)
         values[key] = rng.start if rng else None
         values[f"{key}_text"] = record.value(key)
+    if str(form.existing.get("version") or "") == version:
+        # The same version sent again without a value it gave before keeps that value: a
+        # form in the framework's template cannot take back a sign-off given earlier.
+        for key in ("change_type_key", "change_type", "sign_off_key", "sign_off_level"):
+            if not values[key] and form.existing.get(key):
+                values[key] = form.existing[key]
+    values["held_back"] = _held_back(form)
     return version, values
+
+
+def _held_back(form: Form) -> list[str]:
+    """What the policy form leaves for later, in the register's words: the fields the
+    framework needs for publication (not for acceptance) that it left blank, and tracked
+    changes nobody has accepted. The change type and sign-off are the gate's own
+    (:mod:`pipeline.publish.gate`)."""
+    record, fw = form.record, form.framework
+    rules = fw.rules_for(record.form_type)
+    own = {str(v) for r in rules if r.kind == "sign_off_level" for v in r.params.values()}
+    fields = [
+        f"the {f.label[0].lower()}{f.label[1:]}"
+        for f in fw.form(record.form_type).publish_fields
+        if f.key not in own and not record.value(f.key) and f.key not in form.interpreted.derived
+    ]
+    changes = [
+        f"{count} tracked change{'s' if count != 1 else ''} by {author} accepted or rejected"
+        for author, count in record.revisions.items()
+    ]
+    return fields + changes
 
 
 def _current_version(form: Form) -> str:

@@ -55,8 +55,14 @@ def is_candidate(name: str) -> bool:
     return not is_ignored(name)
 
 
-def check_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Literal["docx", "xlsx"]:
-    """Return how to read ``path`` ("docx" or "xlsx"), or raise :class:`RejectedFile`.
+# How a file that passed is read: directly ("docx", "xlsx"), or after LibreOffice converts
+# it (pipeline.convert.legacy): Word 97-2003, RTF, OpenDocument text; Excel 97-2003,
+# OpenDocument spreadsheet.
+Kind = Literal["docx", "xlsx", "doc", "rtf", "odt", "xls", "ods"]
+
+
+def check_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Kind:
+    """Return how to read ``path`` (see :data:`Kind`), or raise :class:`RejectedFile`.
 
     OSError opening the file itself propagates: a file still being copied or locked is
     not a verdict on its content, so the caller should retry later rather than reject it.
@@ -72,11 +78,13 @@ def check_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Literal["docx", "
         head = fh.read(512)
         fh.seek(0)
         if head.startswith(OLE_MAGIC):
-            check_ole(fh, ext)
+            return check_ole(fh, ext)
         if head.startswith(b"PK"):
             return check_package(fh, ext, limits, deadline)
         if zipfile.is_zipfile(fh):
             raise damaged("it has extra data in front of it")
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
+        return "rtf"
     raise not_ours(_describe(head, ext))
 
 

@@ -1,14 +1,15 @@
 """Verdicts on OLE2 compound files: the container of legacy Office and of encrypted OOXML.
 
-A file starting with the OLE2 magic is never one we can read, but officers need to know
+A Word 97-2003 document or Excel workbook is converted by LibreOffice before it is read
+(:mod:`pipeline.convert.legacy`); anything else in OLE2 is refused, and officers need to know
 *why*: a password (Word and Excel wrap an encrypted .docx/.xlsx in OLE2, and mark a
-protected .doc/.xls inside it) needs a different fix from an old format or a slide deck.
+protected .doc/.xls inside it) needs a different fix from a slide deck.
 """
 
 from __future__ import annotations
 
 import struct
-from typing import IO
+from typing import IO, Literal
 
 import olefile
 
@@ -18,8 +19,10 @@ from pipeline.safety.reasons import damaged, encrypted, not_ours, old_format
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def check_ole(fh: IO[bytes], ext: str) -> None:
-    """Classify an OLE2 compound file (always raises): encrypted OOXML, or legacy Office."""
+def check_ole(fh: IO[bytes], ext: str) -> Literal["doc", "xls"]:
+    """Classify an OLE2 compound file: a Word 97-2003 document ("doc") or Excel workbook
+    ("xls") LibreOffice converts for reading; otherwise it raises (encrypted, damaged, a
+    slide deck or other OLE2 file)."""
     try:
         ole = olefile.OleFileIO(fh)
     except Exception as exc:  # fuzzed OLE files make olefile raise almost anything
@@ -32,12 +35,12 @@ def check_ole(fh: IO[bytes], ext: str) -> None:
             fib = ole.openstream("WordDocument").read(12)
             if len(fib) == 12 and struct.unpack_from("<H", fib, 10)[0] & 0x0100:
                 raise encrypted(", then save it as .docx")
-            raise old_format()
+            return "doc"
         book = "Workbook" if "Workbook" in streams else "Book" if "Book" in streams else None
         if book is not None:
             if _xls_has_filepass(ole.openstream(book).read(64 * 1024)):
                 raise encrypted(", then save it as .xlsx")
-            raise old_format()
+            return "xls"
     except RejectedFile:
         raise
     except Exception as exc:

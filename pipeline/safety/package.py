@@ -47,7 +47,7 @@ _SAFE_EXTERNAL_RELS = ("/hyperlink", "/attachedTemplate")  # never fetched by ou
 
 def check_package(
     fh: IO[bytes], ext: str, limits: Limits, deadline: float
-) -> Literal["docx", "xlsx"]:
+) -> Literal["docx", "xlsx", "odt", "ods"]:
     """Check an OOXML package member by member; return its format or raise."""
     _check_central_directory(fh, limits)
     with damaged_unless_ok("its zip structure is broken"):
@@ -61,7 +61,7 @@ def check_package(
             raise macros()
         if _TYPES not in names:
             if "mimetype" in names:
-                raise not_ours("an OpenDocument (LibreOffice) file")
+                return _check_opendocument(zf, infos, lower, limits, deadline)
             if ext in _OFFICE_EXTS:
                 raise damaged("its list of contents is missing")
             raise not_ours("a zip archive", "drop the Word or Excel form itself")
@@ -83,6 +83,36 @@ def check_package(
     for rels_name, data in kept.items():
         _check_relationships(data, rels_name, lower)
     return _main_format(types, kept.get("_rels/.rels"), lower)
+
+
+_MANIFEST = "META-INF/manifest.xml"
+_ODF_KINDS: dict[bytes, Literal["odt", "ods"]] = {
+    b"application/vnd.oasis.opendocument.text": "odt",
+    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
+}
+
+
+def _check_opendocument(
+    zf: zipfile.ZipFile,
+    infos: list[zipfile.ZipInfo],
+    lower: set[str],
+    limits: Limits,
+    deadline: float,
+) -> Literal["odt", "ods"]:
+    """An OpenDocument text or spreadsheet, every member read once under the same limits;
+    LibreOffice converts it before it is read. Macros and passwords are refused."""
+    tally = Tally(limits)
+    mimetype = read_member(zf, zf.getinfo("mimetype"), limits, tally, deadline, keep=True)
+    kind = _ODF_KINDS.get(mimetype.strip())
+    if kind is None:
+        raise not_ours("an OpenDocument file that is not a text document or spreadsheet")
+    if any(n.startswith(("basic/", "scripts/")) for n in lower):
+        raise macros()
+    for info in infos:
+        data = read_member(zf, info, limits, tally, deadline, keep=info.filename == _MANIFEST)
+        if info.filename == _MANIFEST and b"encryption-data" in data:
+            raise encrypted()
+    return kind
 
 
 def _check_central_directory(fh: IO[bytes], limits: Limits) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from pipeline.dates import DateRange, parse_date
 from pipeline.framework import DEFAULT_VERSION_PATTERN, Field, Framework, Level
@@ -35,6 +36,9 @@ class Interpreted:
     yes_no: dict[str, bool]
     version: str | None
     reference: str | None = None
+    # Values the form left blank that follow from it without guessing, with the reason, for
+    # the register ("no reference and version 1: a new policy").
+    derived: dict[str, str] = dataclass_field(default_factory=dict)
 
 
 def parse_version(text: str, pattern: re.Pattern[str] | None = None) -> str | None:
@@ -162,4 +166,31 @@ def interpret(record: FormRecord, framework: Framework) -> Interpreted:
             version = parse_version(text, framework.version_pattern)
         elif field.type == "reference" and reference is None:
             reference = parse_reference(text, framework.reference_pattern)
-    return Interpreted(dates, choices, yes_no, version, reference)
+    derived = _derived(record, framework, version)
+    choices.update({key: value for key, (value, _) in derived.items()})
+    return Interpreted(
+        dates, choices, yes_no, version, reference, {k: why for k, (_, why) in derived.items()}
+    )
+
+
+NEW_POLICY_REASON = "no reference and version 1: a new policy"
+
+
+def _derived(
+    record: FormRecord, framework: Framework, version: str | None
+) -> dict[str, tuple[str, str]]:
+    """A blank change type on a form with no reference at version 1: the framework's
+    change type for a new policy (``[publication] new_policy_change_type``), and why."""
+    new = framework.publication.new_policy_change_type
+    form = framework.forms[record.form_type]
+    if not new or version is None or version_key(version) != (1,):
+        return {}
+    if any(f.type == "reference" and record.value(f.key) for f in form.fields):
+        return {}
+    return {
+        f.key: (new, NEW_POLICY_REASON)
+        for f in form.fields
+        if f.type == "choice"
+        and level_list(framework, f) == framework.change_types
+        and not record.value(f.key)
+    }

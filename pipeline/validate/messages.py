@@ -62,6 +62,45 @@ MESSAGES: dict[str, Message] = {
         "The framework needs this field on every form of this kind. Either it is blank, or "
         "its label was changed so much that it could not be found.",
     ),
+    "field_for_publication": Message(
+        "A field publication needs is empty",
+        '"{label}" is not filled in: the form is accepted, and the policy is produced as a '
+        "DRAFT until it is given.",
+        'When it is known, fill in "{label}" and put the form back (the same title or '
+        "reference): the policy then moves on. {help}",
+        "The framework's own policy template does not ask for this field, so the form is not "
+        "turned back; but the policy cannot be published without it. The register's "
+        '"Missing before publication" column names it until it arrives.',
+        "warning",
+    ),
+    "tracked_changes": Message(
+        "Tracked changes are not yet accepted",
+        "{changes} not yet accepted: accept or reject them in Word, then put the form back.",
+        "In Word, Review > Accept (or Reject) each change, then save and put the form back. "
+        "Until then the policy is a DRAFT that reads as if every change were accepted.",
+        "Changes nobody has accepted must not reach the public. The form is accepted and its "
+        "DRAFT shows the text with the changes accepted, so it can be checked; the register "
+        'lists the changes under "Missing before publication". Comments are never published.',
+        "warning",
+    ),
+    "picture_no_alt": Message(
+        "A picture has no alt text",
+        "{picture} has no alt text.",
+        "In Word, right-click the picture, choose View Alt Text (or Edit Alt Text) and "
+        "describe what it shows, then put the form back.",
+        "Published documents must describe every picture for people who cannot see it (the "
+        "accessibility regulations). The picture is kept; the framework decides whether a "
+        "picture without alt text stops the form or is only a warning.",
+        "warning",
+    ),
+    "not_carried": Message(
+        "Something in the form was not carried into the document",
+        "{what} in {where} is not carried into the published document.",
+        "If it matters, put it in as a picture (with alt text) or as text, then put the form back.",
+        "The pipeline carries text, tables, links and pictures. This part of the form is of "
+        "a kind it cannot carry, so you are told rather than left to find it missing.",
+        "warning",
+    ),
     "section_missing": Message(
         "A required section is missing",
         'The section "{label}" is missing.',
@@ -268,6 +307,13 @@ DEFAULT_RULE_MESSAGES = {
     "rows_present": "The table needs at least one row.",
     "version_not_lower": "The version is lower than the version already in the register.",
 }
+
+
+def revisions_text(author: str, count: int) -> str:
+    """ "4 tracked changes by Jo Adams are" (the start of the officer's warning)."""
+    if count == 1:
+        return f"1 tracked change by {author} is"
+    return f"{count} tracked changes by {author} are"
 
 
 def problem(key: str, field: str, location: str = "", **values: Any) -> Problem:

@@ -14,14 +14,14 @@ file is checked by the same code.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from pipeline.dates import add_months, format_date, parse_date
 from pipeline.framework import Area, Field, FormType, Framework, Rule
 from pipeline.labels import best_match, normalise
-from pipeline.records import FormRecord, Row
+from pipeline.records import Figure, FormRecord, Row
 from pipeline.validate.interpret import (
     Interpreted,
     choice_label,
@@ -41,6 +41,7 @@ from pipeline.validate.messages import (
     Severity,
     problem,
     problems_as_json,
+    revisions_text,
 )
 from pipeline.validate.reading import OverLimit, over_limits
 
@@ -169,6 +170,13 @@ class _Checker:
             self.say((4, index), "characters_replaced", item.text, item.location)
         for index, over in over_limits(self.record, self.framework):
             self.say((1, index), "long_sentences", over.section, **self.reading_values(over))
+        for index, item in enumerate(self.record.not_carried):
+            self.say(
+                (6, index), "not_carried", "", item.location, what=item.text, where=item.location
+            )
+        self.pictures()
+        for index, (author, count) in enumerate(self.record.revisions.items()):
+            self.say((5, index), "tracked_changes", "", changes=revisions_text(author, count))
         self.found.sort(key=lambda entry: (entry[2].severity != "error", entry[0], entry[1]))
         return [entry[2] for entry in self.found]
 
@@ -195,6 +203,18 @@ class _Checker:
             return "form_blank"
         return "form_title_only" if filled == {self.form.title_field} else ""
 
+    def pictures(self) -> None:
+        """A picture without alt text: a warning, or an error if the framework says so."""
+        error = self.framework.publication.picture_without_alt_text == "error"
+        for index, section in enumerate(self.form.sections):
+            content = self.record.section(section.key)
+            for block in content.blocks if content else ():
+                if isinstance(block, Figure) and not block.alt:
+                    self.say((1, index), "picture_no_alt", section.title, picture=block.place)
+                    if error:
+                        place, order, found = self.found[-1]
+                        self.found[-1] = (place, order, replace(found, severity="error"))
+
     # -- fields ---------------------------------------------------------------------------
 
     def check_field(self, index: int, field: Field) -> None:
@@ -204,6 +224,10 @@ class _Checker:
             if field.required:
                 help_text = field.help or "it is needed on every form of this kind."
                 self.say((0, index), "field_missing", field.label, location, help=help_text)
+            elif field.publish_required and field.key not in self.values.derived:
+                self.say(
+                    (0, index), "field_for_publication", field.label, location, help=field.help
+                )
             return
         fw = self.framework
         readers: dict[str, Callable[[], object]] = {

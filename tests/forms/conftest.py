@@ -24,6 +24,7 @@ from pipeline.forms.read import read_form
 from pipeline.framework import Framework
 from pipeline.framework_load import default_framework
 from pipeline.safety.check import check_file
+from tests.helpers.officers import DETAILS
 from tests.helpers.paths import CHECKOUT
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -168,6 +169,8 @@ def run_corpus(
             kind = check_file(path)
         except RejectedFile:
             continue
+        if kind not in ("docx", "xlsx"):
+            continue  # converted by LibreOffice first: tests/convert/test_legacy.py
         with contextlib.suppress(RejectedFile):
             read_form(path, framework, kind)
         read += 1
@@ -184,17 +187,7 @@ def framework() -> Framework:
 
 
 # The Appendix 3 worked example, as an officer would type it in Word.
-APPENDIX3_DETAILS = [
-    ("Version", "2"),
-    ("Strategic Owner", "Sally Slade, Head of Adult Social Care"),
-    ("Business owner", "Sarah Mackereth, Principal Social Worker"),
-    ("Author", "James Martin, Senior Policy Officer"),
-    ("Date of approval and commencement", "December 2015"),
-    ("Last review date", "Quarter 3 2015/16"),
-    ("Last reviewer", "James Martin, Senior Policy Officer"),
-    ("Next review date", "Quarter 3 2017/18"),
-    ("Supporting documents", "The Care Act 2014 and associated guidance and regulation"),
-]
+APPENDIX3_DETAILS = list(DETAILS)
 
 
 @pytest.fixture

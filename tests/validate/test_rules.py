@@ -801,3 +801,35 @@ def test_a_form_with_two_fields_filled_gets_the_full_list(devon: Framework) -> N
     messages = [p.message for p in check(record, devon)]
     assert len(messages) > 5
     assert not any("blank" in m for m in messages)
+
+
+# -- accepted now, needed for publication (Appendix 3 has no change type or sign-off) ------
+
+
+def test_no_change_type_is_accepted_with_a_draft_warning(devon: Framework) -> None:
+    problems = check(policy(drop=("change_type",)), devon)
+    assert not has_errors(problems)
+    assert [(p.field, p.severity) for p in problems] == [("Change type", "warning")]
+    assert "produced as a DRAFT" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("values", "derived"),
+    [
+        ({"version": "1"}, True),
+        ({"version": "v1.0"}, True),
+        ({"version": "1.1"}, False),
+        ({"version": "1", "policy_ref": "ASC-POL-007"}, False),
+        ({"version": "1", "change_type": "Minor change"}, False),
+    ],
+)
+def test_a_first_version_without_a_reference_is_worked_out_as_new(
+    devon: Framework, values: dict[str, str], derived: bool
+) -> None:
+    record = policy(drop=("change_type",), **values)
+    it = interpret(record, devon)
+    assert ("change_type" in it.derived) is derived
+    if derived:
+        assert it.choices["change_type"] == "new"
+        assert it.derived["change_type"] == "no reference and version 1: a new policy"
+        assert check(record, devon) == []

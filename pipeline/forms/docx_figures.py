@@ -1,0 +1,70 @@
+"""Pictures in a Word form: the image, Word's alt text ("Description") and its size.
+
+A process diagram in a policy is content: it must reach the published document with its
+alt text, or the officer must be told it did not. This finds each ``w:drawing`` picture in a
+paragraph; what it cannot carry (a chart, a shape, a picture linked to a file outside the
+form) is named so the reader can say so.
+
+It never follows a link outside the form (``r:link``), and never reads comments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from docx.oxml.ns import qn
+
+from pipeline.forms.docx_styles import DocContext, Element
+from pipeline.records import Figure
+
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_BLIP = f"{{{_A}}}blip"
+_DOC_PR = f"{{{_WP}}}docPr"
+_EXTENT = f"{{{_WP}}}extent"
+_PICTURE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp"})
+
+
+@dataclass(frozen=True)
+class Drawings:
+    """The pictures of one paragraph, and what in it could not be carried."""
+
+    figures: tuple[Figure, ...] = ()
+    not_carried: tuple[str, ...] = ()
+
+
+def paragraph_drawings(p: Element, ctx: DocContext) -> Drawings:
+    """Every ``w:drawing`` in the paragraph ``p``, as figures or as things not carried."""
+    figures: list[Figure] = []
+    lost: list[str] = []
+    for drawing in p.iter(qn("w:drawing"), qn("w:pict")):
+        if any(str(a.tag).endswith("}Fallback") for a in drawing.iterancestors()):
+            continue  # Word's copy for old readers of the drawing just found
+        if drawing.tag == qn("w:pict"):
+            lost.append("an old-style (VML) picture or shape")
+            continue
+        doc_pr = drawing.find(f".//{_DOC_PR}")
+        name = str(doc_pr.get("name", "")) if doc_pr is not None else ""
+        blip = drawing.find(f".//{_BLIP}")
+        rid = blip.get(f"{{{_R}}}embed") if blip is not None else None
+        part = ctx.part.related_parts.get(rid) if rid else None
+        suffix = PurePosixPath(str(part.partname)).suffix.lower() if part is not None else ""
+        if part is None or suffix not in _PICTURE_TYPES:
+            lost.append(f"a drawing, chart or shape{f' ({name})' if name else ''}")
+            continue
+        extent = drawing.find(f".//{_EXTENT}")
+        alt = ""
+        if doc_pr is not None:
+            alt = str(doc_pr.get("descr") or doc_pr.get("title") or "").strip()
+        figures.append(
+            Figure(
+                image=part.blob,
+                filename=PurePosixPath(str(part.partname)).name,
+                alt=alt,
+                width=int(extent.get("cx", 0)) if extent is not None else 0,
+                height=int(extent.get("cy", 0)) if extent is not None else 0,
+            )
+        )
+    return Drawings(tuple(figures), tuple(lost))
