@@ -10,6 +10,7 @@ from pipeline.framework_load import load_framework
 from pipeline.html.page import PageContext, render_document
 from pipeline.records import (
     FieldValue,
+    Figure,
     FormRecord,
     ListItem,
     Paragraph,
@@ -125,3 +126,23 @@ def test_a_draft_says_so_in_its_title_and_before_its_heading() -> None:
     final = render(record())
     assert "DRAFT" not in final.text_content()
     assert "Published 1 March 2026. Version 2." in final.text_content()
+
+
+# A 1x1 PNG: the smallest picture a browser shows.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000105a2d3f80000000049454e44ae426082"
+)
+
+
+def test_a_picture_is_in_the_page_with_its_alt_text() -> None:
+    doc = render(record(Figure(PNG, "image1.png", "The five steps <of> the process", 10, 10)))
+    [img] = doc.xpath("//figure/img")
+    assert img.get("alt") == "The five steps <of> the process"
+    assert img.get("src", "").startswith("data:image/png;base64,iVBORw0KGgo")
+
+
+def test_a_picture_browsers_cannot_show_is_named_not_dropped() -> None:
+    doc = render(record(Figure(b"\x01\x00", "image1.emf", "Old diagram", 10, 10)))
+    assert not doc.xpath("//img")
+    assert "[Picture: Old diagram]" in doc.text_content()
