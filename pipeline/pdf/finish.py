@@ -11,7 +11,7 @@ so every object LibreOffice wrote stays as it was.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -100,6 +100,9 @@ def finalize_pdf(
     that into a message for people.
     """
     update = PdfUpdate(path)
+    if draft and not metadata.title.startswith(DRAFT_PREFIX):
+        # said once, here: the XMP this update writes cannot be read back before it is saved
+        metadata = replace(metadata, title=DRAFT_PREFIX + metadata.title)
     info: dict[str, PdfObject] = {
         "/Title": TextStringObject(metadata.title),
         "/Subject": TextStringObject(metadata.subject),
@@ -119,7 +122,7 @@ def finalize_pdf(
     fix_tabs(update)
     title_as_heading(update)
     if draft:
-        _draft(update)
+        stamp(update)
     atomic.replace_with(dest or path, update.save)
 
 

@@ -138,7 +138,8 @@ def check_batch(converter: Converter, sources: dict[str, Path], out: Path) -> No
     assert "Word" in results[1].error  # tells the officer what to do
     assert not (out / "damaged.pdf").exists()
     assert_accessible(out / "one.pdf", "Eligibility policy")
-    assert_accessible(out / "two.pdf", "Charging policy")  # the stamp keeps tags and bookmarks
+    # the stamp keeps tags and bookmarks, and the title says DRAFT (a screen reader hears it)
+    assert_accessible(out / "two.pdf", "DRAFT – Charging policy")
     assert "DRAFT" not in inspect_pdf(out / "one.pdf").text
     reader = PdfReader(out / "two.pdf")
     assert all("DRAFT" in page.extract_text() for page in reader.pages)
@@ -164,7 +165,7 @@ def test_oneshot_pdfa_claims_part_2(sources: dict[str, Path], tmp_path: Path) ->
     with make_converter(settings, tmp_path / "state") as converter:
         assert converter.convert([job])[0].ok
     assert inspect_pdf(job.pdf).pdfa_part == "2"
-    assert_accessible(job.pdf, "Eligibility policy")
+    assert_accessible(job.pdf, "DRAFT – Eligibility policy")  # a draft says so in its title
 
 
 @pytest.mark.requires_uno
