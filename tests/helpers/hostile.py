@@ -137,6 +137,7 @@ class Slot:
     label: str  # what a problem calls it
     type: str = "longtext"  # the field's type; sections and cells are free text
     row: int = 0  # the table row (cells only)
+    published: bool = True  # False for a box about the form, never shown (Contact email)
 
     @property
     def free_text(self) -> bool:
@@ -144,7 +145,7 @@ class Slot:
 
 
 def slots(form: FormType) -> list[Slot]:
-    out = [Slot("field", f.key, f.label, f.type) for f in form.fields]
+    out = [Slot("field", f.key, f.label, f.type, published=f.published) for f in form.fields]
     out += [Slot("section", s.key, s.title) for s in form.sections]
     rows = len(form.areas) or 2
     filled = [c for c in form.columns if not (form.areas and c is form.columns[0])]
@@ -377,8 +378,11 @@ def expected_pieces(slot: Slot, written: str) -> list[str]:
 
     A field is one piece. Section and table text is one paragraph per line, each read by
     the documented rule (an officer's "5.1 " number or "- " bullet becomes the document's
-    own numbering or bullet, :func:`pipeline.forms.common.typed_block`).
+    own numbering or bullet, :func:`pipeline.forms.common.typed_block`). A box the
+    framework never publishes (``published = false``) has none.
     """
+    if not slot.published:
+        return []
     if not slot.free_text:
         return []
     if slot.kind == "field":
