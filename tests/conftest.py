@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import io
-import os
 import re
 import shutil
 import sys
@@ -22,12 +21,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import docx
 import pytest
 
 from pipeline.workspace import Workspace, init_workspace, load_workspace
+from tests.helpers.needs import missing
 from tests.helpers.paths import EXAMPLES, SAMPLE_POLICY, poi_corpus_path
 from tests.helpers.smtp import SmtpServer
 
@@ -35,14 +35,6 @@ if TYPE_CHECKING:  # imported lazily: a conftest that imports the whole pipeline
     from pipeline.watch.watcher import Watcher
 
 _INSTALL = "run scripts/install-system.sh (or apt-get install {})"
-
-
-def missing(what: str, how: str) -> NoReturn:
-    """Skip the test for want of ``what``; under ``CI=true``, fail it."""
-    message = f"{what} is missing: {how}"
-    if os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}:
-        pytest.fail(f"{message} (CI=true, so this fails rather than skips)", pytrace=False)
-    pytest.skip(message)
 
 
 @functools.cache

@@ -22,6 +22,7 @@ from pipeline.journal.store import Journal
 from pipeline.workspace import Workspace
 from tests.conftest import WorkspaceFactory
 from tests.helpers.mounts import read_only
+from tests.helpers.needs import missing
 
 FORMS = 6
 
@@ -59,7 +60,7 @@ def tmpfs(tmp_path: Path) -> Iterator[Path]:
         check=False,
     )
     if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+        missing("a tmpfs mount", mounted.stderr.strip())
     try:
         yield folder
     finally:
@@ -170,7 +171,7 @@ def test_an_immutable_inbox_is_permission_denied_with_exit_2(
     (workspace.inbox / "policy.docx").write_bytes(policy_form("Immutable inbox policy"))
     made = subprocess.run(["chattr", "+i", str(workspace.inbox)], capture_output=True, check=False)
     if made.returncode != 0:
-        pytest.skip(f"chattr +i is not possible here: {made.stderr.decode().strip()}")
+        missing("chattr +i", made.stderr.decode().strip())
     try:
         result = _pipeline(workspace.root, "run")
     finally:

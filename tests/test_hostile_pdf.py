@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 import tempfile
 import unicodedata
 from datetime import date
@@ -40,7 +39,7 @@ from tests.helpers.hostile import (
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed"),
+    pytest.mark.requires_libreoffice,
 ]
 TODAY = date.today()
 BATCH = 16

@@ -12,7 +12,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+from tests.helpers.needs import missing
 
 
 @contextlib.contextmanager
@@ -20,7 +20,7 @@ def read_only(folder: Path) -> Iterator[None]:
     """``folder`` as a read-only bind mount of itself, for the ``with`` block."""
     made = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
     if made.returncode != 0:
-        pytest.skip(f"cannot bind-mount here: {made.stderr.decode().strip()}")
+        missing("a bind mount", made.stderr.decode().strip())
     try:
         subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], check=True)
         yield

@@ -108,9 +108,6 @@ def _policy(title: str, ref: str, version: str) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.skipif(
-    not (EXAMPLES / "personal-budgets-policy.docx").exists(), reason="needs the sample policy"
-)
 def test_a_new_version_may_rename_its_policy_and_nothing_else_may(
     make_workspace: WorkspaceFactory, tmp_path: Path, warm: Converter
 ) -> None:
