@@ -12,11 +12,9 @@ import itertools
 import logging
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from pipeline import atomic
 from pipeline.assemble.render import Assembler
 from pipeline.convert.base import ConversionJob, Converter
 from pipeline.convert.legacy import convert_legacy
@@ -25,51 +23,22 @@ from pipeline.errors import RejectedFile, UnsafePath
 from pipeline.faults import explain
 from pipeline.forms.read import read_form
 from pipeline.intake import inbox
-from pipeline.journal.store import Event, Journal
-from pipeline.journal.values import FileOutcome
+from pipeline.journal.store import Journal
 from pipeline.notify.outcomes import Notifier, contact_problems
 from pipeline.notify.send import Delivery, deliver
-from pipeline.outcome import Accepted, BatchResult, Rejected
-from pipeline.paths import fit_name, safe_path
+from pipeline.outcome import BatchResult
 from pipeline.publish.outbox import Outbox
 from pipeline.publish.prepare import Prepared, Preparer
 from pipeline.records import FormRecord
 from pipeline.register import workbook
 from pipeline.safety.check import check_file
+from pipeline.settle import Settler, Work
 from pipeline.titles import title_key
 from pipeline.validate.identity import check_identity
-from pipeline.validate.report import render_report
 from pipeline.validate.rules import Context, Interpreted, Problem, has_errors, interpret, validate
 from pipeline.workspace import Workspace
 
 log = logging.getLogger(__name__)
-
-
-# Policies are prepared before the plans and responses that refer to them, so a policy and
-# its implementation plan dropped together share one reference. Within a form type, forms go
-# by title key then file name, so a batch issues the same numbers whatever order the files
-# were listed in.
-FORM_ORDER = {
-    "policy_request": 0,
-    "policy": 1,
-    "implementation_plan": 2,
-    "consultation_response": 3,
-}
-
-
-@dataclass
-class _Work:
-    claim: inbox.Claim
-    sha256: str
-    record: FormRecord | None = None
-    prepared: Prepared | None = None
-    problems: list[Problem] = field(default_factory=list)
-    renamed_from: str = ""  # the policy's title before this form renamed it
-    journalled: FileOutcome | None = None  # rejected in the journal, the move cut short
-
-    @property
-    def order(self) -> int:
-        return FORM_ORDER.get(self.record.form_type, 9) if self.record else 9
 
 
 class Pipeline:
@@ -90,6 +59,7 @@ class Pipeline:
         self.journal = Journal(workspace.journal_path)
         self.outbox = Outbox(workspace, self.framework)
         self.notifier = Notifier(workspace, self.journal)
+        self.settler = Settler(workspace, self.journal, self.outbox, self.notifier)
         self.preparer = self._new_preparer()
 
     def _new_preparer(self) -> Preparer:
@@ -188,15 +158,15 @@ class Pipeline:
         self._prepare_and_convert(work, today)
         for w in work:
             if w.prepared is not None:
-                result.accepted.append(self._accept(w, today))
+                result.accepted.append(self.settler.accept(w, today))
             else:
-                result.rejected.append(self._reject(w))
+                result.rejected.append(self.settler.reject(w))
         if any(a.status != "duplicate" for a in result.accepted):
             self.outbox.write_manifest(self.journal)
         self._sync_register(today, result)
         return result
 
-    def _place(self, work: _Work) -> tuple[int, str, str]:
+    def _place(self, work: Work) -> tuple[int, str, str]:
         """Where a form goes in the batch: by form type, then title key, then file name."""
         record, key = work.record, ""
         if record is not None and record.form_type in self.framework.forms:
@@ -209,8 +179,8 @@ class Pipeline:
             return inbox.claim(path, self.workspace)
         return inbox.claim_copy(path, self.workspace)
 
-    def _read(self, claim: inbox.Claim, today: date) -> _Work:
-        work = _Work(claim=claim, sha256=claim.sha256())
+    def _read(self, claim: inbox.Claim, today: date) -> Work:
+        work = Work(claim=claim, sha256=claim.sha256())
         earlier = self.journal.file_outcome(work.sha256)
         if earlier is not None and earlier.outcome == "accepted":
             work.prepared = Prepared.duplicate(earlier)
@@ -230,7 +200,7 @@ class Pipeline:
             self.starter.warm_up()
         return work
 
-    def _prepare(self, work: _Work, today: date) -> None:
+    def _prepare(self, work: Work, today: date) -> None:
         record = work.record
         if work.prepared is not None or record is None or has_errors(work.problems):
             return
@@ -253,7 +223,7 @@ class Pipeline:
             )
             work.problems = [*work.problems, refused]
 
-    def _identify(self, work: _Work, record: FormRecord, interpreted: Interpreted) -> bool:
+    def _identify(self, work: Work, record: FormRecord, interpreted: Interpreted) -> bool:
         """Whether the form's reference and title agree (see :mod:`pipeline.validate.identity`).
 
         Checked here, against the register with this batch's changes, rather than when the
@@ -275,14 +245,14 @@ class Pipeline:
         work.renamed_from = found.renamed_from
         return True
 
-    def _prepare_and_convert(self, work: list[_Work], today: date) -> None:
+    def _prepare_and_convert(self, work: list[Work], today: date) -> None:
         """Render each accepted form's documents and convert them, overlapped.
 
         The converter pulls jobs from a generator on this thread: while LibreOffice converts
         one document, the next is rendered. Rendering stays on this thread because it issues
         references from the journal (SQLite connections are per thread).
         """
-        ready: list[_Work] = []
+        ready: list[Work] = []
 
         def jobs() -> Iterator[ConversionJob]:
             for w in work:
@@ -310,130 +280,6 @@ class Pipeline:
                     )
                 )
                 w.prepared = None
-
-    def _accept(self, w: _Work, today: date) -> Accepted:
-        prepared = w.prepared
-        assert prepared is not None
-        if prepared.earlier is not None:
-            archived = inbox.archive(w.claim, self.workspace, today)
-            when = prepared.earlier.processed_at.strftime("%d/%m/%Y %H:%M")
-            outputs = tuple(Path(p) for p in prepared.earlier.detail.get("outputs", []))
-            note = f"already processed on {when}; outputs: {', '.join(str(p) for p in outputs) or 'none'}"
-            atomic.write_text(
-                safe_path(archived.parent, fit_name(archived.name, " - already processed.txt")),
-                note + "\n",
-            )
-            return Accepted(
-                w.claim.name,
-                str(prepared.earlier.detail.get("form_type", "")),
-                str(prepared.earlier.detail.get("policy_ref", "")),
-                "duplicate",
-                outputs,
-                note=note,
-            )
-        with self.journal.transaction():
-            before = str((self.journal.policy(prepared.ref) or {}).get("status", ""))
-            self.journal.upsert_policy(prepared.ref, prepared.values)
-            self.journal.upsert_policy(
-                prepared.ref, self.outbox.gate_updates(self.journal, prepared.ref)
-            )
-            if prepared.stored is not None:
-                self.journal.save_version(prepared.ref, *prepared.stored)
-            self.journal.add_event(
-                Event(
-                    when=datetime.now(),
-                    file=w.claim.name,
-                    form_type=prepared.record.form_type,
-                    policy_ref=prepared.ref,
-                    who=prepared.who,
-                    outcome="accepted",
-                    detail=(f'Renamed from "{w.renamed_from}"; ' if w.renamed_from else "")
-                    + f"outputs: {len(prepared.outputs)} files"
-                    + (f"; reading: {r}" if (r := prepared.values.get("reading")) else ""),
-                )
-            )
-            self.journal.record_file(
-                w.sha256,
-                w.claim.name,
-                "accepted",
-                {
-                    "form_type": prepared.record.form_type,
-                    "policy_ref": prepared.ref,
-                    "outputs": [str(p) for p in prepared.outputs],
-                },
-            )
-            row = self.journal.policy(prepared.ref) or {}
-            self.notifier.accepted(prepared.record, w.claim.name, row, prepared.outputs, before)
-        inbox.archive(w.claim, self.workspace, today)
-        warnings = tuple(p for p in w.problems if p.severity == "warning")
-        return Accepted(
-            w.claim.name,
-            prepared.record.form_type,
-            prepared.ref,
-            str(row.get("status", "")),
-            tuple(prepared.outputs),
-            warnings,
-        )
-
-    def _reject(self, w: _Work) -> Rejected:
-        """Write the report, then the journal entry, then move the original to rejected/.
-
-        In that order a crash leaves at worst a report, or a claim the journal already
-        holds as rejected, which the next start only moves (:meth:`_finish_reject`).
-        """
-        if w.journalled is not None:
-            return self._finish_reject(w, w.journalled)
-        reason = (
-            w.problems[0].message
-            if len(w.problems) == 1 and not w.problems[0].field
-            else "problems in the form"
-        )
-        report_text = render_report(w.claim.name, None, w.problems, when=datetime.now())
-        target, report_path = inbox.write_report(w.claim, self.workspace, report_text)
-        with self.journal.transaction():
-            self.journal.add_event(
-                Event(
-                    when=datetime.now(),
-                    file=w.claim.name,
-                    form_type="",
-                    policy_ref="",
-                    who="",
-                    outcome="rejected",
-                    detail="; ".join(p.message for p in w.problems if p.severity == "error")[:500],
-                )
-            )
-            self.journal.record_file(
-                w.sha256,
-                w.claim.name,
-                "rejected",
-                {
-                    "reason": reason,
-                    "claim": w.claim.claimed_as,
-                    "moved_to": str(target),
-                    "report": str(report_path),
-                },
-            )
-            self.notifier.rejected(w.record, w.claim.name, report_path, report_text)
-        moved = inbox.move_rejected(w.claim, self.workspace, target)
-        errors = tuple(p for p in w.problems if p.severity == "error") or tuple(w.problems)
-        return Rejected(w.claim.name, errors, reason, report_path, moved)
-
-    def _finish_reject(self, w: _Work, earlier: FileOutcome) -> Rejected:
-        """Move a claim whose rejection a killed process journalled but did not move."""
-        reason = str(earlier.detail.get("reason", "problems in the form"))
-        problems = (Problem(field="", message=reason, fix="See the report beside the form."),)
-        report_path = Path(str(earlier.detail.get("report", "")))
-        target = Path(str(earlier.detail.get("moved_to", "")))
-        if target.parent != self.workspace.rejected or not report_path.is_file():
-            # written before the journal entry, so only a person can have taken it away
-            target, report_path = inbox.write_report(
-                w.claim,
-                self.workspace,
-                render_report(w.claim.name, None, problems, when=datetime.now()),
-            )
-        moved = inbox.move_rejected(w.claim, self.workspace, target)
-        log.info("Moved %s to rejected/: its rejection was journalled before a stop", w.claim.name)
-        return Rejected(w.claim.name, problems, reason, report_path, moved)
 
     def _sync_register(self, today: date, batch: BatchResult) -> None:
         """Bring register.xlsx up to date, or say in the batch's note why it waits."""
