@@ -303,10 +303,12 @@ class Assembler:
     @staticmethod
     def _sections(tpl: DocxTemplate, record: FormRecord, form: FormType) -> list[dict[str, Any]]:
         sections = []
+        style_ids: dict[str, str | None] = {}  # this template's, for every section
         for number, section in enumerate(form.sections, start=1):
             content = record.section(section.key)
             body = SectionBody(tpl)
-            BlockWriter(body, number).write(content.blocks if content else ())
+            writer = BlockWriter(body, number, style_ids=style_ids)
+            writer.write(content.blocks if content else ())
             sections.append(
                 {
                     "number": str(number),
