@@ -198,7 +198,7 @@ def watch_latency(tmp: Path, drops: int) -> dict[str, Any]:
         for n, form in enumerate(staged, start=500):
             title = f"{TITLE} {n}"
             pdfs = set(ws.outbox.rglob("*.pdf"))
-            reg_mtime = ws.workbook.stat().st_mtime_ns
+            reg_mtime = ws.register.stat().st_mtime_ns
             target = ws.inbox / form.name
             tmp_copy = ws.inbox.parent / (form.name + ".part")
             shutil.copyfile(form, tmp_copy)
@@ -207,7 +207,7 @@ def watch_latency(tmp: Path, drops: int) -> dict[str, Any]:
             deadline = copied + 60
             while time.perf_counter() < deadline:
                 new_pdf = set(ws.outbox.rglob("*.pdf")) - pdfs
-                changed = ws.workbook.stat().st_mtime_ns != reg_mtime
+                changed = ws.register.stat().st_mtime_ns != reg_mtime
                 if new_pdf and changed and in_register(ws.register, title):
                     break
                 time.sleep(0.02)
