@@ -13,13 +13,12 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from docx import Document
 from docx.shared import RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from pipeline import atomic
 from pipeline.compare.diff import Change, Comparison, Op
-from pipeline.compare.tracked import STYLES, Paragraphs
+from pipeline.compare.tracked import STYLES, Paragraphs, blank_document
 
 INSERTED, DELETED = RGBColor(0x00, 0x5A, 0x2B), RGBColor(0xA0, 0x00, 0x00)  # 7:1 on white
 LEGEND = (
@@ -73,7 +72,7 @@ def _change(doc: Paragraphs, change: Change) -> None:
 
 def readable_docx(comparison: Comparison, title: str) -> bytes:
     """The comparison with its changes in words, a summary and a legend first, as bytes."""
-    document = Document()
+    document = blank_document()
     document.core_properties.title = f"{title}: changes since version {comparison.old_version}"
     document.core_properties.language = "en-GB"
     doc = Paragraphs(document)
