@@ -23,7 +23,8 @@ from stages import stages
 def own_times(frame: Frame, into: dict[str, float]) -> dict[str, float]:
     """Self time per function (file:line function), summed over the whole call tree."""
     if not frame.is_synthetic:
-        where = f"{Path(frame.file_path or '?').name}:{frame.line_no} {frame.function}"
+        path = Path(frame.file_path or "?")
+        where = f"{path.parent.name}/{path.name}:{frame.line_no} {frame.function}"
         into[where] = into.get(where, 0.0) + frame.total_self_time
     for child in frame.children:
         own_times(child, into)
