@@ -55,9 +55,10 @@ fuzz: install
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -p no:cacheprovider tests/test_hostile_values.py tests/test_hostile_pdf.py
 
 # The peer row needs node and the carbone npm package: setup.sh installs them (once).
+# make bench BENCH_ARGS=--large adds a 1,000-form batch and a 5,000-policy register.
 bench: install
 	@bash benchmarks/peer/setup.sh
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean-demo:
 	rm -rf outbox/ASC-* outbox/publish inbox/processed inbox/rejected inbox/.processing .pipeline

@@ -23,8 +23,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from carbone_peer import carbone, peer_rows
+from carbone_peer import carbone
 from stages import stages
+from table import table
 
 from pipeline.convert.base import ConversionJob, find_soffice
 from pipeline.convert.factory import make_converter
@@ -292,57 +293,13 @@ def first_policy(ws: Path) -> dict[str, Any]:
     return rows[0] if rows else {"title": "x", "status": "Draft", "version": 1}
 
 
-def table(r: dict[str, Any]) -> list[tuple[str, str, str]]:
-    a, b, c, d, f = r["floor"], r["batch"], r["oneshot"], r["watch"], r["register"]
-    w = r["batch_warm"]
-    ratio = w["docs_per_s_vs_floor"]
-    single = b["seconds"] / c["single_process_s"]
-    naive = f"{c['per_process_per_doc_s']:.2f} s/doc"
-    naive += f" -> {c['per_process_extrapolated_s']:.0f}s for {c['single_process_docs']}"
-    rows = [
-        ("(a) floor: warm LO, 2 workers", f"{a['docs_per_s']:.2f} docs/s", ""),
-        (f"(b) batch, {b['forms']} forms, cold (pipeline run)", f"{b['seconds']:.1f}s", ""),
-        ("(b) same, LibreOffice already up", f"{w['seconds']:.1f}s", ""),
-        ("(b) throughput (already up)", f"{w['docs_per_s']:.2f} docs/s", ""),
-        ("(b) per-doc cost (already up)", f"{w['per_doc_s'] * 1000:.0f} ms/doc", ""),
-        ("(b) per-doc cost vs (a)", f"{ratio:.2f}x", f"<= 1.2x {ok(ratio <= 1.2)}"),
-        ("(c) one soffice per doc", naive, ""),
-        ("(c) one soffice, all docs", f"{c['single_process_s']:.1f}s", ""),
-        ("(b) cold batch vs (c) single soffice", f"{single:.2f}x", f"<= 0.7x {ok(single <= 0.7)}"),
-    ]
-    if "skipped" in d:
-        rows.append(("(d) watch drop->PDF+register", "skipped: " + d["skipped"], "p50 < 1.5 s"))
-    else:
-        latency = f"p50 {d['p50_s']:.2f}s, p95 {d['p95_s']:.2f}s ({d['finished']}/{d['drops']})"
-        rows.append(
-            ("(d) watch drop->PDF+register", latency, f"p50 < 1.5 s {ok(d['p50_s'] < 1.5)}")
-        )
-    for size, rss in r["rss"].items():
-        per_form = f"{rss:.0f} MB ({rss / int(size):.1f} MB/form)"
-        rows.append((f"(e) peak RSS, {size} forms", per_form, f"< 250 MB {ok(rss < 250)}"))
-    growth = r["growth"]
-    per_form = ", ".join(f"{n}: {s * 1000:.0f}" for n, s in growth.items())
-    sizes = sorted(growth, key=int)
-    linear = growth[sizes[-1]] <= 1.25 * growth[sizes[1]] if len(sizes) > 2 else True
-    rows.append(("(e) batch cost per form, ms", per_form, f"linear {ok(linear)}"))
-    rows.append(("(g) pipeline CPU per form, batch", f"{w['cpu_s'] / w['docs'] * 1000:.0f} ms", ""))
-    for stage, ms in r["stages"].items():
-        target = f"<= 20 ms {ok(ms <= 20)}" if stage.endswith("total per document") else ""
-        rows.append((f"(g)   {stage}", f"{ms:.1f} ms", target))
-    rows += peer_rows(r["peer"], r["peer_pipeline"])
-    sync = f["update_and_sync_s"]
-    rows.append(("(f) 100 upserts + sync of 1,000", f"{sync:.2f}s", f"< 0.5 s {ok(sync < 0.5)}"))
-    return rows
-
-
-def ok(good: bool) -> str:
-    return "OK" if good else "MISSED"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--forms", type=int, default=100)
     parser.add_argument("--quick", action="store_true", help="20 forms, fewer repeats")
+    parser.add_argument(
+        "--large", action="store_true", help="also 1,000 forms and a 5,000-policy register"
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -392,12 +349,22 @@ def main() -> int:
             results["batch_500"] = large
             results["rss"]["500"] = large["rss_mb"]
             results["growth"]["500"] = large["seconds"] / 500
+        if args.large:
+            print("batch of 1,000 forms (growth) ...", flush=True)
+            _ws1000, huge = batch(tmp, "ws-1000", 1000)
+            results["batch_1000"] = huge
+            results["rss"]["1000"] = huge["rss_mb"]
+            results["growth"]["1000"] = huge["seconds"] / 1000
         print("one-shot soffice ...", flush=True)
         results["oneshot"] = oneshot(docx, tmp, sample)
         print("watch latency ...", flush=True)
         results["watch"] = watch_latency(tmp, drops)
         print("register sync ...", flush=True)
         results["register"] = register_sync(tmp, first_policy(ws), 1000, 100)
+        if args.large:
+            print("register sync, 5,000 policies ...", flush=True)
+            (tmp / "reg").rename(tmp / "reg-1000")
+            results["register_5000"] = register_sync(tmp, first_policy(ws), 5000, 100)
     rows = table(results)
     results["table"] = rows
     width = max(len(r[0]) for r in rows)
