@@ -52,7 +52,7 @@ class DocContext:
             if sid:
                 self._elements[sid] = st
         self._styles: dict[str, Style | None] = {}
-        self._read_numbering()
+        self._numbering_read = False  # numbering.xml too is read when first asked about
 
     def style(self, sid: str) -> Style | None:
         """The style with this id (None when the document has none), read once."""
@@ -96,6 +96,9 @@ class DocContext:
 
     def level_format(self, num_id: str, ilvl: int) -> tuple[str, str] | None:
         """(numFmt, lvlText) of a numbering level, e.g. ("bullet", "•") or ("decimal", "%1.%2")."""
+        if not self._numbering_read:
+            self._numbering_read = True
+            self._read_numbering()
         return self._levels.get((num_id, ilvl))
 
     def link(self, hyperlink: Element) -> str | None:
