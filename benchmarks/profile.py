@@ -23,8 +23,9 @@ from stages import stages
 def own_times(frame: Frame, into: dict[str, float]) -> dict[str, float]:
     """Self time per function (file:line function), summed over the whole call tree."""
     if not frame.is_synthetic:
-        path = Path(frame.file_path or "?")
-        where = f"{path.parent.name}/{path.name}:{frame.line_no} {frame.function}"
+        file = frame.file_path or "?"
+        file = "/".join(Path(file).parts[-3:]) if file.startswith("/") else file
+        where = f"{file}:{frame.line_no} {frame.function}"
         into[where] = into.get(where, 0.0) + frame.total_self_time
     for child in frame.children:
         own_times(child, into)
