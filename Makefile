@@ -13,7 +13,7 @@ help:
 	@echo "make demo   install everything and run the pipeline over the sample forms"
 	@echo "make test   install everything and run lint, type checks and the tests"
 	@echo "make fuzz   the hostile-value tests with 50x the cases (>= 10,000; about 30 min)"
-	@echo "make bench  measure conversion and batch speed (benchmarks/)"
+	@echo "make bench  measure conversion and batch speed, beside Carbone (benchmarks/)"
 
 system:
 	@bash scripts/install-system.sh
@@ -54,8 +54,11 @@ test: lint typecheck layers
 fuzz: install
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -p no:cacheprovider tests/test_hostile_values.py tests/test_hostile_pdf.py
 
+# The peer row needs node and the carbone npm package: setup.sh installs them (once).
+# make bench BENCH_ARGS=--large adds a 1,000-form batch and a 5,000-policy register.
 bench: install
-	$(BIN)/python benchmarks/run.py
+	@bash benchmarks/peer/setup.sh
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean-demo:
 	rm -rf outbox/ASC-* outbox/publish inbox/processed inbox/rejected inbox/.processing .pipeline

@@ -20,9 +20,12 @@ import tempfile
 import time
 import zipfile
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Any
+
+from carbone_peer import carbone
+from stages import stages
+from table import table
 
 from pipeline.convert.base import ConversionJob, find_soffice
 from pipeline.convert.factory import make_converter
@@ -53,13 +56,15 @@ def make_form(sample: Path, dest: Path, n: int) -> Path:
     return dest
 
 
-def make_forms(folder: Path, count: int, start: int = 1) -> list[Path]:
+def make_forms(
+    folder: Path, count: int, start: int = 1, samples: tuple[str, ...] = SAMPLES
+) -> list[Path]:
     """``count`` forms: policies, plans and responses in turn, each trio sharing a title."""
     folder.mkdir(parents=True, exist_ok=True)
     forms = []
     for i in range(count):
-        n = start + i // 3
-        sample = EXAMPLES / SAMPLES[i % 3]
+        n = start + i // len(samples)
+        sample = EXAMPLES / samples[i % len(samples)]
         forms.append(make_form(sample, folder / f"{n:04d}-{sample.name}", n))
     return forms
 
@@ -109,58 +114,11 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def stages(ws: Path, repeat: int = 10) -> dict[str, float]:
-    """(g) CPU milliseconds per form for each stage the pipeline runs itself, on the samples."""
-    from pipeline.assemble.render import Assembler, RenderContext
-    from pipeline.forms.read import read_form
-    from pipeline.framework_load import default_framework
-    from pipeline.pdf.finish import finalize_pdf
-    from pipeline.safety.check import check_file
-    from pipeline.validate.rules import Context, validate
-
-    fw = default_framework()
-    assembler = Assembler(ROOT / "templates", fw)
-    context = RenderContext(
-        policy_ref="BENCH-1", version="1", council=fw.council, generated="1 May 2026"
-    )
-    out = ws / "stages"
-    out.mkdir()
-    pdf = next(p for p in (ws / "outbox").rglob("*.pdf") if "publish" not in p.parts)
-    meta = PdfMetadata(title="bench", subject="", author="", keywords="")
-
-    def cpu_ms(action: Any) -> float:
-        action()  # warm: templates and parsers loaded once per process in the pipeline too
-        start = time.process_time()
-        for _ in range(repeat):
-            action()
-        return (time.process_time() - start) / repeat * 1000
-
-    results: dict[str, float] = {}
-    for name in SAMPLES:
-        form = EXAMPLES / name
-        kind = check_file(form)
-        record = read_form(form, fw, kind)
-        key = name.removeprefix("personal-budgets-").removesuffix(".docx")
-        results[f"{key}: safety check"] = cpu_ms(partial(check_file, form))
-        results[f"{key}: read"] = cpu_ms(partial(read_form, form, fw, kind))
-        results[f"{key}: validate"] = cpu_ms(
-            partial(validate, record, fw, Context(today=date.today()))
-        )
-        results[f"{key}: render"] = cpu_ms(
-            partial(assembler.render, record, out / "x.docx", context=context)
-        )
-
-    def finish() -> None:
-        shutil.copyfile(pdf, out / "x.pdf")
-        finalize_pdf(out / "x.pdf", meta)
-
-    results["finish a PDF"] = cpu_ms(finish)
-    return results
-
-
-def batch(tmp: Path, name: str, count: int, warm: bool = False) -> tuple[Path, dict[str, Any]]:
+def batch(
+    tmp: Path, name: str, count: int, warm: bool = False, samples: tuple[str, ...] = SAMPLES
+) -> tuple[Path, dict[str, Any]]:
     ws = write_workspace(tmp / name)
-    make_forms(ws / "inbox", count)
+    make_forms(ws / "inbox", count, samples=samples)
     cmd = [sys.executable, __file__, "--child", str(ws)] + (["--warm"] if warm else [])
     out = subprocess.run(cmd, check=True, capture_output=True, text=True)
     return ws, json.loads(out.stdout.strip().splitlines()[-1])
@@ -241,7 +199,7 @@ def watch_latency(tmp: Path, drops: int) -> dict[str, Any]:
         for n, form in enumerate(staged, start=500):
             title = f"{TITLE} {n}"
             pdfs = set(ws.outbox.rglob("*.pdf"))
-            reg_mtime = ws.workbook.stat().st_mtime_ns
+            reg_mtime = ws.register.stat().st_mtime_ns
             target = ws.inbox / form.name
             tmp_copy = ws.inbox.parent / (form.name + ".part")
             shutil.copyfile(form, tmp_copy)
@@ -250,7 +208,7 @@ def watch_latency(tmp: Path, drops: int) -> dict[str, Any]:
             deadline = copied + 60
             while time.perf_counter() < deadline:
                 new_pdf = set(ws.outbox.rglob("*.pdf")) - pdfs
-                changed = ws.workbook.stat().st_mtime_ns != reg_mtime
+                changed = ws.register.stat().st_mtime_ns != reg_mtime
                 if new_pdf and changed and in_register(ws.register, title):
                     break
                 time.sleep(0.02)
@@ -335,55 +293,13 @@ def first_policy(ws: Path) -> dict[str, Any]:
     return rows[0] if rows else {"title": "x", "status": "Draft", "version": 1}
 
 
-def table(r: dict[str, Any]) -> list[tuple[str, str, str]]:
-    a, b, c, d, f = r["floor"], r["batch"], r["oneshot"], r["watch"], r["register"]
-    w = r["batch_warm"]
-    ratio = w["docs_per_s_vs_floor"]
-    single = b["seconds"] / c["single_process_s"]
-    naive = f"{c['per_process_per_doc_s']:.2f} s/doc"
-    naive += f" -> {c['per_process_extrapolated_s']:.0f}s for {c['single_process_docs']}"
-    rows = [
-        ("(a) floor: warm LO, 2 workers", f"{a['docs_per_s']:.2f} docs/s", ""),
-        (f"(b) batch, {b['forms']} forms, cold (pipeline run)", f"{b['seconds']:.1f}s", ""),
-        ("(b) same, LibreOffice already up", f"{w['seconds']:.1f}s", ""),
-        ("(b) throughput (already up)", f"{w['docs_per_s']:.2f} docs/s", ""),
-        ("(b) per-doc cost (already up)", f"{w['per_doc_s'] * 1000:.0f} ms/doc", ""),
-        ("(b) per-doc cost vs (a)", f"{ratio:.2f}x", f"<= 1.15x {ok(ratio <= 1.15)}"),
-        ("(c) one soffice per doc", naive, ""),
-        ("(c) one soffice, all docs", f"{c['single_process_s']:.1f}s", ""),
-        ("(b) cold batch vs (c) single soffice", f"{single:.2f}x", f"<= 0.7x {ok(single <= 0.7)}"),
-    ]
-    if "skipped" in d:
-        rows.append(("(d) watch drop->PDF+register", "skipped: " + d["skipped"], "p50 < 1.5 s"))
-    else:
-        latency = f"p50 {d['p50_s']:.2f}s, p95 {d['p95_s']:.2f}s ({d['finished']}/{d['drops']})"
-        rows.append(
-            ("(d) watch drop->PDF+register", latency, f"p50 < 1.5 s {ok(d['p50_s'] < 1.5)}")
-        )
-    for size, rss in r["rss"].items():
-        per_form = f"{rss:.0f} MB ({rss / int(size):.1f} MB/form)"
-        rows.append((f"(e) peak RSS, {size} forms", per_form, f"< 250 MB {ok(rss < 250)}"))
-    growth = r["growth"]
-    per_form = ", ".join(f"{n}: {s * 1000:.0f}" for n, s in growth.items())
-    sizes = sorted(growth, key=int)
-    linear = growth[sizes[-1]] <= 1.25 * growth[sizes[1]] if len(sizes) > 2 else True
-    rows.append(("(e) batch cost per form, ms", per_form, f"linear {ok(linear)}"))
-    rows.append(("(g) pipeline CPU per form, batch", f"{w['cpu_s'] / w['docs'] * 1000:.0f} ms", ""))
-    for stage, ms in r["stages"].items():
-        rows.append((f"(g)   {stage}", f"{ms:.1f} ms", ""))
-    sync = f["update_and_sync_s"]
-    rows.append(("(f) 100 upserts + sync of 1,000", f"{sync:.2f}s", f"< 0.5 s {ok(sync < 0.5)}"))
-    return rows
-
-
-def ok(good: bool) -> str:
-    return "OK" if good else "MISSED"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--forms", type=int, default=100)
     parser.add_argument("--quick", action="store_true", help="20 forms, fewer repeats")
+    parser.add_argument(
+        "--large", action="store_true", help="also 1,000 forms and a 5,000-policy register"
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -417,6 +333,11 @@ def main() -> int:
         warm["docs_per_s_vs_floor"] = results["floor"]["docs_per_s"] / warm["docs_per_s"]
         results["batch"] = big
         results["batch_warm"] = warm
+        peers = 8 if args.quick else 40
+        print(f"peer: {peers} policies, pipeline then Carbone, LibreOffice up ...", flush=True)
+        _ws_peer, ours = batch(tmp, "ws-peer", peers, warm=True, samples=SAMPLES[:1])
+        results["peer_pipeline"] = {**ours, "forms": peers}
+        results["peer"] = carbone(tmp, peers)
         print("CPU per stage ...", flush=True)
         results["stages"] = stages(ws)
         results["rss"] = {"10": small["rss_mb"], str(forms): big["rss_mb"]}
@@ -428,12 +349,22 @@ def main() -> int:
             results["batch_500"] = large
             results["rss"]["500"] = large["rss_mb"]
             results["growth"]["500"] = large["seconds"] / 500
+        if args.large:
+            print("batch of 1,000 forms (growth) ...", flush=True)
+            _ws1000, huge = batch(tmp, "ws-1000", 1000)
+            results["batch_1000"] = huge
+            results["rss"]["1000"] = huge["rss_mb"]
+            results["growth"]["1000"] = huge["seconds"] / 1000
         print("one-shot soffice ...", flush=True)
         results["oneshot"] = oneshot(docx, tmp, sample)
         print("watch latency ...", flush=True)
         results["watch"] = watch_latency(tmp, drops)
         print("register sync ...", flush=True)
         results["register"] = register_sync(tmp, first_policy(ws), 1000, 100)
+        if args.large:
+            print("register sync, 5,000 policies ...", flush=True)
+            (tmp / "reg").rename(tmp / "reg-1000")
+            results["register_5000"] = register_sync(tmp, first_policy(ws), 5000, 100)
     rows = table(results)
     results["table"] = rows
     width = max(len(r[0]) for r in rows)

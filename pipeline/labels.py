@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -34,6 +35,14 @@ def normalise(text: str) -> str:
     return " ".join(_singular(w) for w in words)
 
 
+@lru_cache(maxsize=8192)
+def name_key(name: str) -> str:
+    """:func:`normalise` for the framework's own names (labels, aliases, headings, phrases),
+    kept for the process: the same few hundred names are compared with every label of every
+    form, and normalising them again was a third of reading a form (``make bench`` row g)."""
+    return normalise(name)
+
+
 def _singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
@@ -43,7 +52,7 @@ def _singular(word: str) -> str:
 def matches(text: str, names: Iterable[str]) -> bool:
     """Whether ``text`` is one of ``names`` once both are normalised."""
     key = normalise(text)
-    return bool(key) and any(key == normalise(n) for n in names)
+    return bool(key) and any(key == name_key(n) for n in names)
 
 
 def best_match(text: str, options: Iterable[tuple[T, Iterable[str]]]) -> T | None:
@@ -52,6 +61,6 @@ def best_match(text: str, options: Iterable[tuple[T, Iterable[str]]]) -> T | Non
     if not key:
         return None
     for value, names in options:
-        if any(key == normalise(n) for n in names):
+        if any(key == name_key(n) for n in names):
             return value
     return None

@@ -7,7 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from pipeline.framework_load import default_framework
-from pipeline.labels import best_match, matches, normalise
+from pipeline.labels import best_match, matches, name_key, normalise
 
 NORMALISED = [
     ("Strategic Owners:", "strategic owner"),
@@ -129,3 +129,10 @@ def test_case_spacing_and_a_trailing_colon_never_change_a_match(
     assert normalise(f"{pad}{text.upper()}{pad}{colon}") == normalise(text.upper())
     if normalise(text):
         assert matches(f"{pad}{text}{colon}", [text])
+
+
+@given(st.text(max_size=40))
+def test_a_framework_names_key_is_its_normalised_form(name: str) -> None:
+    # name_key is normalise kept per process, for the framework's names: never a different rule
+    assert name_key(name) == normalise(name)
+    assert name_key(name) == normalise(name)  # the second answer comes from the cache

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -85,6 +86,8 @@ class BlockWriter:
     _ordered_num: int | None = None
     _previous: Block | None = None
     _styles: dict[str, Any] = field(default_factory=dict)
+    # paragraph style name -> id, shared by one document's sections (see _add)
+    style_ids: dict[str, str | None] = field(default_factory=dict)
 
     def write(self, blocks: Iterable[Block]) -> None:
         for block in blocks:
@@ -107,25 +110,36 @@ class BlockWriter:
             self._styles[name] = self.subdoc.styles[name]
         return self._styles[name]
 
+    def _add(self, style: str) -> Any:
+        """``subdoc.add_paragraph(style=style)``, the style looked up once per document:
+        python-docx looks it up for every paragraph, scanning every style for the default
+        (a third of rendering a policy in ``make bench`` row g's profile)."""
+        if style not in self.style_ids:
+            part = self.subdoc.part
+            self.style_ids[style] = part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+        p = self.subdoc.add_paragraph()
+        p._p.style = self.style_ids[style]
+        return p
+
     def _paragraph(self, block: Paragraph) -> None:
         if not block.text.strip():
             return
         self.paragraphs += 1
-        p = self.subdoc.add_paragraph(style=NUMBERED_STYLE)
+        p = self._add(NUMBERED_STYLE)
         p.add_run(f"{self.section_number}.{self.paragraphs}\t")
         self._runs(p, block.runs)
 
     def _subheading(self, block: SubHeading) -> None:
         text = clean_text(block.text).strip()
         if text:
-            p = self.subdoc.add_paragraph(style=SUBHEADING_STYLE)
+            p = self._add(SUBHEADING_STYLE)
             for piece in guarded_pieces(text):
                 p.add_run(piece)
 
     def _list_item(self, block: ListItem) -> None:
         level = max(0, min(block.level, 2))
         style_name = (ORDERED_STYLES if block.ordered else BULLET_STYLES)[level]
-        p = self.subdoc.add_paragraph(style=style_name)
+        p = self._add(style_name)
         numbering = _numbering_of(self._style(style_name))
         if numbering is not None:
             num_id = numbering[0]
@@ -152,7 +166,7 @@ class BlockWriter:
         if not any(c.strip() for row in rows for c in row):
             return
         if isinstance(self._previous, Table):
-            self.subdoc.add_paragraph(style="Normal")  # two tables side by side would merge
+            self._add("Normal")  # two tables side by side would merge
         cols = max(len(r) for r in rows)
         table = self.subdoc.add_table(rows=len(rows), cols=cols)
         table.style = TABLE_STYLE

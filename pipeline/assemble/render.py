@@ -32,6 +32,7 @@ from jinja2 import Environment, StrictUndefined, Template, TemplateSyntaxError, 
 
 from pipeline import atomic
 from pipeline.assemble.blocks import BLOCK_STYLES, BlockWriter, clean_text
+from pipeline.assemble.patched import PatchingOnce
 from pipeline.assemble.values import data, document_title, template_areas, template_row
 from pipeline.errors import ConfigError
 from pipeline.framework import FormType, Framework
@@ -195,7 +196,7 @@ class Assembler:
                 "Rebuild the templates with `python -m pipeline.assemble.build_templates <folder>`."
             ) from exc
         try:
-            tpl = DocxTemplate(io.BytesIO(cached[1]))
+            tpl = PatchingOnce(io.BytesIO(cached[1]))
             tpl.init_docx()
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise TemplateError(
@@ -303,10 +304,12 @@ class Assembler:
     @staticmethod
     def _sections(tpl: DocxTemplate, record: FormRecord, form: FormType) -> list[dict[str, Any]]:
         sections = []
+        style_ids: dict[str, str | None] = {}  # this template's, for every section
         for number, section in enumerate(form.sections, start=1):
             content = record.section(section.key)
             body = SectionBody(tpl)
-            BlockWriter(body, number).write(content.blocks if content else ())
+            writer = BlockWriter(body, number, style_ids=style_ids)
+            writer.write(content.blocks if content else ())
             sections.append(
                 {
                     "number": str(number),

@@ -13,13 +13,12 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from docx import Document
 from docx.shared import RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from pipeline import atomic
 from pipeline.compare.diff import Change, Comparison, Op
-from pipeline.compare.tracked import STYLES
+from pipeline.compare.tracked import STYLES, Paragraphs, blank_document
 
 INSERTED, DELETED = RGBColor(0x00, 0x5A, 0x2B), RGBColor(0xA0, 0x00, 0x00)  # 7:1 on white
 LEGEND = (
@@ -53,10 +52,10 @@ def _marked(p: DocxParagraph, op: Op, text: str) -> None:
         run.text += " "
 
 
-def _change(doc: object, change: Change) -> None:
+def _change(doc: Paragraphs, change: Change) -> None:
     item = change.new if change.new is not None else change.old
     assert item is not None
-    p: DocxParagraph = doc.add_paragraph(style=STYLES[item.style])  # type: ignore[attr-defined]
+    p = doc.add(style=STYLES[item.style])
     if change.kind in PARAGRAPH_LABEL:
         label, op = PARAGRAPH_LABEL[change.kind]
         p.add_run(label).bold = True
@@ -73,28 +72,29 @@ def _change(doc: object, change: Change) -> None:
 
 def readable_docx(comparison: Comparison, title: str) -> bytes:
     """The comparison with its changes in words, a summary and a legend first, as bytes."""
-    doc = Document()
-    doc.core_properties.title = f"{title}: changes since version {comparison.old_version}"
-    doc.core_properties.language = "en-GB"
-    doc.add_heading(
+    document = blank_document()
+    document.core_properties.title = f"{title}: changes since version {comparison.old_version}"
+    document.core_properties.language = "en-GB"
+    doc = Paragraphs(document)
+    doc.heading(
         f"{title}: changes in version {comparison.new_version} since version "
         f"{comparison.old_version}",
         level=0,
     )
-    doc.add_heading("Summary", level=1)
+    doc.heading("Summary", level=1)
     for name, count in comparison.summary.items():
-        doc.add_paragraph(f"{name.capitalize()}: {count}", style="List Bullet")
-    doc.add_paragraph(LEGEND)
+        doc.add(f"{name.capitalize()}: {count}", style="List Bullet")
+    doc.add(LEGEND)
     for section in comparison.sections:
         note = {"added": " [section added]", "removed": " [section removed]"}
-        doc.add_heading(section.heading + note.get(section.status, ""), level=1)
+        doc.heading(section.heading + note.get(section.status, ""), level=1)
         if section.status == "same":
-            doc.add_paragraph("No changes in this section.")
+            doc.add("No changes in this section.")
             continue
         for change in section.changes:
             _change(doc, change)
     out = io.BytesIO()
-    doc.save(out)
+    document.save(out)
     return out.getvalue()
 
 

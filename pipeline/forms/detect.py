@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pipeline.forms.common import candidate_strings, not_ours
 from pipeline.framework import FormType, Framework
-from pipeline.labels import normalise
+from pipeline.labels import name_key, normalise
 
 MIN_SCORE = 3
 MIN_LABELS = 4
@@ -50,7 +50,7 @@ def _normalised_set(texts: Iterable[str]) -> set[str]:
 
 
 def _hit(names: Iterable[str], seen: set[str]) -> bool:
-    return any(normalise(n) in seen for n in names if n)
+    return any(name_key(n) in seen for n in names if n)
 
 
 def score_form(form: FormType, seen: set[str]) -> tuple[int, bool]:
@@ -61,7 +61,7 @@ def score_form(form: FormType, seen: set[str]) -> tuple[int, bool]:
     recognised with something distinctive too: a detect phrase, a section title, an area
     title, or at least :data:`MIN_LABELS` of its field labels.
     """
-    detect = sum(1 for phrase in form.detect if normalise(phrase) in seen)
+    detect = sum(1 for phrase in form.detect if name_key(phrase) in seen)
     fields = sum(1 for f in form.fields if _hit(f.names, seen))
     sections = sum(1 for s in form.sections if _hit(s.names, seen))
     columns = sum(1 for c in form.columns if _hit(c.names, seen))

@@ -43,26 +43,23 @@ class DocContext:
 
     def __init__(self, document: DocxDocument) -> None:
         self.part = document.part
-        self.styles: dict[str, Style] = {}
         self._levels: dict[tuple[str, int], tuple[str, str]] = {}
-        self._read_styles(document)
-        self._read_numbering()
-
-    def _read_styles(self, document: DocxDocument) -> None:
+        # a document defines ~170 styles and its paragraphs use a handful: each is read
+        # when first asked for (reading all of them was 7 ms of every Word form)
+        self._elements: dict[str, Element] = {}
         for st in document.styles.element.findall(qn("w:style")):
             sid = st.get(qn("w:styleId"))
-            if not sid:
-                continue
-            name_el, based_el = st.find(qn("w:name")), st.find(qn("w:basedOn"))
-            ppr, rpr = st.find(qn("w:pPr")), st.find(qn("w:rPr"))
-            self.styles[sid] = Style(
-                name=str(name_el.get(qn("w:val"), sid)) if name_el is not None else sid,
-                based_on=str(based_el.get(qn("w:val"))) if based_el is not None else None,
-                outline=outline_level(ppr),
-                bold=on_off(rpr.find(qn("w:b"))) if rpr is not None else None,
-                italic=on_off(rpr.find(qn("w:i"))) if rpr is not None else None,
-                num=num_pr(ppr),
-            )
+            if sid:
+                self._elements[sid] = st
+        self._styles: dict[str, Style | None] = {}
+        self._numbering_read = False  # numbering.xml too is read when first asked about
+
+    def style(self, sid: str) -> Style | None:
+        """The style with this id (None when the document has none), read once."""
+        if sid not in self._styles:
+            st = self._elements.get(sid)
+            self._styles[sid] = None if st is None else _read_style(sid, st)
+        return self._styles[sid]
 
     def _read_numbering(self) -> None:
         try:
@@ -86,7 +83,7 @@ class DocContext:
         seen: set[str] = set()
         while style_id and style_id not in seen and len(seen) < _MAX_STYLE_DEPTH:
             seen.add(style_id)
-            style = self.styles.get(style_id)
+            style = self.style(style_id)
             if style is None:
                 return
             yield style
@@ -99,6 +96,9 @@ class DocContext:
 
     def level_format(self, num_id: str, ilvl: int) -> tuple[str, str] | None:
         """(numFmt, lvlText) of a numbering level, e.g. ("bullet", "•") or ("decimal", "%1.%2")."""
+        if not self._numbering_read:
+            self._numbering_read = True
+            self._read_numbering()
         return self._levels.get((num_id, ilvl))
 
     def link(self, hyperlink: Element) -> str | None:
@@ -112,6 +112,19 @@ class DocContext:
         if anchor:
             return f"{target or ''}#{anchor}"
         return target or None
+
+
+def _read_style(sid: str, st: Element) -> Style:
+    name_el, based_el = st.find(qn("w:name")), st.find(qn("w:basedOn"))
+    ppr, rpr = st.find(qn("w:pPr")), st.find(qn("w:rPr"))
+    return Style(
+        name=str(name_el.get(qn("w:val"), sid)) if name_el is not None else sid,
+        based_on=str(based_el.get(qn("w:val"))) if based_el is not None else None,
+        outline=outline_level(ppr),
+        bold=on_off(rpr.find(qn("w:b"))) if rpr is not None else None,
+        italic=on_off(rpr.find(qn("w:i"))) if rpr is not None else None,
+        num=num_pr(ppr),
+    )
 
 
 def outline_level(ppr: Element | None) -> int | None:

@@ -12,7 +12,7 @@ from pipeline.errors import ConfigError
 from pipeline.framework import Reading
 from pipeline.framework_load import load_framework
 from pipeline.records import FieldValue, FormRecord, ListItem, Paragraph, Run, SectionContent
-from pipeline.validate.reading import measure, over_limits, sentences
+from pipeline.validate.reading import measure, over_limits, readability_index, sentences, words
 from pipeline.validate.rules import Context, validate
 
 FW = load_framework()
@@ -76,3 +76,23 @@ def test_a_limit_that_is_not_a_number_is_refused_naming_it(tmp_path: Path) -> No
     (tmp_path / "fw.toml").write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[reading\] max_sentence_words"):
         load_framework(tmp_path / "fw.toml")
+
+
+# Figures textstat 0.7.13 gives for these texts (lexicon_count, automated_readability_index):
+# the pipeline computes the same two measures itself rather than import textstat (and nltk).
+TEXTSTAT = [
+    ("The council reviews your personal budget every year. We will tell you why.", 13, 4.2831),
+    ("Self-funders don't pay twice \u2014 ever. It's the law; see section 5 (a).", 12, 2.2215),
+    ("Yes. No. We agree that this is right.", 8, 0.2325),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "grade"), TEXTSTAT)
+def test_words_and_grade_are_textstats(text: str, count: int, grade: float) -> None:
+    assert words(text) == count
+    assert readability_index(text) == pytest.approx(grade, abs=1e-4)
+
+
+def test_no_words_no_grade() -> None:
+    assert readability_index("") == 0.0
+    assert readability_index("...") == 0.0
