@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from pipeline.records import (
     Table,
 )
 from tests.helpers.paths import TEMPLATES
+from tests.helpers.soffice import libreoffice
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -566,22 +566,7 @@ def test_missing_template_is_a_template_error(framework: Framework, tmp_path: Pa
 
 @pytest.mark.requires_libreoffice
 def test_pdf_has_a_bookmark_per_heading_and_all_the_text(policy_docx: Path, tmp_path: Path) -> None:
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(policy_docx),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    reader = PdfReader(str(tmp_path / "policy.pdf"))
+    reader = PdfReader(libreoffice(policy_docx, "pdf", tmp_path / "pdf"))
 
     def titles(outline: Any) -> list[str]:
         out: list[str] = []

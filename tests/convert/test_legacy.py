@@ -21,7 +21,7 @@ from pipeline.run import run_batch
 from pipeline.safety import reasons
 from pipeline.workspace import Workspace, init_workspace
 from tests.helpers.paths import EXAMPLES
-from tests.helpers.register import libreoffice
+from tests.helpers.soffice import libreoffice
 
 pytestmark = pytest.mark.requires_libreoffice
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from pipeline.forms.blank.write import write_blank_forms
 from pipeline.framework import Framework
 from pipeline.framework_load import default_framework, load_framework
 from tests.helpers.markers import marker_of
+from tests.helpers.soffice import libreoffice
 
 FRAMEWORK = default_framework()
 FORM_KEYS = list(FRAMEWORK.forms)
@@ -207,21 +207,5 @@ def test_an_edited_framework_changes_the_forms(tmp_path: Path) -> None:
 @pytest.mark.requires_libreoffice
 def test_libreoffice_opens_the_forms(forms_dir: Path, tmp_path: Path) -> None:
     for name in ("policy.docx", "implementation_plan.xlsx"):
-        out = tmp_path / name.replace(".", "_")
-        subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation=file://{tmp_path}/profile",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(out),
-                str(forms_dir / name),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-        pdf = out / (Path(name).stem + ".pdf")
+        pdf = libreoffice(forms_dir / name, "pdf", tmp_path / name.replace(".", "_"))
         assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")

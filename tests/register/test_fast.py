@@ -19,7 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline.journal.store import Event, Journal
 from pipeline.register.workbook import rebuild, sync
 from pipeline.register.xml.fast import patch
-from tests.helpers.register import TODAY, libreoffice, libreoffice_csv
+from tests.helpers.register import TODAY, libreoffice_csv
+from tests.helpers.soffice import libreoffice
 
 
 @pytest.fixture
