@@ -21,11 +21,16 @@ from pipeline import atomic
 from pipeline.journal.store import Journal
 from pipeline.run import Pipeline, run_batch
 from pipeline.workspace import Workspace
+from tests.helpers.needs import missing
 from tests.helpers.paths import CHECKOUT
 
-pytestmark = pytest.mark.skipif(
-    not Path("/proc/self/fd").is_dir(), reason="names synced files by /proc/self/fd (Linux)"
-)
+
+@pytest.fixture(autouse=True)
+def _needs_proc() -> None:
+    """These tests name each synced file by its descriptor in /proc (Linux)."""
+    if not Path("/proc/self/fd").is_dir():
+        missing("/proc/self/fd", "these tests run on Linux, as CI does")
+
 
 Log = list[tuple[str, Path]]
 
