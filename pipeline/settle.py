@@ -19,6 +19,7 @@ from pipeline import atomic
 from pipeline.intake import inbox
 from pipeline.journal.store import Event, Journal
 from pipeline.journal.values import FileOutcome
+from pipeline.journal.versions import save_version
 from pipeline.notify.outcomes import Notifier
 from pipeline.outcome import Accepted, Rejected
 from pipeline.paths import fit_name, safe_path
@@ -98,7 +99,7 @@ class Settler:
                 prepared.ref, self.outbox.gate_updates(self.journal, prepared.ref)
             )
             if prepared.stored is not None:
-                self.journal.save_version(prepared.ref, *prepared.stored)
+                save_version(self.journal, prepared.ref, *prepared.stored)
             self.journal.add_event(
                 Event(
                     when=datetime.now(),

@@ -340,27 +340,6 @@ class Journal:
             )
             self._bump()
 
-    # --- each accepted version's record, for comparisons -----------------------------------
-
-    def save_version(self, ref: str, version: str, record: str) -> None:
-        """Keep ``record`` (JSON) as ``ref``'s ``version``; a version accepted again replaces
-        its record but keeps its place in :meth:`versions`."""
-        with self.transaction():
-            self._conn.execute(
-                "INSERT INTO versions (ref, version, accepted_at, record) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (ref, version) DO UPDATE SET record = excluded.record",
-                (ref, version, _now().isoformat(), record),
-            )
-
-    def versions(self, ref: str) -> list[tuple[str, str]]:
-        """``ref``'s versions as (version, record JSON), in the order first accepted."""
-        with self._reading() as conn:
-            rows = conn.execute(
-                "SELECT version, record FROM versions WHERE ref = ? ORDER BY accepted_at, rowid",
-                (ref,),
-            ).fetchall()
-        return [(str(v), str(r)) for v, r in rows]
-
     # --- events -------------------------------------------------------------------------------
 
     def add_event(self, event: Event) -> None:

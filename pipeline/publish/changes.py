@@ -25,6 +25,7 @@ from pipeline.convert.base import ConversionJob
 from pipeline.convert.factory import make_converter
 from pipeline.errors import ConversionError, PipelineError
 from pipeline.journal.store import Journal
+from pipeline.journal.versions import versions_of
 from pipeline.paths import safe_path
 from pipeline.pdf.finish import PdfMetadata
 from pipeline.publish.outbox import Outbox
@@ -147,7 +148,7 @@ def diff_versions(
     ref = ref.strip().upper()
     with Journal(workspace.journal_path) as journal:
         row = journal.policy(ref)
-        versions = journal.versions(ref)
+        versions = versions_of(journal, ref)
     if row is None:
         raise UnknownVersion(f"{ref} is not in the register: check the reference.")
     if not versions:

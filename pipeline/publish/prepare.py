@@ -23,6 +23,7 @@ from pipeline.dates import format_date
 from pipeline.framework import Framework
 from pipeline.html.page import PageContext, render_document
 from pipeline.journal.store import FileOutcome, Journal
+from pipeline.journal.versions import versions_of
 from pipeline.pdf.finish import PdfMetadata
 from pipeline.publish.changes import (
     KIND,
@@ -332,7 +333,7 @@ class Preparer:
 
     def versions(self, ref: str) -> list[tuple[str, str]]:
         """The policy's accepted versions (version, record JSON), this batch's included."""
-        return self.batch.versions.get(ref) or self.journal.versions(ref)
+        return self.batch.versions.get(ref) or versions_of(self.journal, ref)
 
 
 def _replaces(earlier: dict[str, Any] | None, version: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ import pytest
 
 from pipeline.errors import PipelineError
 from pipeline.journal.store import SCHEMA_VERSION, Event, Journal, dumps, loads
+from pipeline.journal.versions import save_version, versions_of
 from pipeline.titles import title_key
 
 
@@ -277,9 +278,9 @@ def test_a_schema_3_journal_gains_the_versions_table(tmp_path: Path) -> None:
             old._conn.execute("DROP TABLE versions")
             old._conn.execute("PRAGMA user_version = 3")
     with Journal(path) as journal:
-        assert journal.versions("ASC-POL-001") == []
-        journal.save_version("ASC-POL-001", "2", '{"a": 1}')
-        journal.save_version("ASC-POL-001", "3", '{"a": 2}')
-        journal.save_version("ASC-POL-001", "2", '{"a": 3}')  # accepted again: keeps its place
-        assert journal.versions("ASC-POL-001") == [("2", '{"a": 3}'), ("3", '{"a": 2}')]
+        assert versions_of(journal, "ASC-POL-001") == []
+        save_version(journal, "ASC-POL-001", "2", '{"a": 1}')
+        save_version(journal, "ASC-POL-001", "3", '{"a": 2}')
+        save_version(journal, "ASC-POL-001", "2", '{"a": 3}')  # accepted again: keeps its place
+        assert versions_of(journal, "ASC-POL-001") == [("2", '{"a": 3}'), ("3", '{"a": 2}')]
         assert (journal.policy("ASC-POL-001") or {}).get("title") == "Falls Policy"

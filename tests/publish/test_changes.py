@@ -15,6 +15,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from pipeline.journal.store import Journal
+from pipeline.journal.versions import versions_of
 from pipeline.outcome import BatchResult
 from pipeline.publish.changes import previous, published_version
 from pipeline.run import run_batch
@@ -155,7 +156,7 @@ def test_the_register_links_the_comparison(versions: tuple[Workspace, BatchResul
 def test_each_version_record_is_kept(versions: tuple[Workspace, BatchResult]) -> None:
     ws, result = versions
     with Journal(ws.journal_path) as journal:
-        assert [v for v, _ in journal.versions(result.accepted[0].policy_ref)] == ["2", "3"]
+        assert [v for v, _ in versions_of(journal, result.accepted[0].policy_ref)] == ["2", "3"]
 
 
 @LIBREOFFICE
