@@ -32,6 +32,7 @@ _NOT_OURS_ADVICE = (
 PARA_NUMBER = re.compile(r"^\s*\d{1,3}(?:(?:\.\d{1,3})+\.?|\.)\*{0,2}\s+")
 _BULLET = re.compile(r"^(\s*)[-•·▪◦‣∙]\s+")
 _LETTERED = re.compile(r"^\s*\(?(?:[a-z]|[ivx]{1,5}|\d{1,2})\)\s+", re.IGNORECASE)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LABEL_VALUE = re.compile(r"^([^:\t\n]{1,80}?)\s*(?::|\t)\s*(.*)$", re.DOTALL)
 _SEPARATORS = re.compile(r"\s*(?::|\s[-–—|]\s)\s*")
 _APPENDIX = re.compile(r"^\s*appendix\s+[\w.]+\b", re.IGNORECASE)
@@ -199,9 +200,22 @@ def typed_block(runs: tuple[Run, ...]) -> Block:
     return Paragraph(runs)
 
 
-def text_blocks(text: str) -> tuple[Block, ...]:
-    """Plain text (an Excel cell) as blocks: one per non-empty line."""
-    return tuple(typed_block((Run(line),)) for line in text.split("\n") if line.strip())
+def run_blocks(runs: Sequence[Run]) -> tuple[Block, ...]:
+    """Text with its looks (an Excel cell's runs) as blocks: one per non-empty line.
+
+    CR LF, CR and LF all end a line (text pasted from Word brings CR LF); blank lines and a
+    trailing line break make no block. Each line is then read as a typed paragraph.
+    """
+    lines: list[list[Run]] = [[]]
+    for run in runs:
+        for index, part in enumerate(_LINE_BREAK.split(run.text)):
+            if index:
+                lines.append([])
+            if part:
+                lines[-1].append(Run(part, run.bold, run.italic, run.href))
+    return tuple(
+        typed_block(merge_runs(line)) for line in lines if "".join(r.text for r in line).strip()
+    )
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import openpyxl
+from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.utils.cell import (
     column_index_from_string,
     coordinate_from_string,
@@ -34,14 +35,14 @@ from pipeline.forms.common import (
     make_row,
     match_field_label,
     match_section,
+    run_blocks,
     split_label,
-    text_blocks,
 )
 from pipeline.forms.detect import Evidence, choose_form
 from pipeline.forms.markers import read_marker_xlsx
 from pipeline.framework import FormType, Framework
 from pipeline.labels import normalise
-from pipeline.records import FieldValue, FormRecord, SectionContent
+from pipeline.records import FieldValue, FormRecord, Run, SectionContent
 from pipeline.xml_chars import replace_illegal
 
 MAX_ROWS = 2000
@@ -55,10 +56,32 @@ _TEXT_HEADERS = frozenset({"text", "content", "wording", "section text", "what i
 class _Sheet:
     title: str
     grid: list[list[str]]  # bounded: MAX_ROWS x MAX_COLS
+    ws: Worksheet
+    rich: dict[tuple[int, int], CellRichText] = field(default_factory=dict)  # cells with runs
     used: set[tuple[int, int]] = field(default_factory=set)  # cells already read
 
     def where(self, row: int, col: int) -> str:
         return f"Sheet '{self.title}', cell {get_column_letter(col + 1)}{row + 1}"
+
+    def runs(self, row: int, col: int) -> tuple[Run, ...]:
+        """A cell's text with its looks, as Excel shows it.
+
+        A run Excel stored with its own font (``<r><rPr>``) is bold or italic exactly as that
+        font says; text without one takes the cell's font, so a cell formatted bold as a
+        whole reads as bold text, which is what the officer saw.
+        """
+        font = self.ws.cell(row + 1, col + 1).font
+        bold, italic = bool(font.b), bool(font.i)
+        rich = self.rich.get((row, col))
+        if rich is None:
+            cells = self.grid[row]
+            return (Run(cells[col] if col < len(cells) else "", bold, italic),)
+        return tuple(
+            Run(_clean(str(piece)), bool(piece.font.b), bool(piece.font.i))
+            if isinstance(piece, TextBlock)
+            else Run(_clean(str(piece)), bold, italic)
+            for piece in rich
+        )
 
     def next_filled(self, row: int, col: int, skip: frozenset[str]) -> int | None:
         """The next filled cell to the right that is not guidance printed by the blank form."""
@@ -83,7 +106,11 @@ def cell_text(value: object) -> str:
         return str(value)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else f"{value:.15g}"
-    return replace_illegal(excel_unescape(str(value)))
+    return _clean(str(value))  # a CellRichText's str() is its text, runs joined
+
+
+def _clean(text: str) -> str:
+    return replace_illegal(excel_unescape(text))
 
 
 def read_xlsx(path: Path, framework: Framework) -> FormRecord:
@@ -91,7 +118,8 @@ def read_xlsx(path: Path, framework: Framework) -> FormRecord:
     with warnings.catch_warnings():
         # openpyxl warns about every extension it drops; none of it is an officer's answer.
         warnings.simplefilter("ignore")
-        workbook = openpyxl.load_workbook(path, read_only=False, data_only=True)
+        # rich_text: runs come through the same defusedxml parser as plain strings.
+        workbook = openpyxl.load_workbook(path, read_only=False, data_only=True, rich_text=True)
     try:
         notes: list[FieldValue] = []
         sheets = _sheets(workbook, notes)
@@ -128,11 +156,13 @@ def _sheets(workbook: Workbook, notes: list[FieldValue]) -> list[_Sheet]:
                     f"Sheet '{ws.title}'",
                 )
             )
-        grid = [
-            [cell_text(v) for v in row]
-            for row in ws.iter_rows(min_row=1, max_row=rows, max_col=cols, values_only=True)
-        ]
-        out.append(_Sheet(ws.title, grid))
+        sheet = _Sheet(ws.title, [], ws)
+        for r, row in enumerate(
+            ws.iter_rows(min_row=1, max_row=rows, max_col=cols, values_only=True)
+        ):
+            sheet.grid.append([cell_text(v) for v in row])
+            sheet.rich.update(((r, c), v) for c, v in enumerate(row) if isinstance(v, CellRichText))
+        out.append(sheet)
     return out
 
 
@@ -217,12 +247,21 @@ class _Reader:
         )
 
     def _add_section(
-        self, sheet: _Sheet, key: str, heading: str, text: str, at: tuple[int, int]
+        self,
+        sheet: _Sheet,
+        key: str,
+        heading: str,
+        cells: list[tuple[int, int]],
+        at: tuple[int, int],
     ) -> None:
+        """A section's text from ``cells`` (in order; each cell starts a new line)."""
         current = self.sections.get(key)
         if current is not None and not current.is_empty:
             return
-        self.sections[key] = SectionContent(key, heading, text_blocks(text), sheet.where(*at))
+        runs: list[Run] = []
+        for row, col in cells:
+            runs += [*sheet.runs(row, col), Run("\n")]
+        self.sections[key] = SectionContent(key, heading, run_blocks(runs), sheet.where(*at))
 
     def _section_sheet(self, sheet: _Sheet) -> bool:
         """A "Section | Text" sheet; rows with a blank section cell continue the one above."""
@@ -233,7 +272,7 @@ class _Reader:
             if s_col is None or t_col is None or t_col <= s_col:
                 continue
             sheet.used.update((r, c) for c in range(len(cells)))
-            gathered: list[tuple[str, str, list[str], tuple[int, int]]] = []
+            gathered: list[tuple[str, str, list[tuple[int, int]], tuple[int, int]]] = []
             for n in range(r + 1, len(sheet.grid)):
                 row = sheet.grid[n]
                 label, text = row[s_col].strip(), row[t_col] if t_col < len(row) else ""
@@ -241,7 +280,7 @@ class _Reader:
                     continue
                 sheet.used.update(((n, s_col), (n, t_col)))
                 if not label and gathered:
-                    gathered[-1][2].append(text)
+                    gathered[-1][2].append((n, t_col))
                     continue
                 section = match_section(self.form, label) if label else None
                 if section is None:
@@ -252,9 +291,9 @@ class _Reader:
                         )
                     )
                     continue
-                gathered.append((section.key, label, [text], (n, t_col)))
+                gathered.append((section.key, label, [(n, t_col)], (n, t_col)))
             for key, heading, parts, at in gathered:
-                self._add_section(sheet, key, heading, "\n".join(parts), at)
+                self._add_section(sheet, key, heading, parts, at)
             return True
         return False
 
@@ -269,9 +308,9 @@ class _Reader:
                     continue
                 nxt = sheet.next_filled(r, c, self.guidance)
                 sheet.used.add((r, c))
-                text = "" if nxt is None else cells[nxt]
                 if nxt is not None:
                     sheet.used.add((r, nxt))
+                text = [] if nxt is None else [(r, nxt)]
                 self._add_section(
                     sheet, section.key, cell.strip(), text, (r, c + 1 if nxt is None else nxt)
                 )
