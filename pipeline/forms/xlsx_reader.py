@@ -214,7 +214,11 @@ class _Reader:
                     break
 
     def _rows(self, sheet: _Sheet) -> None:
-        """Repeating tables: a header row naming our columns, rows beneath until a blank row."""
+        """Repeating tables: a header row naming our columns, then every row beneath it.
+
+        The table runs to the sheet's last row with a value (past the blank form's prepared
+        rows and any empty rows) unless a row starts something else (:meth:`_ends_table`).
+        """
         r = 0
         while r < len(sheet.grid):
             header = header_map(sheet.grid[r], self.form)
@@ -227,12 +231,28 @@ class _Reader:
                 cells = sheet.grid[r]
                 sheet.used.update((r, c) for c in range(len(cells)))
                 if not header.is_header(cells, self.form):
+                    self._outside(sheet, r, set(header.positions))
                     row = make_row(
                         self.form, header, cells, f"Sheet '{sheet.title}', row {r + 1}", self.record
                     )
                     if row is not None:
                         self.record.rows.append(row)
                 r += 1
+
+    def _outside(self, sheet: _Sheet, row: int, columns: set[int]) -> None:
+        """Text typed in a table's row but outside its columns: told, never dropped quietly."""
+        for col, text in enumerate(sheet.grid[row]):
+            if col in columns or not text.strip():
+                continue
+            sheet.used.add((row, col))
+            shown = " ".join(text.split())
+            shown = shown if len(shown) <= 60 else shown[:59] + "…"
+            self.record.not_carried.append(
+                FieldValue(
+                    f'the text "{shown}", typed outside the table\'s columns,',
+                    sheet.where(row, col),
+                )
+            )
 
     def _ends_table(self, cells: list[str]) -> bool:
         """A row that starts something else: a field label, a section or a details heading.
@@ -279,6 +299,7 @@ class _Reader:
                 if not label and not text.strip():
                     continue
                 sheet.used.update(((n, s_col), (n, t_col)))
+                self._outside(sheet, n, {s_col, t_col})
                 if not label and gathered:
                     gathered[-1][2].append((n, t_col))
                     continue
