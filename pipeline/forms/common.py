@@ -30,7 +30,9 @@ _NOT_OURS_ADVICE = (
 
 # Officers' own paragraph numbers ("5.1 ", "8.10** ", "4.1. ", "1. "): the assembler renumbers.
 PARA_NUMBER = re.compile(r"^\s*\d{1,3}(?:(?:\.\d{1,3})+\.?|\.)\*{0,2}\s+")
-_BULLET = re.compile(r"^(\s*)[-•·▪◦‣∙]\s+")
+# "- " needs its space ("-5" is a number); a bullet sign is a bullet without one ("•Item":
+# LibreOffice drops the tab Word pastes after it when it saves a cell as .ods).
+_BULLET = re.compile(r"^(\s*)(?:[-·∙]\s+|[•▪◦‣]\s*(?=\S))")
 _LETTERED = re.compile(r"^\s*\(?(?:[a-z]|[ivx]{1,5}|\d{1,2})\)\s+", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LABEL_VALUE = re.compile(r"^([^:\t\n]{1,80}?)\s*(?::|\t)\s*(.*)$", re.DOTALL)

@@ -390,9 +390,11 @@ def test_a_cell_formatted_as_a_whole_gives_its_look_to_text_without_its_own(
         ("One.\n\nTwo.\n\n", [Paragraph((Run("One."),)), Paragraph((Run("Two."),))]),
         ("One.\rTwo.\r", [Paragraph((Run("One."),)), Paragraph((Run("Two."),))]),
         ("•\tOne\r\n•\tTwo\r\n", [ListItem((Run("One"),)), ListItem((Run("Two"),))]),
+        ("•One\n•Two", [ListItem((Run("One"),)), ListItem((Run("Two"),))]),
         ("- One\n  - Two\n", [ListItem((Run("One"),)), ListItem((Run("Two"),), level=1)]),
+        ("-5 is cold", [Paragraph((Run("-5 is cold"),))]),
     ],
-    ids=["crlf", "blank-lines", "lf-trailing", "cr", "word-bullets", "typed-bullets"],
+    ids=["crlf", "blank-lines", "lf-trailing", "cr", "word-bullets", "ods-bullets", "typed", "-5"],
 )
 def test_paragraphs_pasted_into_one_cell(
     tmp_path: Path, framework: Framework, pasted: str, expected: list[object]

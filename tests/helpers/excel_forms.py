@@ -43,7 +43,7 @@ POLICY_SECTIONS: dict[str, object] = {
     ),
     "Why we have this policy": "Carers need breaks.\r\n\r\nThe Care Act 2014 says so.\r\n",
     "What the policy will achieve": CellRichText(
-        ["•\tMore ", TextBlock(ITALIC, "planned"), " breaks\r\n•\tFewer crises\r\n"]
+        ["• More ", TextBlock(ITALIC, "planned"), " breaks\r\n• Fewer crises\r\n"]
     ),
     "The Policy": CellRichText(
         [
