@@ -7,10 +7,9 @@ Text" sheet). Values are read as Excel last saved them: formulas are never evalu
 cell whose text starts with "=" is just text. Excel's ``_xHHHH_`` escapes are undone, so a
 value reads as the officer saw it in Excel (see :mod:`pipeline.forms.clean`).
 
-Section text keeps bold and italic inside a cell: openpyxl's ``rich_text`` reading parses
-the runs with the same defusedxml parser as plain strings (9-13% slower to load a 2,000-row
-sheet of rich cells, nothing measurable on a form). A table runs to the sheet's last row
-with a value; text typed outside its columns is reported as not carried, never dropped.
+Section text keeps bold and italic inside a cell (:mod:`pipeline.forms.xlsx_runs` reads the
+runs). A table runs to the sheet's last row with a value; text typed outside its columns is
+reported as not carried, never dropped.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import openpyxl
-from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.utils.cell import (
     column_index_from_string,
     coordinate_from_string,
@@ -45,6 +43,7 @@ from pipeline.forms.common import (
 )
 from pipeline.forms.detect import Evidence, choose_form
 from pipeline.forms.markers import read_marker_xlsx
+from pipeline.forms.xlsx_runs import CellRuns
 from pipeline.framework import FormType, Framework
 from pipeline.labels import normalise
 from pipeline.records import FieldValue, FormRecord, Run, SectionContent
@@ -62,7 +61,7 @@ class _Sheet:
     title: str
     grid: list[list[str]]  # bounded: MAX_ROWS x MAX_COLS
     ws: Worksheet
-    rich: dict[tuple[int, int], CellRichText] = field(default_factory=dict)  # cells with runs
+    pieces: CellRuns  # the bold and italic inside string cells, read when first asked for
     used: set[tuple[int, int]] = field(default_factory=set)  # cells already read
 
     def where(self, row: int, col: int) -> str:
@@ -77,15 +76,12 @@ class _Sheet:
         """
         font = self.ws.cell(row + 1, col + 1).font
         bold, italic = bool(font.b), bool(font.i)
-        rich = self.rich.get((row, col))
-        if rich is None:
+        pieces = self.pieces.of(self.title, row, col)
+        if pieces is None:
             cells = self.grid[row]
             return (Run(cells[col] if col < len(cells) else "", bold, italic),)
         return tuple(
-            Run(_clean(str(piece)), bool(piece.font.b), bool(piece.font.i))
-            if isinstance(piece, TextBlock)
-            else Run(_clean(str(piece)), bold, italic)
-            for piece in rich
+            Run(text, bold if b is None else b, italic if i is None else i) for text, b, i in pieces
         )
 
     def next_filled(self, row: int, col: int, skip: frozenset[str]) -> int | None:
@@ -111,11 +107,7 @@ def cell_text(value: object) -> str:
         return str(value)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else f"{value:.15g}"
-    return _clean(str(value))  # a CellRichText's str() is its text, runs joined
-
-
-def _clean(text: str) -> str:
-    return replace_illegal(excel_unescape(text))
+    return replace_illegal(excel_unescape(str(value)))
 
 
 def read_xlsx(path: Path, framework: Framework) -> FormRecord:
@@ -123,11 +115,10 @@ def read_xlsx(path: Path, framework: Framework) -> FormRecord:
     with warnings.catch_warnings():
         # openpyxl warns about every extension it drops; none of it is an officer's answer.
         warnings.simplefilter("ignore")
-        # rich_text: runs come through the same defusedxml parser as plain strings.
-        workbook = openpyxl.load_workbook(path, read_only=False, data_only=True, rich_text=True)
+        workbook = openpyxl.load_workbook(path, read_only=False, data_only=True)
     try:
         notes: list[FieldValue] = []
-        sheets = _sheets(workbook, notes)
+        sheets = _sheets(workbook, notes, CellRuns(path))
         texts = tuple(c for s in sheets for row in s.grid for c in row if c.strip())
         evidence = Evidence(
             marker=read_marker_xlsx(workbook),
@@ -144,7 +135,7 @@ def read_xlsx(path: Path, framework: Framework) -> FormRecord:
         workbook.close()
 
 
-def _sheets(workbook: Workbook, notes: list[FieldValue]) -> list[_Sheet]:
+def _sheets(workbook: Workbook, notes: list[FieldValue], pieces: CellRuns) -> list[_Sheet]:
     worksheets = workbook.worksheets
     if len(worksheets) > MAX_SHEETS:
         notes.append(FieldValue(f"only the first {MAX_SHEETS} sheets were read", "the workbook"))
@@ -161,13 +152,11 @@ def _sheets(workbook: Workbook, notes: list[FieldValue]) -> list[_Sheet]:
                     f"Sheet '{ws.title}'",
                 )
             )
-        sheet = _Sheet(ws.title, [], ws)
-        for r, row in enumerate(
-            ws.iter_rows(min_row=1, max_row=rows, max_col=cols, values_only=True)
-        ):
-            sheet.grid.append([cell_text(v) for v in row])
-            sheet.rich.update(((r, c), v) for c, v in enumerate(row) if isinstance(v, CellRichText))
-        out.append(sheet)
+        grid = [
+            [cell_text(v) for v in row]
+            for row in ws.iter_rows(min_row=1, max_row=rows, max_col=cols, values_only=True)
+        ]
+        out.append(_Sheet(ws.title, grid, ws, pieces))
     return out
 
 
