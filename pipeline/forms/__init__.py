@@ -1,6 +1,7 @@
 """Reading officers' Word and Excel forms into the neutral record (:mod:`pipeline.records`).
 
-``read.read_form`` is the entry point; ``docx_reader`` and ``xlsx_reader`` read each kind,
-``clean`` replaces what XML cannot hold, ``blank/`` writes the blank forms officers fill.
+``read.read_form`` is the entry point; ``docx_reader`` and ``xlsx_reader`` read each kind
+(``xlsx_runs``: the bold and italic inside Excel cells), ``clean`` replaces what XML cannot
+hold, ``blank/`` writes the blank forms officers fill.
 May import: framework, safety, records, labels, dates, errors, xml_chars.
 """
