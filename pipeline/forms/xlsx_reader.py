@@ -110,6 +110,20 @@ def cell_text(value: object) -> str:
     return replace_illegal(excel_unescape(str(value)))
 
 
+def _text_at(pieces: CellRuns, title: str, row: int, col: int, value: object) -> str:
+    """:func:`cell_text`, but a string that holds an Excel escape is taken from the file.
+
+    openpyxl deletes every ``x005F_`` from shared strings (as Excel and LibreOffice save
+    them), so an officer's literal ``_x0041_`` would read as "A"; only such cells are
+    looked up, so other workbooks cost nothing more.
+    """
+    if isinstance(value, str) and "_x" in value:
+        found = pieces.of(title, row, col)
+        if found is not None:
+            return "".join(text for text, _, _ in found)
+    return cell_text(value)
+
+
 def read_xlsx(path: Path, framework: Framework) -> FormRecord:
     """Read an Excel form; the caller turns parser failures into a rejection."""
     with warnings.catch_warnings():
@@ -118,7 +132,8 @@ def read_xlsx(path: Path, framework: Framework) -> FormRecord:
         workbook = openpyxl.load_workbook(path, read_only=False, data_only=True)
     try:
         notes: list[FieldValue] = []
-        sheets = _sheets(workbook, notes, CellRuns(path))
+        pieces = CellRuns(path)
+        sheets = _sheets(workbook, notes, pieces)
         texts = tuple(c for s in sheets for row in s.grid for c in row if c.strip())
         evidence = Evidence(
             marker=read_marker_xlsx(workbook),
@@ -129,7 +144,7 @@ def read_xlsx(path: Path, framework: Framework) -> FormRecord:
         )
         form = framework.form(choose_form(framework, evidence))
         record = FormRecord(form_type=form.key, source=path, unplaced=notes)
-        _Reader(form, record, sheets, workbook).read()
+        _Reader(form, record, sheets, workbook, pieces).read()
         return record
     finally:
         workbook.close()
@@ -153,8 +168,10 @@ def _sheets(workbook: Workbook, notes: list[FieldValue], pieces: CellRuns) -> li
                 )
             )
         grid = [
-            [cell_text(v) for v in row]
-            for row in ws.iter_rows(min_row=1, max_row=rows, max_col=cols, values_only=True)
+            [_text_at(pieces, ws.title, r, c, v) for c, v in enumerate(row)]
+            for r, row in enumerate(
+                ws.iter_rows(min_row=1, max_row=rows, max_col=cols, values_only=True)
+            )
         ]
         out.append(_Sheet(ws.title, grid, ws, pieces))
     return out
@@ -162,9 +179,15 @@ def _sheets(workbook: Workbook, notes: list[FieldValue], pieces: CellRuns) -> li
 
 class _Reader:
     def __init__(
-        self, form: FormType, record: FormRecord, sheets: list[_Sheet], workbook: Workbook
+        self,
+        form: FormType,
+        record: FormRecord,
+        sheets: list[_Sheet],
+        workbook: Workbook,
+        pieces: CellRuns,
     ) -> None:
         self.form, self.record, self.sheets, self.workbook = form, record, sheets, workbook
+        self.pieces = pieces
         self.fields = FieldCollector()
         self.sections: dict[str, SectionContent] = {}
         self.guidance = guidance_texts(form)
@@ -199,12 +222,13 @@ class _Reader:
                     coord = str(ref).split(":")[0].replace("$", "")
                     letters, number = coordinate_from_string(coord)
                     ws = self.workbook[title]
-                    text = cell_text(ws[coord].value)
+                    row, col = number - 1, column_index_from_string(letters) - 1
+                    text = _text_at(self.pieces, title, row, col, ws[coord].value)
                     self.fields.add(key, text, f"Sheet '{title}', cell {letters}{number}")
                     self.named.add(key)
                     for sheet in self.sheets:
                         if sheet.title == title:
-                            sheet.used.add((number - 1, column_index_from_string(letters) - 1))
+                            sheet.used.add((row, col))
                     break
 
     def _rows(self, sheet: _Sheet) -> None:

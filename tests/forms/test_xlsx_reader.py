@@ -22,6 +22,7 @@ from pipeline.framework import Framework
 from pipeline.records import FormRecord, ListItem, Paragraph, Run
 from tests.helpers.excel_forms import POLICY_ANSWERS, POLICY_SECTIONS, filled_xlsx
 from tests.helpers.paths import EXAMPLES
+from tests.helpers.soffice import libreoffice
 
 from .conftest import run_corpus
 
@@ -449,3 +450,18 @@ def test_text_beside_a_section_sheet_is_not_lost(tmp_path: Path, framework: Fram
             "Sheet 'Sections', cell D3",
         )
     ]
+
+
+@pytest.mark.requires_libreoffice
+def test_a_literal_excel_escape_survives_shared_strings(
+    tmp_path: Path, framework: Framework
+) -> None:
+    """Excel and LibreOffice save text as shared strings, where openpyxl drops "x005F_"."""
+    literal = "Code _x005F_x0041_ policy"  # what Excel stores for a typed "_x0041_"
+    answers = {**POLICY_ANSWERS, "title": literal}
+    sections = {**POLICY_SECTIONS, "The Policy": literal}
+    made = filled_xlsx(framework, "policy", tmp_path / "p.xlsx", answers, sections=sections)
+    record = read(libreoffice(made, "xlsx:Calc MS Excel 2007 XML", tmp_path / "saved"), framework)
+    policy = record.section("policy")
+    assert record.value("title") == "Code _x0041_ policy"  # through its defined name
+    assert policy is not None and [b.text for b in policy.blocks] == ["Code _x0041_ policy"]
