@@ -14,6 +14,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table
 
 from pipeline.errors import RejectedFile
+from pipeline.forms.blank.excel import EMPTY_ROWS
 from pipeline.forms.blank.write import write_blank_forms
 from pipeline.forms.markers import write_marker_xlsx
 from pipeline.forms.read import read_form
@@ -438,6 +439,21 @@ def test_rows_typed_below_the_prepared_rows_and_beside_the_table_are_not_lost(
             f"Sheet 'Form', cell F{header + 2}",
         )
     ]
+
+
+def test_response_rows_typed_after_empty_rows_below_the_prepared_ones(
+    tmp_path: Path, framework: Framework
+) -> None:
+    said = [("Explain the budget", "We agree", "8.5 rewritten")]
+    gap = [("", "", "")] * (EMPTY_ROWS + 2)  # the prepared rows left empty, then two more
+    later = [("Too slow", "We will be quicker", "4.2 added")]
+    path = filled_xlsx(
+        framework, "consultation_response", tmp_path / "cr.xlsx",
+        {"policy_title": "Carers Breaks Policy"}, rows=said + gap + later,
+    )  # fmt: skip
+    record = read(path, framework)
+    assert [r.cells["said"] for r in record.rows] == ["Explain the budget", "Too slow"]
+    assert not record.not_carried
 
 
 def test_text_beside_a_section_sheet_is_not_lost(tmp_path: Path, framework: Framework) -> None:
