@@ -3,7 +3,8 @@
 A process diagram in a policy is content: it must reach the published document with its
 alt text, or the officer must be told it did not. This finds each ``w:drawing`` picture in a
 paragraph; what it cannot carry (a chart, a shape, a picture linked to a file outside the
-form) is named so the reader can say so.
+form) is named so the reader can say so. A text box is not a drawing here: its paragraphs
+are read as text where it stands (:func:`pipeline.forms.docx_blocks.text_boxes`).
 
 It never follows a link outside the form (``r:link``), and never reads comments.
 """
@@ -15,6 +16,7 @@ from pathlib import PurePosixPath
 
 from docx.oxml.ns import qn
 
+from pipeline.forms.docx_blocks import W_P, W_TXBX, in_fallback
 from pipeline.forms.docx_styles import DocContext, Element
 from pipeline.records import Figure
 
@@ -40,8 +42,13 @@ def paragraph_drawings(p: Element, ctx: DocContext) -> Drawings:
     figures: list[Figure] = []
     lost: list[str] = []
     for drawing in p.iter(qn("w:drawing"), qn("w:pict")):
-        if any(str(a.tag).endswith("}Fallback") for a in drawing.iterancestors()):
+        if in_fallback(drawing, p):
             continue  # Word's copy for old readers of the drawing just found
+        if (
+            next(drawing.iterancestors(W_P), None) is not p
+            or drawing.find(f".//{W_TXBX}") is not None
+        ):
+            continue  # a text box, or in one: its paragraphs are read as the section's text
         if drawing.tag == qn("w:pict"):
             lost.append("an old-style (VML) picture or shape")
             continue

@@ -15,6 +15,7 @@ from collections import Counter
 
 from docx.oxml.ns import qn
 
+from pipeline.forms.docx_blocks import in_fallback
 from pipeline.forms.docx_styles import Element
 
 # Insertions, deletions and moves, as Word counts them in its Reviewing pane. A w:ins or
@@ -29,7 +30,7 @@ def tracked_changes(body: Element) -> dict[str, int]:
     counts: Counter[str] = Counter()
     for el in body.iter(*_CHANGES):
         parent = el.getparent()
-        if parent is not None and parent.tag in _PROPERTIES:
-            continue
+        if (parent is not None and parent.tag in _PROPERTIES) or in_fallback(el):
+            continue  # a paragraph mark; or a text box's second copy, for old readers
         counts[str(el.get(qn("w:author")) or "").strip() or UNKNOWN_AUTHOR] += 1
     return dict(counts)

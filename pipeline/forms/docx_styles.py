@@ -7,6 +7,7 @@ this gathers those facts so the paragraph reader can ask simple questions.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,18 @@ class DocContext:
                 self._elements[sid] = st
         self._styles: dict[str, Style | None] = {}
         self._numbering_read = False  # numbering.xml too is read when first asked about
+        # footnote and endnote markers met so far: (kind, w:id) -> place in the document
+        self.note_places: dict[tuple[str, str], int] = {}
+
+    def note_place(self, kind: str, note_id: str) -> int:
+        """The place (1, 2, ...) of the ``kind`` note ``note_id``, in the order first met."""
+        return self.note_places.setdefault((kind, note_id), len(self.note_places) + 1)
+
+    def in_part(self, part: Any) -> DocContext:
+        """The same styles and numbering, with links looked up in ``part`` (a notes part)."""
+        other = copy.copy(self)
+        other.part = part
+        return other
 
     def style(self, sid: str) -> Style | None:
         """The style with this id (None when the document has none), read once."""
