@@ -4,7 +4,12 @@ The subdocument is an ``assemble.SectionBody``, which shares the template's docu
 style names resolve to the template's style ids, hyperlink relationships land in the main
 document, and new list instances go into the template's numbering part. So the section text
 comes out in the house style without any direct formatting except the officer's own bold
-and italic.
+and italic, and note markers set superscript.
+
+Footnotes and endnotes are not written as Word notes: python-docx has no notes part to add
+to, and a hand-made ``footnotes.xml`` beside docxtpl's subdocuments would be one more thing
+to keep in step. Each section's notes are a numbered "Notes" list at its end instead, which
+reads the same in the Word document, the PDF and the web page.
 
 Body paragraphs are renumbered here ("5.1", "5.2", ...): the reader strips the officer's
 numbers so a paragraph added or removed in the middle never leaves a gap or a duplicate.
@@ -25,7 +30,7 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Twips
 
 from pipeline.links import safe_href
-from pipeline.records import Block, Figure, ListItem, Paragraph, Run, SubHeading, Table
+from pipeline.records import Block, Figure, ListItem, Note, Paragraph, Run, SubHeading, Table
 
 NUMBERED_STYLE = "Numbered Paragraph"
 SUBHEADING_STYLE = "Heading 2"
@@ -46,6 +51,8 @@ BLOCK_STYLES = (
     *BULLET_STYLES,
     *ORDERED_STYLES,
 )
+NOTES_HEADING = "Notes"  # the heading over a section's footnotes and endnotes
+NOTE_STYLE = "Normal"
 TEXT_WIDTH = 9070  # twips: A4 less 25 mm margins; the table stretches to the text column
 
 # XML 1.0 forbids these; lxml refuses them and Word reports the file as corrupt.
@@ -101,6 +108,8 @@ class BlockWriter:
                 self._table(block)
             elif isinstance(block, Figure):
                 self._figure(block)
+            elif isinstance(block, Note):
+                self._note(block)
             if not isinstance(block, ListItem):
                 self._ordered_num = None  # a lettered list after other text starts again at a)
             self._previous = block
@@ -203,8 +212,20 @@ class BlockWriter:
         doc_pr.set("descr", clean_text(block.alt))
         doc_pr.set("name", block.filename)
 
+    def _note(self, block: Note) -> None:
+        """A footnote or endnote in the "Notes" list that ends its section, numbered as its
+        marker in the text is (superscript there)."""
+        if not isinstance(self._previous, Note):
+            self._add(SUBHEADING_STYLE).add_run(NOTES_HEADING)
+        p = self._add(NOTE_STYLE)
+        p.add_run(f"{block.number}.\t")
+        self._runs(p, block.runs)
+
     def _runs(self, paragraph: Any, runs: Sequence[Run]) -> None:
         for run in runs:
+            if run.note is not None:
+                paragraph.add_run(str(run.note)).font.superscript = True
+                continue
             href = safe_href(run.href)
             text = run.text if run.text or not href else href
             if href:
