@@ -228,6 +228,8 @@ class _Reader:
     # -- tables -----------------------------------------------------------------------
 
     def _table(self, table: TableItem) -> None:
+        where = self._place(table.index)  # a cell holds text: no pictures, no link addresses
+        self.record.not_carried.extend(FieldValue(lost, where) for lost in table.lost)
         for r, cells in enumerate(table.rows):
             header = header_map(cells, self.form)
             if header is None:
@@ -250,8 +252,6 @@ class _Reader:
                     self.current.blocks.append(Table(kept, header=True))
                     add_notes(table.notes, self.current.notes, self.notes)
                     self.noted.update(table.notes)
-                where = f"table {table.index} in section '{self.current.heading}'"
-                self.record.not_carried.extend(FieldValue(lost, where) for lost in table.lost)
                 return
         if self._row_fields(table) == 0 and self.mode == "before":
             for cells in table.rows:
@@ -330,10 +330,11 @@ class _Reader:
     def _drawings(self, drawings: Drawings) -> None:
         """Pictures go into the open section, numbered there; nothing else is carried."""
         section = self.current if self.mode == "section" else None
-        where = f"section '{section.heading}'" if section else "before the first section"
+        where = self._place()
         for figure in drawings.figures:
-            if section is None:
-                self.record.unplaced.append(FieldValue("a picture", where))
+            if section is None:  # the details or the title: no place for a picture there
+                what = f"a picture ('{figure.alt or figure.filename}')"
+                self.record.not_carried.append(FieldValue(what, where))
                 continue
             number = 1 + sum(isinstance(b, Figure) for b in section.blocks)
             section.blocks.append(replace(figure, place=f"Picture {number} in {where}"))
@@ -344,12 +345,20 @@ class _Reader:
         """Notes pointed at from where no section carries them (the details, the title, a
         heading): the officer is told which, and where."""
         places = item.notes if isinstance(item, TableItem) else note_places(item.para.runs)
-        where = f"section '{self.current.heading}'" if self.current else "before the first section"
+        where = self._place(item.index if isinstance(item, TableItem) else None)
         for place in places:
             if place not in self.noted:
                 words = " ".join(self.notes.text(place).split()[:8])
                 what = f"a {self.notes.kind(place)} ('{words}')" if words else "an empty note"
                 self.record.not_carried.append(FieldValue(what, where))
+
+    def _place(self, table: int | None = None) -> str:
+        """Where the reader is, as a message names it ("table 2 in section '8. The Policy'")."""
+        if self.mode == "section" and self.current is not None:
+            place = f"section '{self.current.heading}'"
+        else:
+            place = "the details" if self.mode == "details" else "the text before the first section"
+        return f"table {table} in {place}" if table else place
 
     def _may_start(self, key: str) -> bool:
         opened = self.opened.get(key)
