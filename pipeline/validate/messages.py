@@ -97,8 +97,10 @@ MESSAGES: dict[str, Message] = {
         "Something in the form was not carried into the document",
         "{what} in {where} is not carried into the published document.",
         "If it matters, put it in as a picture (with alt text) or as text, then put the form back.",
-        "The pipeline carries text, tables, links and pictures. This part of the form is of "
-        "a kind it cannot carry, so you are told rather than left to find it missing.",
+        "The pipeline carries text, tables, links, pictures, footnotes and text boxes. This "
+        "part of the form is of a kind it cannot carry where it stands (a chart, a picture or "
+        "a link's address inside a table, a footnote in the details), so you are told rather "
+        "than left to find it missing.",
         "warning",
     ),
     "section_missing": Message(
