@@ -1,7 +1,8 @@
 """Footnotes and endnotes: numbered in their section with their text, or named if not carried.
 
 The notes parts are written as Word writes them (tests/helpers/word_parts.py): separator
-notes first, each note's own reference mark, a space, its text.
+notes first, each note's own reference mark, a space, its text; a link in a note is the
+notes part's own relationship, not the document's.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pipeline.records import FormRecord, Note, Paragraph, Run
 from tests.helpers.officers import appendix3_document
 from tests.helpers.word_parts import Notes
 
+LAW = "https://www.legislation.gov.uk/ukpga/2014/23/section/26"
+
 
 def _noted(path: Path, framework: Framework) -> FormRecord:
     """The Appendix 3 policy with a footnote on 8.1, an endnote and a footnote on 8.2, a
@@ -21,7 +24,7 @@ def _noted(path: Path, framework: Framework) -> FormRecord:
     document = appendix3_document()
     paragraphs = {p.text.split(" ")[0]: p for p in document.paragraphs}
     notes = Notes(document)
-    notes.add(paragraphs["8.1"], "Care Act 2014, section 26.")
+    notes.add(paragraphs["8.1"], "Care Act 2014, section 26, at", link=(" legislation", LAW))
     notes.add(paragraphs["8.2"], "Charging <b>guidance</b> & {{ annex }}.", "endnote")
     notes.add(paragraphs["8.2"], "Statutory guidance, chapter 8.")
     notes.add(paragraphs["5.1"], "Who counts as a carer.")
@@ -38,7 +41,7 @@ def test_notes_are_numbered_in_their_section_and_end_it(
     policy = record.section("policy")
     assert policy is not None
     assert policy.blocks[-3:] == (
-        Note(1, (Run("Care Act 2014, section 26."),), "footnote"),
+        Note(1, (Run("Care Act 2014, section 26, at"), Run(" legislation", href=LAW)), "footnote"),
         Note(2, (Run("Charging <b>guidance</b> & {{ annex }}."),), "endnote"),
         Note(3, (Run("Statutory guidance, chapter 8."),), "footnote"),
     )

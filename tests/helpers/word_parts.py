@@ -40,10 +40,16 @@ class Notes:
     def __init__(self, document: WordDocument) -> None:
         self.document = document
         self.texts: dict[str, list[str]] = {"footnote": [], "endnote": []}
+        self.links: dict[str, dict[int, tuple[str, str]]] = {"footnote": {}, "endnote": {}}
 
-    def add(self, paragraph: Any, text: str, kind: str = "footnote") -> None:
-        """A marker for a new ``kind`` note saying ``text`` at the end of ``paragraph``."""
+    def add(
+        self, paragraph: Any, text: str, kind: str = "footnote", link: tuple[str, str] | None = None
+    ) -> None:
+        """A marker for a new ``kind`` note saying ``text`` (then ``link``: (words, address),
+        a hyperlink in the notes part) at the end of ``paragraph``."""
         self.texts[kind].append(text)
+        if link is not None:
+            self.links[kind][len(self.texts[kind])] = link
         note_id = len(self.texts[kind])  # 1, 2, ...: -1 and 0 are Word's separators
         style = "FootnoteReference" if kind == "footnote" else "EndnoteReference"
         paragraph._p.append(
@@ -65,18 +71,24 @@ class Notes:
                 f'<w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r>'
                 f"<w:continuationSeparator/></w:r></w:p></w:{kind}>",
             ]
-            for note_id, text in enumerate(texts, start=1):
-                notes.append(
-                    f'<w:{kind} w:id="{note_id}"><w:p><w:r><w:{kind}Ref/></w:r>'
-                    f'<w:r><w:t xml:space="preserve"> {_esc(text)}</w:t></w:r></w:p></w:{kind}>'
-                )
-            xml = f'<w:{kind}s xmlns:w="{_W}" xmlns:r="{_R}">{"".join(notes)}</w:{kind}s>'
             part = Part(
                 PackURI(f"/word/{kind}s.xml"),
                 _CT.format(f"{kind}s"),
-                xml.encode("utf-8"),
+                b"",
                 self.document.part.package,
             )
+            for note_id, text in enumerate(texts, start=1):
+                link = ""
+                if note_id in self.links[kind]:
+                    words, url = self.links[kind][note_id]
+                    r_id = part.relate_to(url, RT.HYPERLINK, is_external=True)
+                    link = f'<w:hyperlink r:id="{r_id}"><w:r><w:t>{_esc(words)}</w:t></w:r></w:hyperlink>'
+                notes.append(
+                    f'<w:{kind} w:id="{note_id}"><w:p><w:r><w:{kind}Ref/></w:r>'
+                    f'<w:r><w:t xml:space="preserve"> {_esc(text)}</w:t></w:r>{link}</w:p></w:{kind}>'
+                )
+            xml = f'<w:{kind}s xmlns:w="{_W}" xmlns:r="{_R}">{"".join(notes)}</w:{kind}s>'
+            part._blob = xml.encode("utf-8")  # written once its links have their ids
             self.document.part.relate_to(part, RT.FOOTNOTES if kind == "footnote" else RT.ENDNOTES)
 
 
