@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from pipeline.outcome import Accepted
 from pipeline.run import run_batch
 from pipeline.workspace import init_workspace
 from tests.helpers.officers import DETAILS, appendix3_document, png
+from tests.helpers.pdf_tree import elements, structure_elements
 from tests.helpers.word_parts import (
     Notes,
     header_row_cells,
@@ -110,20 +111,8 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text.replace("\u00ad", ""))
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    """Every element of a PDF structure (sub)tree, depth first."""
-    node = node.get_object() if hasattr(node, "get_object") else node
-    if isinstance(node, list):
-        for kid in node:
-            yield from _walk(kid)
-    elif isinstance(node, dict):
-        yield node
-        if "/K" in node:
-            yield from _walk(node["/K"])
-
-
 def _table_roles(table: dict[str, Any]) -> list[list[str]]:
-    rows = [e for e in _walk(table["/K"]) if e.get("/S") == "/TR"]
+    rows = [e for e in structure_elements(table["/K"]) if e.get("/S") == "/TR"]
     kids = [r["/K"] if isinstance(r["/K"], list) else [r["/K"]] for r in rows]
     return [[str(k.get_object().get("/S")) for k in cells] for cells in kids]
 
@@ -141,7 +130,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
         xml = package.read("word/document.xml")
         rels = package.read("word/_rels/document.xml.rels")
     reader = PdfReader(pdf)
-    tree = list(_walk(reader.trailer["/Root"]["/StructTreeRoot"]))
+    tree = elements(reader)
     annots = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
     page = lxml_html.fromstring(docx.with_suffix(".html").read_bytes())
     return Outputs(
