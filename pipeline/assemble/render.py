@@ -33,7 +33,13 @@ from jinja2 import Environment, StrictUndefined, Template, TemplateSyntaxError, 
 from pipeline import atomic
 from pipeline.assemble.blocks import BLOCK_STYLES, BlockWriter, clean_text
 from pipeline.assemble.patched import PatchingOnce
-from pipeline.assemble.values import data, document_title, template_areas, template_row
+from pipeline.assemble.values import (
+    data,
+    document_title,
+    running_title,
+    template_areas,
+    template_row,
+)
 from pipeline.errors import ConfigError
 from pipeline.framework import FormType, Framework
 from pipeline.records import FieldValue, FormRecord, Paragraph, Row, Run, SectionContent
@@ -48,6 +54,7 @@ docx_nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core
 FIXED_NAMES = frozenset(
     {
         "document_title",
+        "running_title",
         "council",
         "service",
         "form_label",
@@ -279,6 +286,7 @@ class Assembler:
             history = [(version, context.generated, summary, record.value("author"))]
         values.update(
             document_title=data(title),
+            running_title=data(running_title(title)),
             council=data(context.council),
             service=data(self.framework.service),
             form_label=data(form.label),
