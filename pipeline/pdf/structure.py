@@ -1,6 +1,7 @@
 """What PDF/UA-1 asks of the structure that LibreOffice leaves undone, fixed in the update.
 
-Three things, each checked by ``page-validation``'s PDF/UA-1 profile (tests/pdf):
+Three things, each checked by ``page-validation``'s PDF/UA-1 profile and read back from the
+structure tree (tests/pdf); list labels are :mod:`pipeline.pdf.lists`'.
 
 - ``/Tabs``: a page with annotations (links) must say ``/Tabs /S`` (tab in structure
   order). LibreOffice 7.4 writes the *string* ``(S)``, which readers ignore.
@@ -15,8 +16,6 @@ Refuses to guess: a structure tree it does not recognise is left as it is.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pypdf import PageObject
 from pypdf.generic import (
     ArrayObject,
@@ -27,6 +26,7 @@ from pypdf.generic import (
     PdfObject,
 )
 
+from pipeline.pdf.tree import marked_content
 from pipeline.pdf.update import PdfUpdate
 
 _S = NameObject("/S")
@@ -63,29 +63,6 @@ def title_as_heading(update: PdfUpdate) -> None:
         roles[NameObject("/Title")] = NameObject("/H1")
 
 
-def _parent_tree_array(update: PdfUpdate, node: DictionaryObject, key: int) -> ArrayObject | None:
-    """The parent-tree entry for ``key`` (a page's marked content), made editable in ``node``."""
-    if "/Nums" in node:
-        listed = node["/Nums"].get_object()
-        nums: list[Any] = list(listed) if isinstance(listed, ArrayObject) else []
-        for i in range(0, len(nums) - 1, 2):
-            if int(nums[i]) == key:
-                found = nums[i + 1].get_object()
-                if not isinstance(found, ArrayObject):
-                    return None
-                fresh = ArrayObject(list(found))
-                nums[i + 1] = fresh
-                node[NameObject("/Nums")] = ArrayObject(nums)
-                return fresh
-    for kid in node.get("/Kids", ()):
-        limits = kid.get_object().get("/Limits")
-        if limits is None or int(limits[0]) <= key <= int(limits[1]):
-            found = _parent_tree_array(update, update.edit(kid), key)
-            if found is not None:
-                return found
-    return None
-
-
 def tag_first_line(update: PdfUpdate, page: PageObject, content: bytes) -> bool:
     """Append ``content`` (holding ``%MCID%`` where its marked-content id goes) to ``page``
     as a ``/P`` element first in the document's reading order; False if it cannot be tagged."""
@@ -103,7 +80,7 @@ def tag_first_line(update: PdfUpdate, page: PageObject, content: bytes) -> bool:
     key = page["/StructParents"]
     if not isinstance(key, int):
         return False
-    marked = _parent_tree_array(update, update.edit(tree.raw_get("/ParentTree")), key)
+    marked = marked_content(update, key)
     if marked is None:
         return False
     mcid = len(marked)
