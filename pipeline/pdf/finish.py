@@ -31,7 +31,7 @@ from pypdf.generic import (
 from pipeline import atomic
 from pipeline.pdf.draft import stamp
 from pipeline.pdf.lists import clauses_as_lists, label_list_items
-from pipeline.pdf.structure import fix_tabs, title_as_heading
+from pipeline.pdf.structure import fix_tabs, join_links, title_as_heading
 from pipeline.pdf.tables import mark_row_headers
 from pipeline.pdf.update import PdfUpdate
 
@@ -124,7 +124,7 @@ def finalize_pdf(
     title_as_heading(update)
     label_list_items(update)
     clauses_as_lists(update)
-
+    join_links(update)
     if draft:
         stamp(update)
     atomic.replace_with(dest or path, update.save)
