@@ -10,6 +10,7 @@ from pathlib import Path
 
 import lxml.html
 import openpyxl
+import page
 import pytest
 from docx import Document
 from lxml import etree
@@ -165,6 +166,13 @@ def test_the_comparison_web_page_is_beside_its_pdf_and_published_with_the_policy
         "Changes since version 2 of Personal Budgets Policy: PDF, "
     )
     assert len(index.xpath("//tbody/tr")) == 2  # the comparison is on its policy's entry
+
+
+@LIBREOFFICE
+def test_the_comparison_pdf_passes_pdf_ua_1(versions: tuple[Workspace, BatchResult]) -> None:
+    ws, result = versions
+    report = page.validate_pdf(_folder(ws, result) / "changes-since-2.pdf", profile="ua1")
+    assert [f"{f.rule_id}: {f.message}" for f in report.failures] == []
 
 
 @LIBREOFFICE
