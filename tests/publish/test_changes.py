@@ -20,8 +20,10 @@ from pipeline.journal.store import Journal
 from pipeline.journal.versions import versions_of
 from pipeline.outcome import BatchResult
 from pipeline.publish.changes import previous, published_version
+from pipeline.run import run_batch
 from pipeline.workspace import Workspace
-from tests.helpers.versions import Edits, published_then_changed
+from tests.helpers.filled import with_values
+from tests.helpers.versions import Edits, policy_version, published_then_changed
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 ADDED = "We will tell you in writing how your personal budget was worked out."
@@ -166,6 +168,24 @@ def test_the_comparison_web_page_is_beside_its_pdf_and_published_with_the_policy
         "Changes since version 2 of Personal Budgets Policy: PDF, "
     )
     assert len(index.xpath("//tbody/tr")) == 2  # the comparison is on its policy's entry
+
+
+@LIBREOFFICE
+def test_a_drafts_comparison_waits_beside_it_and_the_published_one_stays(
+    tmp_path: Path,
+) -> None:
+    ws, _ = published_then_changed(tmp_path, Edits(reword={"8.8": ("every year", "monthly")}))
+    name = "asc-pol-001-personal-budgets-policy-changes"
+    before = {p.name: p.read_bytes() for p in ws.publish_dir.glob(f"{name}.*")}
+    form = tmp_path / "v4.docx"
+    edits = Edits(reword={"6.1": ("for the first time", "for the first time ever")})
+    form.write_bytes(with_values(policy_version("4", edits), {"Sign-off level": ""}))
+    result = run_batch(ws, [form])
+    assert result.accepted[0].status == "awaiting sign-off"
+    draft = ws.outbox / "ASC-POL-001" / "4" / "changes-since-3.html"
+    assert "[inserted: ever]" in draft.read_text(encoding="utf-8")  # beside its DRAFT
+    after = {p.name: p.read_bytes() for p in ws.publish_dir.glob(f"{name}.*")}
+    assert len(before) == 2 and after == before  # what the public sees: 2 to 3, as it was
 
 
 @LIBREOFFICE
