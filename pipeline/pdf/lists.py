@@ -34,7 +34,15 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from pipeline.pdf.tree import elements, kid_list, kids, marked_content, resolve, role, tree_root
+from pipeline.pdf.tree import (
+    kid_list,
+    kids,
+    marked_content,
+    parent_tree_value,
+    resolve,
+    role,
+    with_roles,
+)
 from pipeline.pdf.update import PdfUpdate
 
 CLAUSE_ROLES = frozenset({"/Numbered Paragraph"})  # assemble/blocks.py: NUMBERED_STYLE
@@ -107,8 +115,10 @@ class _Labeller:
             first = first.get("/MCID")
         if not isinstance(first, int) or not isinstance(page, IndirectObject):
             raise LookupError
-        marked = self._marked(page)
-        if marked is None or first >= len(marked):
+        holder = resolve(page)
+        key = holder.get("/StructParents") if isinstance(holder, DictionaryObject) else None
+        marked = parent_tree_value(self.update.reader, key) if isinstance(key, int) else None
+        if not isinstance(marked, ArrayObject) or first >= len(marked):
             raise LookupError
         belongs = marked[first]
         if not isinstance(belongs, IndirectObject) or belongs.idnum != owner_ref.idnum:
@@ -139,26 +149,24 @@ class _Labeller:
 def label_list_items(update: PdfUpdate) -> int:
     """``LI > LBody > P`` with the label inside the P becomes ``LI > [Lbl, LBody > P]``;
     the number of items changed."""
-    tree = tree_root(update.reader)
-    if tree is None:
-        return 0
     labeller = _Labeller(update)
     changed = 0
-    items = [(ref, d) for ref, d in elements(tree) if role(d) == "/LI"]
-    for item_ref, item in items:
+    for item_ref, item in with_roles(update, ["/LI"]):
         inner = list(kids(item))
-        if not isinstance(item_ref, IndirectObject) or len(kid_list(item)) != 1 or not inner:
+        if len(kid_list(item)) != 1 or not inner:
             continue
         body_ref, body = inner[0]
         paragraphs = list(kids(body))
         if role(body) != "/LBody" or len(kid_list(body)) != 1 or len(paragraphs) != 1:
             continue
         owner_ref, owner = paragraphs[0]
+        if not isinstance(owner_ref, IndirectObject):
+            continue
         try:
             found = labeller.label_of(owner_ref, owner)
         except LookupError:
             continue
-        label = labeller.move_label(owner_ref, found, item_ref)  # type: ignore[arg-type]
+        label = labeller.move_label(owner_ref, found, item_ref)
         update.edit(item_ref)[NameObject("/K")] = ArrayObject([label, body_ref])
         changed += 1
     return changed
@@ -167,17 +175,20 @@ def label_list_items(update: PdfUpdate) -> int:
 def clauses_as_lists(update: PdfUpdate, roles: frozenset[str] = CLAUSE_ROLES) -> int:
     """Each run of numbered clauses becomes ``L > LI > [Lbl, LBody > P]``; the number of
     clauses changed."""
-    tree = tree_root(update.reader)
-    if tree is None:
-        return 0
     labeller = _Labeller(update)
-    parents = [
-        (ref, d)
-        for ref, d in elements(tree)
-        if isinstance(ref, IndirectObject) and any(role(k) in roles for _, k in kids(d))
-    ]
+    parents: dict[int, tuple[IndirectObject, DictionaryObject]] = {}
+    for _, clause in with_roles(update, roles):
+        ref = clause.raw_get("/P") if "/P" in clause else None
+        parent = resolve(ref)
+        # a clause already in a list item (a PDF finished twice) stays where it is
+        if (
+            isinstance(ref, IndirectObject)
+            and isinstance(parent, DictionaryObject)
+            and role(parent) != "/LBody"
+        ):
+            parents.setdefault(ref.idnum, (ref, parent))
     changed = 0
-    for parent_ref, parent in parents:
+    for parent_ref, parent in parents.values():
         before = changed
         out: list[PdfObject] = []
         run: list[tuple[IndirectObject, tuple[int, PdfObject]]] = []

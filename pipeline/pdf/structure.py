@@ -30,14 +30,12 @@ from pypdf.generic import (
 )
 
 from pipeline.pdf.tree import (
-    elements,
     kid_list,
-    kids,
     marked_content,
     resolve,
     role,
     set_object_parent,
-    tree_root,
+    with_roles,
 )
 from pipeline.pdf.update import PdfUpdate
 
@@ -192,16 +190,14 @@ def join_links(update: PdfUpdate) -> int:
     two Link elements side by side, each with one annotation; the second is folded into the
     first, which then holds both annotations (ISO 32000-1, 14.8.4.4.2: a Link element may
     hold several link annotations). The number of Link elements folded away."""
-    tree = tree_root(update.reader)
-    if tree is None:
-        return 0
-    parents = [
-        (ref, d)
-        for ref, d in elements(tree)
-        if isinstance(ref, IndirectObject) and any(role(k) == "/Link" for _, k in kids(d))
-    ]
+    parents: dict[int, tuple[IndirectObject, DictionaryObject]] = {}
+    for _, link in with_roles(update, ["/Link"]):
+        ref = link.raw_get("/P") if "/P" in link else None
+        parent = resolve(ref)
+        if isinstance(ref, IndirectObject) and isinstance(parent, DictionaryObject):
+            parents.setdefault(ref.idnum, (ref, parent))
     joined = 0
-    for parent_ref, parent in parents:
+    for parent_ref, parent in parents.values():
         out: list[PdfObject] = []
         last: tuple[IndirectObject, str] | None = None
         before = joined

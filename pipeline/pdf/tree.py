@@ -1,6 +1,7 @@
 """Walking and re-parenting a tagged PDF's structure tree, for the modules that correct it.
 
-One walker (``kids``) for row headers, list labels and links, and the parent tree's two
+One walker (``kids``) for row headers, list labels and links, a quick way to the few
+elements of one role (``with_roles``), and the parent tree's two
 kinds of entry: a page's marked content (an array indexed by MCID) and an annotation's
 element (``/StructParent``). Moving content from one element to another must change both
 the elements and the parent tree, or a screen reader asking "what is this text part of"
@@ -9,7 +10,8 @@ gets the old answer. Refuses to follow a tree deeper than 100 levels (a malforme
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pypdf import PdfReader
@@ -60,15 +62,53 @@ def tree_root(reader: PdfReader) -> DictionaryObject | None:
     return tree if isinstance(tree, DictionaryObject) else None
 
 
-def elements(
-    elem: DictionaryObject, depth: int = 0
-) -> Iterator[tuple[PdfObject, DictionaryObject]]:
-    """Every structure element below ``elem``, depth-first, parents before their kids."""
-    if depth > MAX_DEPTH:
-        return
-    for ref, d in kids(elem):
-        yield ref, d
-        yield from elements(d, depth + 1)
+_DELIMITERS = b"()<>[]{}/%#"
+_ROLE_END = rb"(?=[\s/<>\[\]()])"
+
+
+def _name_bytes(name: str) -> bytes:
+    """A PDF name as a file writes it: ``/Numbered Paragraph`` is ``/Numbered#20Paragraph``."""
+    out = bytearray(b"/")
+    for byte in name.lstrip("/").encode("utf-8"):
+        regular = 0x21 <= byte <= 0x7E and byte not in _DELIMITERS
+        out += bytes([byte]) if regular else b"#%02X" % byte
+    return bytes(out)
+
+
+def with_roles(
+    update: PdfUpdate, roles: Iterable[str]
+) -> list[tuple[IndirectObject, DictionaryObject]]:
+    """The structure elements whose role is one of ``roles``, in file order.
+
+    Found by the role's name in the file's bytes, not by walking the tree: every object of
+    a classic-xref file (:class:`PdfUpdate` makes sure of one) is there as written, and
+    parsing every element of a long document to find a few costs tens of milliseconds.
+    Each one found is read back and kept only if it is a structure element with that role
+    (its latest version, if an update changed it); a role written some other way is missed,
+    never guessed.
+    """
+    wanted = set(roles)
+    names = b"|".join(re.escape(_name_bytes(r)) for r in sorted(wanted))
+    data = update.data
+    found: dict[int, tuple[IndirectObject, DictionaryObject]] = {}
+    for match in re.finditer(rb"/S\s*(?:%s)%s" % (names, _ROLE_END), data):
+        at = data.rfind(b"obj", 0, match.start())
+        header = _HEADER.search(data, max(0, at - 24), at + 3) if at >= 0 else None
+        if header is None:
+            continue
+        ref = IndirectObject(int(header[1]), int(header[2]), update.reader)
+        if ref.idnum in found:
+            continue
+        try:
+            elem = ref.get_object()
+        except Exception:  # an object the cross-reference table does not know: not ours
+            continue
+        if isinstance(elem, DictionaryObject) and is_element(elem) and role(elem) in wanted:
+            found[ref.idnum] = (ref, elem)
+    return list(found.values())
+
+
+_HEADER = re.compile(rb"(\d+)\s+(\d+)\s+obj$")
 
 
 def _nums_slot(update: PdfUpdate, node: DictionaryObject, key: int) -> tuple[list[Any], int] | None:
@@ -88,6 +128,29 @@ def _nums_slot(update: PdfUpdate, node: DictionaryObject, key: int) -> tuple[lis
             found = _nums_slot(update, update.edit(kid), key)
             if found is not None:
                 return found
+    return None
+
+
+def parent_tree_value(reader: PdfReader, key: int) -> PdfObject | None:
+    """What the parent tree holds for ``key``, read only (nothing marked as changed)."""
+    tree = tree_root(reader)
+    node = resolve(tree.get("/ParentTree")) if tree is not None else None
+    for _ in range(MAX_DEPTH):
+        if not isinstance(node, DictionaryObject):
+            return None
+        nums = resolve(node.get("/Nums"))
+        if isinstance(nums, ArrayObject):
+            for i in range(0, len(nums) - 1, 2):
+                if int(nums[i]) == key:
+                    return resolve(nums[i + 1])
+        below = None
+        for kid in node.get("/Kids", ()):
+            limits = resolve(kid)
+            limits = limits.get("/Limits") if isinstance(limits, DictionaryObject) else None
+            if limits is None or int(limits[0]) <= key <= int(limits[1]):
+                below = resolve(kid)
+                break
+        node = below
     return None
 
 

@@ -71,3 +71,6 @@ def test_libreoffice_alone_leaves_labels_in_the_text_and_finishing_parts_them(
     finished = structure(pdf)
     assert all([k.role for k in i.kids] == ["Lbl", "LBody"] for i in items(finished))
     assert len(items(finished)) > len(items(raw))  # the clauses joined the lists
+    finalize_pdf(pdf, PdfMetadata("Personal Budgets Policy", "Policy", "Devon", "k"))
+    again = structure(pdf)  # finished twice: nothing moves again
+    assert [(t.role, t.text) for t in again.walk()] == [(t.role, t.text) for t in finished.walk()]
