@@ -84,8 +84,8 @@ def with_roles(
     a classic-xref file (:class:`PdfUpdate` makes sure of one) is there as written, and
     parsing every element of a long document to find a few costs tens of milliseconds.
     Each one found is read back and kept only if it is a structure element with that role
-    (its latest version, if an update changed it); a role written some other way is missed,
-    never guessed.
+    (its latest version, if an update changed it) that its parent lists; a role written some
+    other way is missed, never guessed.
     """
     wanted = set(roles)
     names = b"|".join(re.escape(_name_bytes(r)) for r in sorted(wanted))
@@ -103,9 +103,28 @@ def with_roles(
             elem = ref.get_object()
         except Exception:  # an object the cross-reference table does not know: not ours
             continue
-        if isinstance(elem, DictionaryObject) and is_element(elem) and role(elem) in wanted:
+        if (
+            isinstance(elem, DictionaryObject)
+            and is_element(elem)
+            and role(elem) in wanted
+            and _attached(ref, elem)
+        ):
             found[ref.idnum] = (ref, elem)
     return list(found.values())
+
+
+def _attached(ref: IndirectObject, elem: DictionaryObject) -> bool:
+    """True if ``elem``'s parent lists it among its kids: an element an update took out of
+    the tree (a Link folded into the one before it) is still in the file, but not ours."""
+    parent = resolve(elem.get("/P")) if "/P" in elem else None
+    if not isinstance(parent, DictionaryObject):
+        return False
+    listed = parent.raw_get("/K") if "/K" in parent else None
+    items = resolve(listed)
+    return any(
+        isinstance(k, IndirectObject) and k.idnum == ref.idnum
+        for k in (items if isinstance(items, ArrayObject) else [listed])
+    )
 
 
 _HEADER = re.compile(rb"(\d+)\s+(\d+)\s+obj$")
