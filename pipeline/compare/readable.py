@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from docx.document import Document as DocumentObject
+from docx.oxml.ns import qn
 from docx.shared import RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -70,9 +72,20 @@ def _change(doc: Paragraphs, change: Change) -> None:
             last = op_
 
 
+def _no_title_rule(document: DocumentObject) -> None:
+    """python-docx's Title style has a rule under it, which LibreOffice 7.4 paints as a path
+    that is neither tagged nor an artifact, so the PDF fails PDF/UA-1
+    (PDFUA1-CONTENT-TAGGING-001). The rule goes; the heading stays."""
+    ppr = document.styles["Title"].element.pPr
+    border = ppr.find(qn("w:pBdr")) if ppr is not None else None
+    if ppr is not None and border is not None:
+        ppr.remove(border)
+
+
 def readable_docx(comparison: Comparison, title: str) -> bytes:
     """The comparison with its changes in words, a summary and a legend first, as bytes."""
     document = blank_document()
+    _no_title_rule(document)
     document.core_properties.title = f"{title}: changes since version {comparison.old_version}"
     document.core_properties.language = "en-GB"
     doc = Paragraphs(document)

@@ -30,7 +30,8 @@ from pypdf.generic import (
 
 from pipeline import atomic
 from pipeline.pdf.draft import stamp
-from pipeline.pdf.structure import fix_tabs, title_as_heading
+from pipeline.pdf.lists import clauses_as_lists, label_list_items
+from pipeline.pdf.structure import fix_tabs, join_links, title_as_heading
 from pipeline.pdf.tables import mark_row_headers
 from pipeline.pdf.update import PdfUpdate
 
@@ -121,6 +122,9 @@ def finalize_pdf(
     mark_row_headers(update)
     fix_tabs(update)
     title_as_heading(update)
+    label_list_items(update)
+    clauses_as_lists(update)
+    join_links(update)
     if draft:
         stamp(update)
     atomic.replace_with(dest or path, update.save)

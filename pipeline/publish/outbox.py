@@ -4,8 +4,9 @@
 DRAFT while the policy is not publishable. An unstamped master of every PDF is kept in the
 workspace's state folder, so when the missing piece arrives later the policy is published
 from its master without re-rendering or resubmitting anything. ``outbox/publish/`` holds
-the latest publishable PDF of each document under a stable, web-friendly name, with
-``manifest.csv`` for the web team. Every write is a temporary file and a rename.
+the latest publishable PDF and web page of each document under a stable, web-friendly
+name (a policy's comparison with its previous version once the policy itself is published),
+with ``manifest.csv`` and ``index.html`` for the web team. Every write is a temporary file and a rename.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pipeline.publish.gate import missing_for_publication, status_for
 from pipeline.workspace import Workspace
 
 PUBLISHED_KINDS = ("policy", "consultation_response")
+CHANGES = "changes"  # a policy's comparison with its previous version (publish/changes.py)
 MANIFEST_COLUMNS = (
     "file",
     "title",
@@ -110,7 +112,8 @@ class Outbox:
             draft = kind == "policy" and bool(missing)
             self._write(master, pdf, draft=draft)
             page = self._page(doc, draft=draft)
-            if kind in PUBLISHED_KINDS and not draft:
+            # a comparison is published with the policy it describes, never before it
+            if (kind in PUBLISHED_KINDS and not draft) or (kind == CHANGES and not missing):
                 published = safe_path(self.workspace.publish_dir, self.public_name(ref, doc, kind))
                 self._write(master, published, draft=False)
                 doc["published"] = str(published)
@@ -161,7 +164,8 @@ class Outbox:
                 atomic.sync_dir(old_path.parent)
 
     def public_name(self, ref: str, doc: dict[str, Any], kind: str) -> str:
-        base = f"{ref.lower()}-{slug(str(doc.get('title', '')).split(': ', 1)[-1])}"
+        title = str(doc.get("policy_title") or str(doc.get("title", "")).split(": ", 1)[-1])
+        base = f"{ref.lower()}-{slug(title)}"
         return f"{base}.pdf" if kind == "policy" else f"{base}-{kind.replace('_', '-')}.pdf"
 
     def _relative(self, path: Path) -> str:
@@ -192,7 +196,14 @@ class Outbox:
                 files = [Path(published)]
                 if doc.get("published_html"):
                     files.append(Path(doc["published_html"]))
-                    listed.append(self._listed(policy, doc, files[0], files[1]))
+                    if kind != CHANGES:  # listed on its policy's entry
+                        changes = documents.get(CHANGES) if kind == "policy" else None
+                        listed.append(self._listed(policy, doc, files[0], files[1], changes))
+                label = (
+                    f"Changes since version {doc.get('since', '')}"
+                    if kind == CHANGES
+                    else self.framework.form(kind).label
+                )
                 rows.extend(
                     {
                         "file": path.name,
@@ -201,7 +212,7 @@ class Outbox:
                         "version": str(doc.get("version", "")),
                         "date": str(doc.get("date", "")),
                         "what changed": str(doc.get("change", "")),
-                        "document": self.framework.form(kind).label,
+                        "document": label,
                         "replaces": _replaced(doc),
                     }
                     for path in files
@@ -217,11 +228,26 @@ class Outbox:
         atomic.write_text(safe_path(self.workspace.publish_dir, "index.html"), index)
 
     @staticmethod
-    def _listed(policy: dict[str, Any], doc: dict[str, Any], pdf: Path, page: Path) -> Listed:
-        try:
-            size = pdf.stat().st_size
-        except FileNotFoundError:
-            size = 0
+    def _listed(
+        policy: dict[str, Any],
+        doc: dict[str, Any],
+        pdf: Path,
+        page: Path,
+        changes: dict[str, Any] | None = None,
+    ) -> Listed:
+        compared: dict[str, Any] = {}
+        if (
+            changes
+            and changes.get("published")
+            and changes.get("published_html")
+            and str(changes.get("version")) == str(doc.get("version"))
+        ):
+            compared = {
+                "changes_since": str(changes.get("since", "")),
+                "changes_html": Path(changes["published_html"]).name,
+                "changes_pdf": Path(changes["published"]).name,
+                "changes_bytes": _size(Path(changes["published"])),
+            }
         when = str(doc.get("date", ""))
         with contextlib.suppress(ValueError):
             when = format_date(date.fromisoformat(when))
@@ -233,5 +259,13 @@ class Outbox:
             next_review=str(policy.get("next_review_text") or ""),
             html_name=page.name,
             pdf_name=pdf.name,
-            pdf_bytes=size,
+            pdf_bytes=_size(pdf),
+            **compared,
         )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
