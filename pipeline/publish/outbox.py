@@ -58,6 +58,41 @@ def slug(text: str) -> str:
     return words[:80].strip("-") or "document"
 
 
+_LIVE_KEYS = (
+    "title",
+    "policy_title",
+    "version",
+    "date",
+    "change",
+    "since",
+    "published",
+    "published_html",
+    "replaces_version",
+    "replaces_file",
+)
+
+
+def live(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What publish/ holds for a document now: the entry itself once it is published, else
+    the published version it replaces, kept under ``"live"`` until this one takes its place.
+
+    A new version that arrives as a DRAFT leaves the last published one in publish/; the
+    manifest and index.html list that one, or the web team would take down a live policy.
+    """
+    if not doc:
+        return None
+    if doc.get("published"):
+        return doc
+    kept = doc.get("live")
+    return kept if isinstance(kept, dict) else None
+
+
+def carried_live(earlier: dict[str, Any] | None) -> dict[str, Any]:
+    """The ``"live"`` entry a document replacing ``earlier`` keeps until it is published."""
+    shown = live(earlier)
+    return {"live": {k: shown[k] for k in _LIVE_KEYS if k in shown}} if shown else {}
+
+
 def _replaced(doc: dict[str, Any]) -> str:
     """The manifest's "replaces": "version 2 (its published file)", or "" for a first."""
     if not doc.get("replaces_version"):
@@ -117,6 +152,7 @@ class Outbox:
                 published = safe_path(self.workspace.publish_dir, self.public_name(ref, doc, kind))
                 self._write(master, published, draft=False)
                 doc["published"] = str(published)
+                doc.pop("live", None)  # this version is what publish/ holds now
                 self._retire(doc, published)
                 if page is not None:
                     public_page = published.with_suffix(".html")
@@ -189,15 +225,15 @@ class Outbox:
         for policy in journal.policies():
             ref = str(policy.get("ref", ""))
             documents = policy.get("documents") or {}
-            for kind, doc in sorted(documents.items()):
-                published = doc.get("published")
-                if not published:
+            for kind, entry in sorted(documents.items()):
+                doc = live(entry)
+                if doc is None:
                     continue
-                files = [Path(published)]
+                files = [Path(doc["published"])]
                 if doc.get("published_html"):
                     files.append(Path(doc["published_html"]))
                     if kind != CHANGES:  # listed on its policy's entry
-                        changes = documents.get(CHANGES) if kind == "policy" else None
+                        changes = live(documents.get(CHANGES)) if kind == "policy" else None
                         listed.append(self._listed(policy, doc, files[0], files[1], changes))
                 label = (
                     f"Changes since version {doc.get('since', '')}"

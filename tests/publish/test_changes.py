@@ -186,6 +186,15 @@ def test_a_drafts_comparison_waits_beside_it_and_the_published_one_stays(
     assert "[inserted: ever]" in draft.read_text(encoding="utf-8")  # beside its DRAFT
     after = {p.name: p.read_bytes() for p in ws.publish_dir.glob(f"{name}.*")}
     assert len(before) == 2 and after == before  # what the public sees: 2 to 3, as it was
+    # and what the web team is told is there: version 3 and its comparison, still listed
+    with (ws.publish_dir / "manifest.csv").open(encoding="utf-8", newline="") as fh:
+        listed = {r["file"]: r["version"] for r in csv.DictReader(fh)}
+    assert {f: listed.get(f) for f in before} == dict.fromkeys(before, "3")
+    assert listed["asc-pol-001-personal-budgets-policy.pdf"] == "3"
+    index = (ws.publish_dir / "index.html").read_text(encoding="utf-8")
+    assert (
+        f'href="{name}.html"' in index and 'href="asc-pol-001-personal-budgets-policy.pdf"' in index
+    )
 
 
 @LIBREOFFICE
