@@ -5,7 +5,7 @@ unchanged: styles, numbering, theme, fonts, settings. python-docx and docxtpl pa
 part of the template, serialise every part again and compress it again for each document;
 for the comparison documents' template (python-docx's own, whose styles.xml is 349 KB and
 stylesWithEffects.xml 438 KB uncompressed) that was most of their cost. :class:`Template`
-keeps a package without its changing parts as zip bytes, compressed once per process;
+keeps the parts of a package that do not change as zip bytes, compressed once per process;
 :meth:`Template.fill` appends the new parts to a copy of those bytes (``zipfile`` in append
 mode copies the entries already there byte for byte) and returns the whole package.
 
@@ -29,31 +29,30 @@ from collections.abc import Iterable, Mapping
 
 
 class Template:
-    """A package's parts but ``changing``, as zip bytes; :meth:`fill` adds those parts."""
+    """A package's ``kept`` parts as zip bytes; :meth:`fill` adds the others."""
 
-    def __init__(self, package: bytes, changing: Iterable[str]) -> None:
-        self.changing = frozenset(changing)
+    def __init__(self, package: bytes, kept: Iterable[str]) -> None:
+        wanted = set(kept)
         out = io.BytesIO()
         with (
             zipfile.ZipFile(io.BytesIO(package)) as source,
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as kept,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy,
         ):
-            self.names = tuple(i.filename for i in source.infolist())
             for info in source.infolist():
-                if info.filename not in self.changing:
-                    kept.writestr(info, source.read(info), zipfile.ZIP_DEFLATED)
+                if info.filename in wanted:
+                    copy.writestr(info, source.read(info), zipfile.ZIP_DEFLATED)
+            self.names = frozenset(copy.namelist())
         self.kept = out.getvalue()
 
     def fill(self, parts: Mapping[str, bytes]) -> bytes:
         """The whole package: the kept entries as they are, then ``parts`` (deflated).
 
-        Every part named as changing must be given, and only those: a package missing its
-        document part, or holding a part twice, is refused here rather than by Word.
+        A part named like a kept one is refused: a package holding a part twice is one
+        that Word and LibreOffice each read their own way.
         """
-        if set(parts) != self.changing:
-            raise ValueError(
-                f"parts {sorted(parts)} are not the changing parts {sorted(self.changing)}"
-            )
+        twice = self.names.intersection(parts)
+        if twice:
+            raise ValueError(f"parts {sorted(twice)} are kept from the template already")
         out = io.BytesIO(self.kept)
         stamp = time.localtime()[:6]
         with zipfile.ZipFile(out, "a") as package:

@@ -46,11 +46,12 @@ class Blank:
     def __init__(self) -> None:
         saved = io.BytesIO()
         docx.Document().save(saved)
-        self.package = Template(saved.getvalue(), (DOCUMENT, CORE))
         with zipfile.ZipFile(saved) as package:
+            kept = set(package.namelist()) - {DOCUMENT, CORE}
             document = package.read(DOCUMENT).decode("utf-8")
             self.core = etree.fromstring(package.read(CORE))
             styles = etree.fromstring(package.read("word/styles.xml"))
+        self.package = Template(saved.getvalue(), kept)
         start = document.index("<w:body>") + len("<w:body>")
         self.head, self.tail = document[:start], document[start:]
         self.style_ids: dict[str, str | None] = {}
