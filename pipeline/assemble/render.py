@@ -30,8 +30,9 @@ from docx.oxml.ns import nsmap as docx_nsmap
 from docxtpl import DocxTemplate, Subdoc
 from jinja2 import Environment, StrictUndefined, Template, TemplateSyntaxError, UndefinedError
 
-from pipeline import atomic
+from pipeline import atomic, zip_parts
 from pipeline.assemble.blocks import BLOCK_STYLES, BlockWriter, clean_text
+from pipeline.assemble.package import kept_parts, rendered_package
 from pipeline.assemble.patched import PatchingOnce
 from pipeline.assemble.values import data, document_title, template_areas, template_row
 from pipeline.errors import ConfigError
@@ -167,6 +168,9 @@ class Assembler:
         self.templates_dir = templates_dir
         self.framework = framework
         self._cache: dict[Path, tuple[tuple[int, int], bytes]] = {}
+        self._kept: dict[
+            Path, tuple[bytes, zip_parts.Template]
+        ] = {}  # the parts copied as they are
         self._lock = threading.Lock()
         self._jinja = CompilingOnce(undefined=StrictUndefined, autoescape=True)
         for form in framework.forms.values():
@@ -198,6 +202,11 @@ class Assembler:
         try:
             tpl = PatchingOnce(io.BytesIO(cached[1]))
             tpl.init_docx()
+            with self._lock:
+                kept = self._kept.get(path)
+                if kept is None or kept[0] is not cached[1]:
+                    kept = self._kept[path] = (cached[1], kept_parts(cached[1], tpl.docx))
+            tpl.kept_parts = kept[1]  # this template's, even if the file changes meanwhile
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise TemplateError(
                 f"The template {path} is not a Word (.docx) document: {exc}."
@@ -227,7 +236,7 @@ class Assembler:
         cp.version, cp.identifier = version[:_CORE_LIMIT], ref[:_CORE_LIMIT]
         cp.category, cp.comments, cp.revision = form.label[:_CORE_LIMIT], "", 1
         cp.created = cp.modified = now
-        atomic.replace_with(out_path, tpl.save)
+        atomic.write_bytes(out_path, rendered_package(tpl.kept_parts, tpl.docx))
         return AssembledDocument(kind=form.key, docx=out_path, title=title)
 
     def _form(self, record: FormRecord) -> FormType:
