@@ -4,6 +4,7 @@
 back; ``diff`` compares two records section by section, paragraph by paragraph and word
 by word; ``tracked`` writes the new version with real Word tracked changes; ``readable``
 writes the same comparison for people reading a PDF (changes announced in words); both
-are written as WordprocessingML text into python-docx's default template (``wordml``).
-May import: records, xml_chars, atomic, zip_parts.
+are written as WordprocessingML text (``wordml``) into python-docx's default template
+(``blank``).
+May import: records, wordml, xml_chars, atomic, zip_parts.
 """

@@ -13,9 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline import atomic
+from pipeline.compare.blank import blank, paragraph
 from pipeline.compare.diff import Change, Comparison, Op
 from pipeline.compare.tracked import STYLES
-from pipeline.compare.wordml import blank, paragraph, run
+from pipeline.wordml import run
 
 INSERTED, DELETED = "005A2B", "A00000"  # 7:1 on white
 LOOKS = {  # a run's properties, in the order WordprocessingML puts them

@@ -14,8 +14,9 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline import atomic
+from pipeline.compare.blank import blank, paragraph
 from pipeline.compare.diff import Change, Comparison, Op
-from pipeline.compare.wordml import blank, escape, paragraph, run, t
+from pipeline.wordml import escape, run, t
 
 AUTHOR = "Policy pipeline"
 STYLES = {

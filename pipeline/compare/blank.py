@@ -1,4 +1,4 @@
-"""The comparison documents' package, paragraphs and runs, written as WordprocessingML text.
+"""The comparison documents' package: python-docx's default template, saved once.
 
 Both comparison documents were python-docx documents: its default template parsed (then
 deep-copied), a paragraph object per change, the whole package serialised and compressed
@@ -8,13 +8,12 @@ styles.xml and stylesWithEffects.xml alone are 787 KB of XML, twice a version. p
 is used here once per process, to save its default template as it saved every comparison
 document; each document is then its body written straight from the comparison as text,
 its core properties, and the template's other parts copied as compressed zip entries
-(:mod:`pipeline.zip_parts`). The XML is what python-docx wrote, element for element: the
-same style ids, the same ``xml:space`` rule, tabs and line breaks as ``w:tab`` and
-``w:br``, so Word and LibreOffice show the same document.
+(:mod:`pipeline.zip_parts`). The paragraphs (:mod:`pipeline.wordml`) are what python-docx
+wrote, element for element, in the template's style ids, so Word and LibreOffice show the
+same document.
 
-It writes paragraphs and runs; it never decides what changed (``diff``) nor how a change is
-shown (``tracked``, ``readable``). A character XML cannot hold becomes U+FFFD rather than
-a file Word refuses.
+It never decides what changed (``diff``) nor how a change is shown (``tracked``,
+``readable``). A character XML cannot hold becomes U+FFFD rather than a file Word refuses.
 """
 
 from __future__ import annotations
@@ -28,10 +27,11 @@ import docx
 from docx.styles import BabelFish
 from lxml import etree
 
+from pipeline import wordml
 from pipeline.xml_chars import replace_illegal
 from pipeline.zip_parts import Template
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = wordml.W
 DOCUMENT, CORE = "word/document.xml", "docProps/core.xml"
 DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _NS = {
@@ -93,43 +93,11 @@ def blank() -> Blank:
     return Blank()
 
 
-def escape(text: str) -> str:
-    """``text`` as XML character data, as lxml writes it."""
-    text = replace_illegal(text).replace("&", "&amp;").replace("<", "&lt;")
-    return text.replace(">", "&gt;").replace("\r", "&#13;")
-
-
-def t(text: str, tag: str = "w:t", preserve: bool = False) -> str:
-    """One ``w:t`` (or ``w:delText``); ``xml:space`` kept when its ends are spaces."""
-    if preserve or len(text.strip()) < len(text):
-        return f'<{tag} xml:space="preserve">{escape(text)}</{tag}>'
-    return f"<{tag}>{escape(text)}</{tag}>"
-
-
-def run(text: str, properties: str = "") -> str:
-    """A run as python-docx's ``add_run(text)`` writes it: tabs ``w:tab``, breaks ``w:br``."""
-    content: list[str] = []
-    start = 0
-    for i, char in enumerate(text):
-        if char in "\t\r\n":
-            if i > start:
-                content.append(t(text[start:i]))
-            content.append("<w:tab/>" if char == "\t" else "<w:br/>")
-            start = i + 1
-    if start < len(text):
-        content.append(t(text[start:]))
-    rpr = f"<w:rPr>{properties}</w:rPr>" if properties else ""
-    return f"<w:r>{rpr}{''.join(content)}</w:r>" if rpr or content else "<w:r/>"
-
-
 def paragraph(content: str, style: str | None = None, mark: str = "") -> str:
     """A paragraph in the template's ``style`` (by name; None: no properties at all, as
     python-docx's ``add_paragraph``), ``mark`` tracking its paragraph mark."""
     if style is None and not mark:
-        return f"<w:p>{content}</w:p>"
+        return wordml.paragraph(content)
     style_id = blank().style_ids[style] if style is not None else None
-    inner = f'<w:pStyle w:val="{style_id}"/>' if style_id else ""
-    if mark:
-        inner += f"<w:rPr>{mark}</w:rPr>"
-    ppr = f"<w:pPr>{inner}</w:pPr>" if inner else "<w:pPr/>"
-    return f"<w:p>{ppr}{content}</w:p>"
+    mark = f"<w:rPr>{mark}</w:rPr>" if mark else ""
+    return wordml.paragraph(content, wordml.style(style_id) + mark)
