@@ -47,11 +47,14 @@ def run_content(text: str) -> str:
     return "".join(content)
 
 
-def run(text: str, properties: str = "") -> str:
-    """A run as python-docx's ``add_run(text)`` writes it, ``properties`` its ``w:rPr``'s."""
+def run(text: str, properties: str | None = None) -> str:
+    """A run as python-docx's ``add_run(text)`` writes it; ``properties`` its ``w:rPr``'s
+    children ("": an empty ``w:rPr``, as python-docx leaves one after ``run.bold = None``)."""
     content = run_content(text)
-    rpr = f"<w:rPr>{properties}</w:rPr>" if properties else ""
-    return f"<w:r>{rpr}{content}</w:r>" if rpr or content else "<w:r/>"
+    if properties is None:
+        return f"<w:r>{content}</w:r>" if content else "<w:r/>"
+    rpr = f"<w:rPr>{properties}</w:rPr>" if properties else "<w:rPr/>"
+    return f"<w:r>{rpr}{content}</w:r>"
 
 
 def paragraph(content: str, properties: str | None = None) -> str:
