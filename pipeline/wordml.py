@@ -13,14 +13,18 @@ template's style ids) and never parses. A character XML cannot hold becomes U+FF
 
 from __future__ import annotations
 
+import re
+
 from pipeline.xml_chars import replace_illegal
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_BREAKS = re.compile("([\t\r\n])")
 
 
 def escape(text: str) -> str:
-    """``text`` as XML character data or attribute value, as lxml writes text."""
+    """``text`` as XML character data, as lxml writes it (also the ids and names given as
+    attribute values here, which hold no tabs or line ends)."""
     text = replace_illegal(text).replace("&", "&amp;").replace("<", "&lt;")
     return text.replace(">", "&gt;").replace("\r", "&#13;")
 
@@ -34,16 +38,16 @@ def t(text: str, tag: str = "w:t", preserve: bool = False) -> str:
 
 def run_content(text: str) -> str:
     """A run's content for ``text``, as ``Run.text = text``: tabs ``w:tab``, breaks ``w:br``."""
+    if "\t" not in text and "\n" not in text and "\r" not in text:
+        return t(text) if text else ""
     content: list[str] = []
-    start = 0
-    for i, char in enumerate(text):
-        if char in "\t\r\n":
-            if i > start:
-                content.append(t(text[start:i]))
-            content.append("<w:tab/>" if char == "\t" else "<w:br/>")
-            start = i + 1
-    if start < len(text):
-        content.append(t(text[start:]))
+    for piece in _BREAKS.split(text):
+        if piece == "\t":
+            content.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            content.append("<w:br/>")
+        elif piece:
+            content.append(t(piece))
     return "".join(content)
 
 
