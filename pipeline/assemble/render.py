@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
+from docx import Document
 from docx.document import Document as WordDocument
 from docx.oxml import parse_xml
 from docx.oxml.document import CT_Document
@@ -135,11 +136,13 @@ class SectionBody(Subdoc):  # type: ignore[misc]  # docxtpl is untyped
 
 @dataclass(frozen=True)
 class _Loaded:
-    """What a template's bytes decide, found once per template: the parts every document
-    copies, its paragraph style ids (name -> id, filled as styles are used), the block
-    styles it lacks."""
+    """What a template's bytes decide, found once per template: the package parsed (each
+    document renders into a copy of it, never into it), the parts every document copies,
+    its paragraph style ids (name -> id, filled as styles are used), the block styles it
+    lacks."""
 
     data: bytes
+    parsed: WordDocument
     kept: zip_parts.Template
     style_ids: dict[str, str | None]
     missing_styles: tuple[str, ...]
@@ -182,17 +185,19 @@ class Assembler:
                 "Rebuild the templates with `python -m pipeline.assemble.build_templates <folder>`."
             ) from exc
         try:
-            tpl = PatchingOnce(io.BytesIO(cached[1]))
-            tpl.init_docx()
             with self._lock:
                 loaded = self._loaded.get(path)
                 if loaded is None or loaded.data is not cached[1]:
+                    parsed = Document(io.BytesIO(cached[1]))
                     loaded = self._loaded[path] = _Loaded(
                         cached[1],
-                        kept_parts(cached[1], tpl.docx),
+                        parsed,
+                        kept_parts(cached[1], parsed),
                         {},
-                        tuple(s for s in BLOCK_STYLES if not _has_style(tpl, s)),
+                        tuple(s for s in BLOCK_STYLES if not _has_style(parsed, s)),
                     )
+            tpl = PatchingOnce(io.BytesIO(cached[1]))
+            tpl.docx = copy.deepcopy(loaded.parsed)  # a third of parsing the package again
             tpl.loaded = loaded  # this template's, even if the file changes meanwhile
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise TemplateError(
@@ -379,9 +384,9 @@ class Assembler:
         return []
 
 
-def _has_style(tpl: DocxTemplate, name: str) -> bool:
+def _has_style(document: WordDocument, name: str) -> bool:
     try:
-        tpl.docx.styles[name]
+        document.styles[name]
     except KeyError:
         return False
     return True
