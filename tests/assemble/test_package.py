@@ -15,6 +15,7 @@ from pipeline.forms.read import read_form
 from pipeline.framework_load import default_framework
 from pipeline.records import FormRecord
 from pipeline.safety.check import check_file
+from tests.helpers.packages import package_parts
 from tests.helpers.paths import SAMPLE_POLICY, TEMPLATES
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -34,17 +35,12 @@ def policy() -> FormRecord:
     return read_form(SAMPLE_POLICY, default_framework(), check_file(SAMPLE_POLICY))
 
 
-def _parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as package:
-        return {name: package.read(name) for name in package.namelist()}
-
-
 def test_untouched_parts_are_the_templates_and_rendered_ones_are_new(
     policy: FormRecord, tmp_path: Path
 ) -> None:
     out = tmp_path / "policy.docx"
     Assembler(TEMPLATES, default_framework()).render(policy, out, context=CONTEXT)
-    template, rendered = _parts(TEMPLATES / "policy.docx"), _parts(out)
+    template, rendered = package_parts(TEMPLATES / "policy.docx"), package_parts(out)
     assert set(rendered) == set(template)  # no part lost, none twice
     assert all(rendered[name] == template[name] for name in UNTOUCHED)
     assert b"ASC-POL-009" in rendered["docProps/core.xml"]
@@ -65,7 +61,7 @@ def test_a_template_edited_gives_its_new_parts_to_the_next_document(
     shutil.copytree(TEMPLATES, folder)
     assembler = Assembler(folder, default_framework())
     assembler.render(policy, tmp_path / "a.docx", context=CONTEXT)
-    edited = _parts(folder / "policy.docx")
+    edited = package_parts(folder / "policy.docx")
     edited["word/theme/theme1.xml"] = edited["word/theme/theme1.xml"].replace(
         b'name="Office Theme"', b'name="Council Theme"'
     )
@@ -74,4 +70,7 @@ def test_a_template_edited_gives_its_new_parts_to_the_next_document(
         for name, data in edited.items():
             package.writestr(name, data)
     assembler.render(policy, tmp_path / "b.docx", context=CONTEXT)
-    assert _parts(tmp_path / "b.docx")["word/theme/theme1.xml"] == edited["word/theme/theme1.xml"]
+    assert (
+        package_parts(tmp_path / "b.docx")["word/theme/theme1.xml"]
+        == edited["word/theme/theme1.xml"]
+    )
