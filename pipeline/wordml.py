@@ -5,7 +5,9 @@ paragraph and per run, then serialises it: most of the cost of the comparison do
 and of a policy's section text (``make bench`` row g). The comparison documents
 (``compare``) and the section bodies (``assemble.blocks``) are written as text instead,
 with these functions, so both write what python-docx wrote: the ``xml:space`` rule, a tab
-as ``w:tab`` and a line break as ``w:br`` (``Run.text``), the same escaping as lxml.
+as ``w:tab`` and a line break as ``w:br`` (``Run.text``), the same escaping as lxml
+(``tests/test_wordml.py`` checks it against python-docx itself). Row (g), policy: the
+comparison 73 ms -> 6 ms, rendering 30 ms -> 13 ms with the other changes of that work.
 
 It writes markup from text it is given; it never looks a style up (the callers know the
 template's style ids) and never parses. A character XML cannot hold becomes U+FFFD.

@@ -10,7 +10,8 @@ document; each document is then its body written straight from the comparison as
 its core properties, and the template's other parts copied as compressed zip entries
 (:mod:`pipeline.zip_parts`). The paragraphs (:mod:`pipeline.wordml`) are what python-docx
 wrote, element for element, in the template's style ids, so Word and LibreOffice show the
-same document.
+same document (every part of the sample versions' comparisons byte-identical, and their
+PDFs' text). Both documents now take 6 ms (``benchmarks/run.py --stages``, same machine).
 
 It never decides what changed (``diff``) nor how a change is shown (``tracked``,
 ``readable``). A character XML cannot hold becomes U+FFFD rather than a file Word refuses.

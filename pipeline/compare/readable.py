@@ -5,7 +5,7 @@ screen reader announces none of them. Here every change is marked three ways: by
 read aloud ("[inserted: ...]", "[deleted: ...]", "[paragraph added]"), by underline or
 strike-through, and by colour; a legend and the summary come first. The document is
 plain Word in real heading styles, converted to a tagged PDF like the others. It never
-decides what changed (see ``diff``).
+decides what changed (see ``diff``). Written as text like ``tracked`` (see ``blank``).
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ stretch a ``w:ins``, every deleted one a ``w:del`` (its words in ``w:delText``),
 has its paragraph mark tracked too, so rejecting it leaves no empty paragraph. A moved
 paragraph is tracked as deleted where it was and inserted where it is. Unchanged text is
 plain. It writes the comparison as it is; it never decides what changed (see ``diff``).
+Written as WordprocessingML text into python-docx's default template (``blank``), not
+with python-docx objects: see ``blank`` for why and the figures.
 """
 
 from __future__ import annotations
