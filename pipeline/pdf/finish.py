@@ -130,15 +130,16 @@ def finalize_pdf(
     atomic.replace_with(dest or path, update.save)
 
 
-def stamp_draft(path: Path) -> None:
+def stamp_draft(path: Path, dest: Path | None = None) -> None:
     """Stamp DRAFT on every page of a PDF :func:`finalize_pdf` has already finished.
 
     Its metadata, viewer preferences and row headers are already there, so only the stamp,
-    the DRAFT title and the tagged DRAFT line are appended; rewrite ``path`` atomically.
+    the DRAFT title and the tagged DRAFT line are appended; rewrite ``path`` (or write
+    ``dest``, so a DRAFT copy is written once, not copied and then read back) atomically.
     """
     update = PdfUpdate(path)
     _draft(update)
-    atomic.replace_with(path, update.save)
+    atomic.replace_with(dest or path, update.save)
 
 
 def _draft(update: PdfUpdate) -> None:

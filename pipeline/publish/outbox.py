@@ -117,9 +117,10 @@ class Outbox:
         source = (master, _identity(master), draft)
         if self._written.get(dst) == (*source, _identity(dst)):
             return
-        atomic.copy(master, dst)
         if draft:
-            stamp_draft(dst)
+            stamp_draft(master, dest=dst)  # read once, written once
+        else:
+            atomic.copy(master, dst)
         self._written[dst] = (*source, _identity(dst))
 
     def document_path(self, ref: str, version: str, file_name: str) -> Path:
