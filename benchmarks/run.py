@@ -1,6 +1,7 @@
 """Benchmarks: the pipeline's throughput, latency, memory and register cost on this machine.
 
     .venv/bin/python benchmarks/run.py [--forms N] [--quick]
+    .venv/bin/python benchmarks/run.py --stages     # row (g) alone, printed, nothing written
 
 Prints a table with the targets beside the figures and writes benchmarks/results/latest.json.
 Batches run in child processes (``--child``) so each peak RSS is that batch's own.
@@ -293,6 +294,16 @@ def first_policy(ws: Path) -> dict[str, Any]:
     return rows[0] if rows else {"title": "x", "status": "Draft", "version": 1}
 
 
+def stages_alone() -> int:
+    """Row (g) by itself, on a workspace of the three samples (its PDF is finished)."""
+    with tempfile.TemporaryDirectory(prefix="pipeline-stages-") as name:
+        ws, _ = batch(Path(name), "ws", 3, warm=True)
+        results = stages(ws)
+    for stage, ms in results.items():
+        print(f"{stage:<50} {ms:6.1f} ms CPU")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--forms", type=int, default=100)
@@ -300,12 +311,15 @@ def main() -> int:
     parser.add_argument(
         "--large", action="store_true", help="also 1,000 forms and a 5,000-policy register"
     )
+    parser.add_argument("--stages", action="store_true", help="row (g) alone: CPU per stage")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child_batch(args.child, args.warm)))
         return 0
+    if args.stages:
+        return stages_alone()
     forms = 20 if args.quick else args.forms
     sample, drops = (5, 5) if args.quick else (10, 10)
     results: dict[str, Any] = {

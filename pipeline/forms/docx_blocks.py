@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from docx.oxml.ns import qn
 
 from pipeline.forms.common import merge_runs, para_number_end, typed_block
-from pipeline.forms.docx_styles import DocContext, Element, Style, num_pr, on_off, outline_level
+from pipeline.forms.docx_package import Element
+from pipeline.forms.docx_styles import DocContext, Style, num_pr, on_off, outline_level
 from pipeline.records import Block, ListItem, Run, Table
 
 W_P, W_TBL, W_TR, W_TC, W_R = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:r")

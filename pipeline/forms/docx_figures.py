@@ -17,7 +17,8 @@ from pathlib import PurePosixPath
 from docx.oxml.ns import qn
 
 from pipeline.forms.docx_blocks import W_P, W_TXBX, in_fallback
-from pipeline.forms.docx_styles import DocContext, Element
+from pipeline.forms.docx_package import Element
+from pipeline.forms.docx_styles import DocContext
 from pipeline.records import Figure
 
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -56,9 +57,10 @@ def paragraph_drawings(p: Element, ctx: DocContext) -> Drawings:
         name = str(doc_pr.get("name", "")) if doc_pr is not None else ""
         blip = drawing.find(f".//{_BLIP}")
         rid = blip.get(f"{{{_R}}}embed") if blip is not None else None
-        part = ctx.part.related_parts.get(rid) if rid else None
-        suffix = PurePosixPath(str(part.partname)).suffix.lower() if part is not None else ""
-        if part is None or suffix not in _PICTURE_TYPES:
+        rel = ctx.package.target(str(rid)) if rid else None
+        member = rel.target if rel is not None and not rel.external else None
+        suffix = PurePosixPath(member).suffix.lower() if member is not None else ""
+        if member is None or suffix not in _PICTURE_TYPES:
             lost.append(f"a drawing, chart or shape{f' ({name})' if name else ''}")
             continue
         extent = drawing.find(f".//{_EXTENT}")
@@ -67,8 +69,8 @@ def paragraph_drawings(p: Element, ctx: DocContext) -> Drawings:
             alt = str(doc_pr.get("descr") or doc_pr.get("title") or "").strip()
         figures.append(
             Figure(
-                image=part.blob,
-                filename=PurePosixPath(str(part.partname)).name,
+                image=ctx.package.blob(member),
+                filename=PurePosixPath(member).name,
                 alt=alt,
                 width=int(extent.get("cx", 0)) if extent is not None else 0,
                 height=int(extent.get("cy", 0)) if extent is not None else 0,

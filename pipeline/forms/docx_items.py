@@ -33,7 +33,8 @@ from pipeline.forms.docx_blocks import (
 )
 from pipeline.forms.docx_figures import Drawings, paragraph_drawings
 from pipeline.forms.docx_notes import note_places
-from pipeline.forms.docx_styles import DocContext, Element
+from pipeline.forms.docx_package import Element
+from pipeline.forms.docx_styles import DocContext
 
 
 @dataclass

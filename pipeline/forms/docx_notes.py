@@ -7,25 +7,24 @@ reads the notes' own text from ``word/footnotes.xml`` and ``word/endnotes.xml`` 
 paragraph joins a section, numbers its notes there (1, 2, ...) as :class:`Note` blocks that
 the documents print as the section's "Notes" list.
 
-It reads the notes parts with the hardened parser, and never reads Word's separator notes
-(the line above the footnotes), comments, or any part outside the form.
+It reads the notes parts through :class:`~pipeline.forms.docx_package.WordPackage` (the
+hardened parser, nothing outside the zip), and never reads Word's separator notes (the line
+above the footnotes) or comments.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
-from lxml import etree
 
 from pipeline.forms.common import merge_runs
 from pipeline.forms.docx_blocks import W_P, read_paragraph
-from pipeline.forms.docx_styles import DocContext, Element
+from pipeline.forms.docx_styles import DocContext
 from pipeline.records import Block, ListItem, Note, Paragraph, Run
-from pipeline.safety.parsers import safe_parser
 
-_PARTS = {"footnote": RT.FOOTNOTES, "endnote": RT.ENDNOTES}
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PARTS = {"footnote": f"{_RELS}/footnotes", "endnote": f"{_RELS}/endnotes"}
 
 
 class NoteTexts:
@@ -50,17 +49,11 @@ class NoteTexts:
         return "".join(r.text for r in self.runs(place))
 
     def _part(self, kind: str) -> dict[str, tuple[Run, ...]]:
-        try:
-            part = self.ctx.part.part_related_by(_PARTS[kind])
-        except (KeyError, ValueError, AttributeError):
+        name = self.ctx.package.related(_PARTS[kind])
+        root = self.ctx.package.related_xml(_PARTS[kind])  # a damaged part rejects the form
+        if name is None or root is None:
             return {}
-        root: Element | None = getattr(part, "element", None)
-        if root is None:
-            try:
-                root = etree.fromstring(part.blob, safe_parser())
-            except etree.XMLSyntaxError:
-                return {}
-        ctx = self.ctx.in_part(part)  # a link in a note is the notes part's relationship
+        ctx = self.ctx.in_part(name)  # a link in a note is the notes part's relationship
         notes: dict[str, tuple[Run, ...]] = {}
         for note in root.findall(qn(f"w:{kind}")):
             if note.get(qn("w:type")) not in (None, "normal"):

@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import docx
-
 from pipeline.forms.common import (
     FieldCollector,
     header_map,
@@ -43,8 +41,9 @@ from pipeline.forms.docx_blocks import (
 from pipeline.forms.docx_figures import Drawings
 from pipeline.forms.docx_items import Item, Para, TableItem, evidence, read_items
 from pipeline.forms.docx_notes import NoteTexts, add_notes, note_places, number_notes
+from pipeline.forms.docx_package import Element, WordPackage
 from pipeline.forms.docx_revisions import tracked_changes
-from pipeline.forms.docx_styles import DocContext, Element
+from pipeline.forms.docx_styles import DocContext
 from pipeline.forms.markers import read_marker_docx
 from pipeline.framework import FormType, Framework
 from pipeline.records import (
@@ -75,12 +74,12 @@ class _Open:
 
 def read_docx(path: Path, framework: Framework) -> FormRecord:
     """Read a Word form; the caller turns parser failures into a rejection."""
-    document = docx.Document(str(path))
-    ctx = DocContext(document)
-    items = read_items(document.element.body, ctx)
-    form = framework.form(choose_form(framework, evidence(items, read_marker_docx(document))))
-    record = _Reader(form, path, items, ctx, document.element.body).read()
-    record.revisions = tracked_changes(document.element.body)
+    with WordPackage(path) as package:
+        ctx = DocContext(package)
+        items = read_items(package.body, ctx)
+        form = framework.form(choose_form(framework, evidence(items, read_marker_docx(package))))
+        record = _Reader(form, path, items, ctx, package.body).read()
+    record.revisions = tracked_changes(package.body)
     return record
 
 

@@ -16,7 +16,7 @@ from collections import Counter
 from docx.oxml.ns import qn
 
 from pipeline.forms.docx_blocks import in_fallback
-from pipeline.forms.docx_styles import Element
+from pipeline.forms.docx_package import Element
 
 # Insertions, deletions and moves, as Word counts them in its Reviewing pane. A w:ins or
 # w:del inside run or paragraph properties marks an inserted paragraph mark, not text.
