@@ -29,7 +29,7 @@ from pipeline.outcome import Accepted
 from pipeline.run import run_batch
 from pipeline.workspace import init_workspace
 from tests.helpers.officers import DETAILS, appendix3_document, png
-from tests.helpers.pdf_tree import elements, structure_elements
+from tests.helpers.tags import Tag, structure
 from tests.helpers.word_parts import (
     Notes,
     header_row_cells,
@@ -102,7 +102,7 @@ class Outputs:
     pdf_text: str  # squashed: no white space
     pdf_alts: list[str]  # /Alt of every /Figure
     pdf_uris: list[str]
-    pdf_tables: list[list[list[str]]]  # each /Table's rows as their cells' roles (/TH, /TD)
+    pdf_tables: list[list[list[tuple[str, str]]]]  # each Table's rows: (cell role, its text)
     page: Any  # the web page's <main>, parsed
     reported: list[str]  # the officer's warnings
 
@@ -111,10 +111,9 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text.replace("\u00ad", ""))
 
 
-def _table_roles(table: dict[str, Any]) -> list[list[str]]:
-    rows = [e for e in structure_elements(table["/K"]) if e.get("/S") == "/TR"]
-    kids = [r["/K"] if isinstance(r["/K"], list) else [r["/K"]] for r in rows]
-    return [[str(k.get_object().get("/S")) for k in cells] for cells in kids]
+def _table(table: Tag) -> list[list[tuple[str, str]]]:
+    rows = [t for t in table.walk() if t.role == "TR"]
+    return [[(c.role, _squash(c.all_text)) for c in row.kids] for row in rows]
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +129,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
         xml = package.read("word/document.xml")
         rels = package.read("word/_rels/document.xml.rels")
     reader = PdfReader(pdf)
-    tree = elements(reader)
+    tree = structure(pdf).walk()
     annots = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
     page = lxml_html.fromstring(docx.with_suffix(".html").read_bytes())
     return Outputs(
@@ -139,9 +138,13 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
         links=hyperlinks(xml, rels),
         alts=picture_alts(xml),
         pdf_text=_squash(" ".join(p.extract_text() or "" for p in reader.pages)),
-        pdf_alts=[str(e.get("/Alt", "")) for e in tree if e.get("/S") == "/Figure"],
+        pdf_alts=[
+            str(reader.get_object(t.ref).get("/Alt", ""))
+            for t in tree
+            if t.role == "Figure" and t.ref
+        ],
         pdf_uris=[str(a["/A"].get("/URI", "")) for a in annots if "/A" in a],
-        pdf_tables=[_table_roles(e) for e in tree if e.get("/S") == "/Table"],
+        pdf_tables=[_table(t) for t in tree if t.role == "Table"],
         page=page.xpath("//main")[0],
         reported=[w.message for w in accepted.warnings],
     )
@@ -262,6 +265,7 @@ def test_a_section_table_keeps_its_header_row(outputs: Outputs) -> None:
     """The first row stays the header row: repeated header row in Word, /TH in the PDF,
     ``<th scope="col">`` on the web page."""
     assert [c for c in outputs.header_cells if c.startswith("Carried")] == list(CELLS[:2])
-    assert [["/TH", "/TH"], ["/TD", "/TD"]] in outputs.pdf_tables
+    header = [("TH", _squash(c)) for c in CELLS[:2]]
+    assert any(t[0] == header and [r for r, _ in t[1]] == ["TD", "TD"] for t in outputs.pdf_tables)
     headers = outputs.page.xpath(".//table[thead]//thead//th[@scope='col']/text()")
     assert [h for h in headers if h.startswith("Carried")] == list(CELLS[:2])
