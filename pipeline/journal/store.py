@@ -23,7 +23,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import astuple
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -36,12 +36,13 @@ from pipeline.journal.values import (
     Event,
     FileOutcome,
     Snapshot,
+    Written,
     dumps,
     loads,
 )
 from pipeline.titles import title_key
 
-__all__ = ["Event", "FileOutcome", "Journal", "Snapshot", "dumps", "loads"]
+__all__ = ["Event", "FileOutcome", "Journal", "Snapshot", "Written", "dumps", "loads"]
 
 BUSY_TIMEOUT_MS = 30_000
 OUTCOMES = ("accepted", "rejected")
@@ -339,6 +340,12 @@ class Journal:
                 (ref, key, dumps(merged), _now().isoformat()),
             )
             self._bump()
+            self._conn.execute(
+                "INSERT INTO policy_generations (ref, generation) SELECT ?, value FROM meta "
+                "WHERE key = 'generation' ON CONFLICT (ref) DO UPDATE SET "
+                "generation = excluded.generation",
+                (ref,),
+            )
 
     # --- events -------------------------------------------------------------------------------
 
@@ -390,14 +397,24 @@ class Journal:
             ).fetchone()
             return max(1, int(row[0]))
 
-    def mark_register_synced(self, generation: int, last_event_id: int = 0) -> None:
+    def mark_register_synced(
+        self, generation: int, last_event_id: int = 0, written: Written | None = None
+    ) -> None:
         """Record that the register now reflects everything up to ``generation``.
 
         Pass the generation read *before* the data that was written; a change committed
         during the sync has a higher generation and so stays pending. ``last_event_id`` is
         the snapshot's (:attr:`Snapshot.last_event_id`), for :meth:`register_waiting`.
+        ``written`` is the file just written (None: not known, so the next sync is full).
         """
         with self.transaction():
+            self._conn.execute("DELETE FROM register_written")
+            if written is not None:
+                self._conn.execute(
+                    "INSERT INTO register_written (id, generation, sha256, day, writer) "
+                    "VALUES (1, ?, ?, ?, ?)",
+                    (written.generation, written.sha256, written.day.isoformat(), written.writer),
+                )
             self._conn.execute(
                 "UPDATE meta SET value = max(value, ?) WHERE key = 'synced_generation'",
                 (generation,),
@@ -414,7 +431,14 @@ class Journal:
             generation = self._meta("generation")
             pending = generation > self._meta("synced_generation")
             last = self._conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
-            return Snapshot(generation, pending, self.policies(), self.events(), int(last))
+            changed = dict(self._conn.execute("SELECT ref, generation FROM policy_generations"))
+            row = self._conn.execute(
+                "SELECT generation, sha256, day, writer FROM register_written"
+            ).fetchone()
+            written = Written(row[0], row[1], date.fromisoformat(row[2]), row[3]) if row else None
+            return Snapshot(
+                generation, pending, self.policies(), self.events(), int(last), changed, written
+            )
 
     @contextlib.contextmanager
     def sync_lock(self) -> Iterator[None]:

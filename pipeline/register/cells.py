@@ -24,6 +24,9 @@ DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 COMMENT_AUTHOR = "pipeline"
 SHEET, TABLE = "Register", "PolicyRegister"  # the Register sheet and its Excel table
+# How rows are laid out: raise it whenever :func:`content` or a writer changes what a row
+# holds, so a register written before is synced in full once, not only its changed rows.
+ROWS = 1
 
 
 @dataclass(frozen=True)

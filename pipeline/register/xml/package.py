@@ -10,6 +10,7 @@ it for it to survive.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import time
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from lxml import etree
 from openpyxl.utils import get_column_letter
@@ -114,10 +115,11 @@ def parse_range(ref: str) -> tuple[int, int, int, int]:
 class Package:
     """The parts of an .xlsx file, read once; changed parts are written back by :meth:`save`."""
 
-    def __init__(self, path: Path) -> None:
-        with zipfile.ZipFile(path) as zf:
+    def __init__(self, source: Path | bytes) -> None:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
             self._infos = zf.infolist()
             self._data = {info.filename: zf.read(info) for info in self._infos}
+        self.original = dict(self._data)  # every part as read, for the loss check
         self._changed: dict[str, bytes] = {}
         self._removed: set[str] = set()
 
@@ -214,7 +216,17 @@ class Package:
         for chain in chains:
             self.remove(chain)
 
-    def save(self, dest: Path) -> None:
+    def parts(self) -> dict[str, bytes]:
+        """Every part the package holds now, by name."""
+        return {name: self.read(name) for name in self.names()}
+
+    def to_bytes(self) -> bytes:
+        """The package as an .xlsx file's bytes (see :meth:`save`)."""
+        buffer = io.BytesIO()
+        self.save(buffer)
+        return buffer.getvalue()
+
+    def save(self, dest: Path | BinaryIO) -> None:
         """Write the package to ``dest``: every part in its original order."""
         with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
             for info in self._infos:

@@ -1,0 +1,87 @@
+"""Row (f) alone: the register sync, without the batches, conversions and peers of run.py.
+
+    .venv/bin/python benchmarks/register.py [--policies 1000 5000] [--updates 100] [--profile]
+
+Runs one batch of the sample forms (so the template policy is a real journal row), then for
+each size: the first sync of a register of that many policies, 100 upserts + sync (row (f)),
+and one upsert + sync. ``--profile`` prints pyinstrument's top entries for the 100-upsert
+sync of the first size. It measures; it never changes the pipeline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import run
+
+from pipeline.journal.store import Journal
+from pipeline.register import workbook
+
+
+def one_update(tmp: Path) -> tuple[float, float]:
+    """One policy's upsert and the sync after it, on the register ``run.register_sync`` left:
+    (wall seconds, CPU seconds of this process; the CPU figure swings less on a busy machine)."""
+    journal = Journal(tmp / "reg" / "journal.sqlite")
+    try:
+        start, cpu = time.perf_counter(), time.process_time()
+        with journal.transaction():
+            journal.upsert_policy("BENCH-00007", {"status": "published"})
+        workbook.sync(journal, tmp / "reg" / "register.xlsx", today=date.today())
+        return time.perf_counter() - start, time.process_time() - cpu
+    finally:
+        journal.close()
+
+
+def profiled(tmp: Path, template: dict[str, Any], policies: int, updates: int) -> None:
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.001)
+    journal = Journal(tmp / "reg" / "journal.sqlite")
+    try:
+        with journal.transaction():
+            for i in range(0, policies, max(1, policies // updates)):
+                journal.upsert_policy(f"BENCH-{i:05d}", {"status": "in consultation"})
+        profiler.start()
+        workbook.sync(journal, tmp / "reg" / "register.xlsx", today=date.today())
+        profiler.stop()
+    finally:
+        journal.close()
+    print(profiler.output_text(unicode=False, color=False, show_all=False))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--policies", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--updates", type=int, default=100)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="pipeline-bench-register-") as name:
+        tmp = Path(name)
+        ws, _ = run.batch(tmp, "ws", 3, warm=True)
+        template = run.first_policy(ws)
+        for n in args.policies:
+            if (tmp / "reg").exists():
+                shutil.rmtree(tmp / "reg")
+            cpu = time.process_time()
+            f = run.register_sync(tmp, template, n, args.updates)
+            cpu = time.process_time() - cpu
+            single, single_cpu = one_update(tmp)
+            print(
+                f"{n:>6} policies: first sync {f['first_sync_s']:.2f} s, "
+                f"{args.updates} upserts + sync {f['update_and_sync_s']:.2f} s, "
+                f"1 upsert + sync {single:.2f} s ({single_cpu:.2f} s CPU); "
+                f"CPU of journal fill + both syncs {cpu:.2f} s"
+            )
+            if args.profile and n == args.policies[0]:
+                profiled(tmp, template, n, args.updates)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
