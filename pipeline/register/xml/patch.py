@@ -339,30 +339,22 @@ def patch_register(
 
 
 def _placing(root: etree._Element, ref_letter: str, strings: list[str]) -> PolicyRows:
-    """Every row holding something, and each Reference cell's value (XPath: the scan of a
-    5,000-row sheet's cells runs in lxml, not in Python)."""
+    """Every row holding something, and each Reference cell's value.
+
+    The rows holding a value are found by XPath (in lxml, not a Python scan of every cell);
+    a row's Reference cell is nearly always where the pipeline wrote it, so it is looked for
+    by its reference among the row's first cells before the whole row is searched.
+    """
     placing = PolicyRows()
     rows = cast(list[etree._Element], root.xpath("m:sheetData/m:row[m:c/*]", namespaces=_NS))
-    refs = cast(
-        list[etree._Element],
-        root.xpath(
-            "m:sheetData/m:row/m:c[*][@r = concat($letter, ../@r)]",
-            namespaces=_NS,
-            letter=ref_letter,
-        ),
-    )
-    by_row = {str(_row_of(cell).get("r")): cell for cell in refs}
     for row in rows:
         number = str(row.get("r"))
-        cell = by_row.get(number)
-        placing.seen(int(number), cell_value(cell, strings) if cell is not None else None)
+        wanted = ref_letter + number
+        cell = next((c for c in row if c.get("r") == wanted), None)
+        placing.seen(
+            int(number), cell_value(cell, strings) if cell is not None and len(cell) else None
+        )
     return placing
-
-
-def _row_of(cell: etree._Element) -> etree._Element:
-    row = cell.getparent()
-    assert row is not None  # found by a path through its row
-    return row
 
 
 def _write(
