@@ -153,6 +153,17 @@ def test_the_register_links_the_comparison(versions: tuple[Workspace, BatchResul
 
 
 @LIBREOFFICE
+def test_the_register_says_version_2_is_superseded(versions: tuple[Workspace, BatchResult]) -> None:
+    ws, result = versions
+    sheet = openpyxl.load_workbook(ws.register).worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == result.accepted[0].policy_ref)
+    cell = row[headers.index("Version")]
+    assert cell.value == 3 and cell.comment is not None
+    assert cell.comment.text.startswith("Replaces version 2, now superseded")
+
+
+@LIBREOFFICE
 def test_each_version_record_is_kept(versions: tuple[Workspace, BatchResult]) -> None:
     ws, result = versions
     with Journal(ws.journal_path) as journal:

@@ -113,3 +113,27 @@ def test_a_register_moved_to_another_folder_gets_links_from_there(
     sync(journal, moved, today=TODAY)
     link: Any = load_workbook(moved)["Register"]["S3"].hyperlink
     assert link.target == "outbox/p2.pdf"  # relative to the register's new folder
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "openpyxl"])
+def test_the_version_cell_says_which_version_it_replaced(
+    journal: Journal, tmp_path: Path, fast: bool
+) -> None:
+    path = tmp_path / "register.xlsx"
+    _policies(journal, 2)
+    sync(journal, path, today=TODAY)
+    document = {"version": "3", "replaces_version": "2", "replaces_file": "publish/p.pdf"}
+    journal.upsert_policy("ASC-POL-001", {"version": "3", "documents": {"policy": document}})
+    sync(journal, path, today=TODAY, fast=fast)
+    waiting = load_workbook(path)["Register"]["C2"].comment
+    assert waiting is not None and waiting.author == "pipeline"
+    assert waiting.text == "Version 2 stays published until this version is published."
+
+    published = {**document, "published": "publish/p.pdf"}
+    journal.upsert_policy("ASC-POL-001", {"documents": {"policy": published}})
+    sync(journal, path, today=TODAY, fast=fast)
+    ws = load_workbook(path)["Register"]
+    note = ws["C2"].comment
+    assert ws["C2"].value == 3 and note is not None
+    assert note.text.startswith("Replaces version 2, now superseded") and "kept" in note.text
+    assert ws["C3"].comment is None  # a first version replaces nothing
