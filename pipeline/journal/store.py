@@ -9,7 +9,8 @@ have open in Excel at any moment):
 * one row of register values per policy, from which register.xlsx can always be rebuilt;
 * the event history shown on the register's History sheet;
 * a generation counter, so a register sync that raced with a new change leaves the register
-  marked as out of date instead of wrongly clearing the flag.
+  marked as out of date instead of wrongly clearing the flag, and each policy's generation,
+  so a sync writes only the rows that changed (the bookkeeping: :mod:`pipeline.journal.sync`).
 
 SQLite runs in WAL mode (readers never block the writer) with a busy timeout, and every
 write starts with ``BEGIN IMMEDIATE`` so that read-modify-write steps such as
