@@ -8,7 +8,6 @@ or with openpyxl.
 from __future__ import annotations
 
 import shutil
-import zipfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,7 +19,7 @@ from openpyxl import load_workbook
 from pipeline.journal.store import Journal
 from pipeline.register.workbook import sync
 from pipeline.register.xml.fast import patch, unchanged
-from tests.helpers.register import TODAY
+from tests.helpers.register import TODAY, parts
 
 
 @pytest.fixture
@@ -43,11 +42,6 @@ def _policies(journal: Journal, count: int) -> None:
                 "updated": datetime(2026, 11, 20, 14, 5),
             },
         )
-
-
-def _parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as zf:
-        return {name: zf.read(name) for name in zf.namelist()}
 
 
 def test_only_changed_rows_are_written_and_the_file_is_as_a_full_sync_makes_it(
@@ -74,7 +68,7 @@ def test_only_changed_rows_are_written_and_the_file_is_as_a_full_sync_makes_it(
     assert full is not None
     sync(journal, path, today=later)
 
-    assert _parts(path) == full.package.parts()
+    assert parts(path) == full.package.parts()
     ws = load_workbook(path)["Register"]
     states = {row[0].value: row[13].value for row in ws.iter_rows(min_row=2)}
     assert states["ASC-POL-002"] == "overdue" and states["ASC-POL-001"] == "in date"
