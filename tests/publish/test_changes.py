@@ -7,7 +7,6 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
@@ -142,27 +141,15 @@ def test_the_pdf_is_tagged_and_says_what_changed(versions: tuple[Workspace, Batc
         assert expected in text
 
 
-def _register_cell(versions: tuple[Workspace, BatchResult], header: str) -> Any:
-    """The policy's cell under ``header`` in the register, read back with openpyxl."""
+@LIBREOFFICE
+def test_the_register_links_the_comparison(versions: tuple[Workspace, BatchResult]) -> None:
     ws, result = versions
     sheet = openpyxl.load_workbook(ws.register).worksheets[0]
     headers = [c.value for c in sheet[1]]
     row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == result.accepted[0].policy_ref)
-    return row[headers.index(header)]
-
-
-@LIBREOFFICE
-def test_the_register_links_the_comparison(versions: tuple[Workspace, BatchResult]) -> None:
-    cell = _register_cell(versions, "Changes since last version")
+    cell = row[headers.index("Changes since last version")]
     assert cell.hyperlink is not None
     assert cell.hyperlink.target.endswith("3/changes-since-2.pdf")
-
-
-@LIBREOFFICE
-def test_the_register_says_version_2_is_superseded(versions: tuple[Workspace, BatchResult]) -> None:
-    cell = _register_cell(versions, "Version")
-    assert cell.value == 3 and cell.comment is not None
-    assert cell.comment.text.startswith("Replaces version 2, now superseded")
 
 
 @LIBREOFFICE
@@ -211,3 +198,15 @@ def test_the_published_version_survives_a_draft_in_between() -> None:
     assert published_version({"version": "2", "published": "p.pdf"}) == "2"
     assert published_version({"version": "3", "replaces_version": "2"}) == "2"
     assert published_version({"version": "3"}) == published_version(None) == ""
+
+
+@LIBREOFFICE
+def test_the_register_says_version_2_is_superseded(versions: tuple[Workspace, BatchResult]) -> None:
+    ws, result = versions
+    sheet = openpyxl.load_workbook(ws.register).worksheets[0]
+    column = [c.value for c in sheet[1]].index("Version")
+    cell = {r[0].value: r[column] for r in sheet.iter_rows(min_row=2)}[
+        result.accepted[0].policy_ref
+    ]
+    assert cell.value == 3 and cell.comment is not None
+    assert cell.comment.text.startswith("Replaces version 2, now superseded")
