@@ -261,3 +261,15 @@ def test_the_published_version_survives_a_draft_in_between() -> None:
     assert published_version({"version": "2", "published": "p.pdf"}) == "2"
     assert published_version({"version": "3", "replaces_version": "2"}) == "2"
     assert published_version({"version": "3"}) == published_version(None) == ""
+
+
+@LIBREOFFICE
+def test_the_register_says_version_2_is_superseded(versions: tuple[Workspace, BatchResult]) -> None:
+    ws, result = versions
+    sheet = openpyxl.load_workbook(ws.register).worksheets[0]
+    column = [c.value for c in sheet[1]].index("Version")
+    cell = {r[0].value: r[column] for r in sheet.iter_rows(min_row=2)}[
+        result.accepted[0].policy_ref
+    ]
+    assert cell.value == 3 and cell.comment is not None
+    assert cell.comment.text.startswith("Replaces version 2, now superseded")
