@@ -8,6 +8,8 @@ writes it (tests/helpers/word_parts.py).
 
 from __future__ import annotations
 
+import copy
+import io
 from pathlib import Path
 
 from docx.oxml import parse_xml
@@ -15,8 +17,8 @@ from docx.oxml.ns import nsdecls
 
 from pipeline.forms.read import read_form
 from pipeline.framework import Framework
-from pipeline.records import FormRecord, Paragraph, Table
-from tests.helpers.officers import DETAILS, appendix3_document
+from pipeline.records import Figure, FormRecord, Paragraph, Table
+from tests.helpers.officers import DETAILS, appendix3_document, png
 from tests.helpers.word_parts import hyperlink, text_box
 
 
@@ -107,3 +109,25 @@ def test_a_link_in_a_section_table_keeps_its_words_and_its_address_is_named(
             "table 2 in section '8. The Policy'",
         )
     ]
+
+
+def test_a_picture_in_a_text_box_is_carried_once_with_its_alt_text(
+    tmp_path: Path, framework: Framework
+) -> None:
+    document = appendix3_document()
+    anchor = next(p for p in document.paragraphs if p.text.startswith("8.1 "))
+    text_box(anchor, ["Box caption."], 1)
+    holder = document.add_paragraph()
+    holder.add_run().add_picture(io.BytesIO(png(40, 20)))
+    holder._p.xpath(".//wp:docPr")[-1].set("descr", "A boxed diagram.")
+    holder._p.getparent().remove(holder._p)
+    for box in anchor._p.iter("{*}txbxContent"):  # in the drawing and in its VML copy
+        box.append(copy.deepcopy(holder._p))
+    record = _read(document, tmp_path / "boxed-picture.docx", framework)
+    section = record.section("policy")
+    assert section is not None
+    figures = [b for b in section.blocks if isinstance(b, Figure)]
+    assert [(f.alt, f.place) for f in figures] == [
+        ("A boxed diagram.", "Picture 1 in section '8. The Policy'")
+    ]
+    assert record.not_carried == []
