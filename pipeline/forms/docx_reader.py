@@ -355,8 +355,11 @@ class _Reader:
         """Where the reader is, as a message names it ("table 2 in section '8. The Policy'")."""
         if self.mode == "section" and self.current is not None:
             place = f"section '{self.current.heading}'"
+        elif self.mode == "details":
+            place = "the details"
         else:
-            place = "the details" if self.mode == "details" else "the text before the first section"
+            where = "before the first section"
+            return f"table {table}, {where}" if table else f"the text {where}"
         return f"table {table} in {place}" if table else place
 
     def _may_start(self, key: str) -> bool:

@@ -60,6 +60,6 @@ def test_a_note_outside_the_sections_is_named_as_not_carried(
 ) -> None:
     record = _noted(tmp_path / "notes.docx", framework)
     assert [(v.text, v.location) for v in record.not_carried] == [
-        ("a footnote ('Version as approved.')", "table 1 in the text before the first section")
+        ("a footnote ('Version as approved.')", "table 1, before the first section")
     ]
     assert record.fields["version"].text == "2"  # the marker adds nothing to the value
