@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import io
 from pathlib import Path
+from typing import Any
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
@@ -22,8 +23,8 @@ from tests.helpers.officers import DETAILS, appendix3_document, png
 from tests.helpers.word_parts import hyperlink, text_box
 
 
-def _read(document: object, path: Path, framework: Framework) -> FormRecord:
-    document.save(str(path))  # type: ignore[attr-defined]
+def _read(document: Any, path: Path, framework: Framework) -> FormRecord:
+    document.save(str(path))
     return read_form(path, framework, "docx")
 
 
@@ -33,12 +34,18 @@ def _texts(record: FormRecord, key: str) -> list[str]:
     return [b.text for b in section.blocks if isinstance(b, Paragraph)]
 
 
+def _boxed(lines: list[str]) -> tuple[Any, Any]:
+    """The Appendix 3 policy with a text box of ``lines`` anchored in paragraph 8.1."""
+    document = appendix3_document()
+    anchor = next(p for p in document.paragraphs if p.text.startswith("8.1 "))
+    text_box(anchor, lines, 1)
+    return document, anchor
+
+
 def test_a_text_box_is_read_once_after_the_paragraph_it_is_anchored_in(
     tmp_path: Path, framework: Framework
 ) -> None:
-    document = appendix3_document()
-    anchor = next(p for p in document.paragraphs if p.text.startswith("8.1 "))
-    text_box(anchor, ["Box first line.", "Box second line."], 1)
+    document, anchor = _boxed(["Box first line.", "Box second line."])
     record = _read(document, tmp_path / "box.docx", framework)
     texts = _texts(record, "policy")
     at = next(i for i, t in enumerate(texts) if t.startswith("A personal budget is"))
@@ -76,9 +83,7 @@ def test_an_old_vml_text_box_without_a_drawing_is_read(
 def test_a_tracked_change_in_a_text_box_is_counted_once(
     tmp_path: Path, framework: Framework
 ) -> None:
-    document = appendix3_document()
-    anchor = next(p for p in document.paragraphs if p.text.startswith("8.1 "))
-    text_box(anchor, ["Box text."], 1)
+    document, anchor = _boxed(["Box text."])
     for box in anchor._p.iter("{*}txbxContent"):  # both copies, as Word saves them
         box[0].append(
             parse_xml(
@@ -114,9 +119,7 @@ def test_a_link_in_a_section_table_keeps_its_words_and_its_address_is_named(
 def test_a_picture_in_a_text_box_is_carried_once_with_its_alt_text(
     tmp_path: Path, framework: Framework
 ) -> None:
-    document = appendix3_document()
-    anchor = next(p for p in document.paragraphs if p.text.startswith("8.1 "))
-    text_box(anchor, ["Box caption."], 1)
+    document, anchor = _boxed(["Box caption."])
     holder = document.add_paragraph()
     holder.add_run().add_picture(io.BytesIO(png(40, 20)))
     holder._p.xpath(".//wp:docPr")[-1].set("descr", "A boxed diagram.")
