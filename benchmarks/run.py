@@ -1,6 +1,7 @@
 """Benchmarks: the pipeline's throughput, latency, memory and register cost on this machine.
 
     .venv/bin/python benchmarks/run.py [--forms N] [--quick]
+    .venv/bin/python benchmarks/run.py --stages     # row (g) alone, printed, nothing written
 
 Prints a table with the targets beside the figures and writes benchmarks/results/latest.json.
 Batches run in child processes (``--child``) so each peak RSS is that batch's own.
@@ -258,11 +259,11 @@ def register_sync(
         with journal.transaction():
             for i in range(policies):
                 journal.upsert_policy(f"BENCH-{i:05d}", {**base, "title": f"Bench Policy {i}"})
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         workbook.sync(journal, path, today=date.today())
-        first_s = time.perf_counter() - start
+        first_s, first_cpu = time.perf_counter() - start, time.process_time() - cpu
         review = date.today().replace(day=1)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with journal.transaction():
             for i in range(0, policies, max(1, policies // updates)):
                 # what a batch changes: status, version, review date (values the pipeline writes)
@@ -271,7 +272,11 @@ def register_sync(
                 journal.upsert_policy(f"BENCH-{i:05d}", change)
         upsert_s = time.perf_counter() - start
         result = workbook.sync(journal, path, today=date.today())
-        total_s = time.perf_counter() - start
+        total_s, total_cpu = time.perf_counter() - start, time.process_time() - cpu
+        start, cpu = time.perf_counter(), time.process_time()  # one form's worth, as a drop
+        journal.upsert_policy("BENCH-00007", {"status": "published"})
+        workbook.sync(journal, path, today=date.today())
+        one_s, one_cpu = time.perf_counter() - start, time.process_time() - cpu
     finally:
         journal.close()
     return {
@@ -280,6 +285,10 @@ def register_sync(
         "first_sync_s": first_s,
         "upsert_s": upsert_s,
         "update_and_sync_s": total_s,
+        "one_update_and_sync_s": one_s,
+        # this process's CPU for the same: wall time here includes the fsyncs of the
+        # register, its .bak and the journal, which wait on a shared disk
+        "cpu_s": {"first_sync": first_cpu, "update_and_sync": total_cpu, "one": one_cpu},
         "written": result.written,
     }
 
@@ -293,6 +302,16 @@ def first_policy(ws: Path) -> dict[str, Any]:
     return rows[0] if rows else {"title": "x", "status": "Draft", "version": 1}
 
 
+def stages_alone() -> int:
+    """Row (g) by itself, on a workspace of the three samples (its PDF is finished)."""
+    with tempfile.TemporaryDirectory(prefix="pipeline-stages-") as name:
+        ws, _ = batch(Path(name), "ws", 3, warm=True)
+        results = stages(ws)
+    for stage, ms in results.items():
+        print(f"{stage:<50} {ms:6.1f} ms CPU")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--forms", type=int, default=100)
@@ -300,12 +319,15 @@ def main() -> int:
     parser.add_argument(
         "--large", action="store_true", help="also 1,000 forms and a 5,000-policy register"
     )
+    parser.add_argument("--stages", action="store_true", help="row (g) alone: CPU per stage")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child_batch(args.child, args.warm)))
         return 0
+    if args.stages:
+        return stages_alone()
     forms = 20 if args.quick else args.forms
     sample, drops = (5, 5) if args.quick else (10, 10)
     results: dict[str, Any] = {

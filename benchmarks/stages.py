@@ -28,6 +28,7 @@ from pipeline.framework_load import default_framework
 from pipeline.html.page import PageContext, render_document
 from pipeline.journal.store import Journal
 from pipeline.journal.values import Event
+from pipeline.journal.versions import save_version
 from pipeline.pdf.finish import PdfMetadata, finalize_pdf
 from pipeline.publish.changes import write_changes
 from pipeline.publish.outbox import Outbox
@@ -134,7 +135,7 @@ def _journal(journal: Journal, record: FormRecord) -> None:
     n = _COUNT[0]
     with journal.transaction():
         journal.upsert_policy(f"BENCH-{n}", {"title": f"Bench {n}", "version": "3"})
-        journal.save_version(f"BENCH-{n}", "3", to_json(record))
+        save_version(journal, f"BENCH-{n}", "3", to_json(record))
         journal.add_event(
             Event(datetime.now(), "x.docx", "policy", f"BENCH-{n}", "bench", "accepted", "")
         )

@@ -17,7 +17,10 @@ from typing import TypeVar
 T = TypeVar("T")
 
 _LEADING_NUMBER = re.compile(
-    r"^\s*(?:appendix\s+)?(?:\d+(?:\.\d+)*\.?|[a-z]\)|\([a-z0-9]+\))\s+", re.IGNORECASE
+    r"^\s*(?:appendix\s+)?"
+    r"(?:(?:\d+(?:\.\d+)*\.?|[a-z]\)|\([a-z0-9]+\))\s+"  # "8. The Policy", "a) Scope"
+    r"|\d+(?:\.\d+)*[.)](?=[^\W\d_]))",  # "8.The Policy" typed with no space: the number goes
+    re.IGNORECASE,
 )
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 

@@ -2,7 +2,7 @@
 
 A Word policy and an Excel policy become the same :class:`FormRecord`. Section text keeps
 its structure (paragraphs, sub-headings, list items with levels, bold, italic, links,
-simple tables) so the assembled document loses nothing the officer wrote. Every value
+simple tables, pictures, footnotes) so the assembled document loses nothing the officer wrote. Every value
 keeps where it was found, so a problem can point the officer at the right place.
 """
 
@@ -14,12 +14,18 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Run:
-    """A stretch of text with one look. ``href`` makes it a hyperlink."""
+    """A stretch of text with one look. ``href`` makes it a hyperlink.
+
+    ``note`` makes it the marker of a footnote or endnote: in a section, the number of its
+    :class:`Note` there (the run's text is that number); while a Word form is being read,
+    the note's place in the document (its text still empty).
+    """
 
     text: str
     bold: bool = False
     italic: bool = False
     href: str | None = None
+    note: int | None = None
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,23 @@ class Figure:
         return self.alt
 
 
-Block = Paragraph | SubHeading | ListItem | Table | Figure
+@dataclass(frozen=True)
+class Note:
+    """A footnote or endnote, numbered in its section; the section's "Notes" list ends it.
+
+    Its marker is the run with ``note == number`` in the paragraph that pointed at it.
+    """
+
+    number: int
+    runs: tuple[Run, ...]
+    kind: str = "footnote"  # "footnote" | "endnote": the Word form's word for it
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+Block = Paragraph | SubHeading | ListItem | Table | Figure | Note
 
 
 @dataclass(frozen=True)

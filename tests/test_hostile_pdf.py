@@ -36,6 +36,7 @@ from tests.helpers.hostile import (
     slots,
     write_form,
 )
+from tests.helpers.pdf_text import content_text
 
 pytestmark = [
     pytest.mark.slow,
@@ -166,12 +167,6 @@ def test_hostile_values_reach_the_pdf_literally(batch: list[Case]) -> None:
                     )
 
 
-@pytest.mark.xfail(
-    reason="found by the hostile-value tests, not yet fixed: a 10,000-character value in a "
-    "details-table field (a title, a policy request's answers) is whole in the DOCX but cut "
-    "short in the PDF (the trust issue's note says what is left); strict, so a fix shows",
-    strict=True,
-)
 def test_a_very_long_value_reaches_the_pdf(tmp_path: Path) -> None:
     title = next(s for s in slots(FRAMEWORK.form("policy")) if s.key == "title")
     case = Case("policy", "docx", ((title, "../../etc/passwd" * 625),))
@@ -180,4 +175,12 @@ def test_a_very_long_value_reaches_the_pdf(tmp_path: Path) -> None:
     result = run_batch(ws, today=TODAY)
     assert [a.file for a in result.accepted] == ["long.docx"]
     pdf = next(p for p in result.accepted[0].outputs if p.suffix == ".pdf")
-    assert squeezed("../../etc/passwd" * 625) in pdf_text(pdf)
+    # Found by the hostile values: the page header repeated the whole title, filled every
+    # page and pushed the policy out of the PDF; it now shows the title cut at 90 characters.
+    # What a reader is given (artifacts such as headers, footers and the stamp left out)
+    # holds the value whole. The tagged DRAFT line is drawn last on page 1 (it is read
+    # first through the structure tree), so it is taken out of the page-order text.
+    content = content_text(pdf).replace("DRAFT", "", 1)
+    assert squeezed("../../etc/passwd" * 625) in squeezed(content)
+    header = PdfReader(pdf).pages[1].extract_text().splitlines()[0]
+    assert header.endswith("\u2026 \u2013 Version 1") and len(header) < 120

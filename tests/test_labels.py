@@ -102,17 +102,22 @@ def test_change_types_as_officers_write_them(written: str, key: str | None) -> N
 @given(st.text())
 def test_normalise_is_idempotent(text: str) -> None:
     once = normalise(text)
-    assume(not once[:1].isdigit())  # see the xfail below
+    assume(not once[:1].isdigit())  # "8-the" -> "8 the": a number a second pass would strip
     assert normalise(once) == once
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by the property above: a heading number with no space after it is kept "
-    "('8.The Policy' -> '8 the policy'), so it matches nothing; a second normalise strips it",
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("8.The Policy", "the policy"),  # found by the property above: no space after "8."
+        ("8)The Policy", "the policy"),
+        ("5.1.Scope", "scope"),
+        ("2FA Policy", "2fa policy"),  # a number that is part of the word stays
+        ("3.5mg Dose", "3 5mg dose"),
+    ],
 )
-def test_a_heading_number_without_a_space_is_dropped() -> None:
-    assert normalise("8.The Policy") == "the policy"
+def test_a_heading_number_without_a_space_is_dropped(written: str, key: str) -> None:
+    assert normalise(written) == key
 
 
 WORDS = st.text(st.characters(categories=("L", "Zs")))  # no "0 :" or "a) :" heading numbers

@@ -106,7 +106,7 @@ def _header_footer(section: Any, show_version: bool) -> None:
     header = section.header.paragraphs[0]
     header.style = "Header"
     version = "{% if version %} \u2013 Version {{ version }}{% endif %}" if show_version else ""
-    header.add_run("{% if draft %}DRAFT \u2013 {% endif %}{{ document_title }}" + version)
+    header.add_run("{% if draft %}DRAFT \u2013 {% endif %}{{ running_title }}" + version)
     footer = section.footer.paragraphs[0]
     footer.style = "Footer"
     footer.add_run("{{ council }}\tPage ")

@@ -22,18 +22,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
+from docx import Document
 from docx.document import Document as WordDocument
 from docx.oxml import parse_xml
 from docx.oxml.document import CT_Document
 from docx.oxml.ns import nsdecls
 from docx.oxml.ns import nsmap as docx_nsmap
 from docxtpl import DocxTemplate, Subdoc
-from jinja2 import Environment, StrictUndefined, Template, TemplateSyntaxError, UndefinedError
+from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, UndefinedError
 
-from pipeline import atomic
+from pipeline import atomic, zip_parts
 from pipeline.assemble.blocks import BLOCK_STYLES, BlockWriter, clean_text
-from pipeline.assemble.patched import PatchingOnce
-from pipeline.assemble.values import data, document_title, template_areas, template_row
+from pipeline.assemble.package import kept_parts, rendered_package
+from pipeline.assemble.patched import CompilingOnce, PatchingOnce
+from pipeline.assemble.values import (
+    data,
+    document_title,
+    running_title,
+    template_areas,
+    template_row,
+)
 from pipeline.errors import ConfigError
 from pipeline.framework import FormType, Framework
 from pipeline.records import FieldValue, FormRecord, Paragraph, Row, Run, SectionContent
@@ -48,6 +56,7 @@ docx_nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core
 FIXED_NAMES = frozenset(
     {
         "document_title",
+        "running_title",
         "council",
         "service",
         "form_label",
@@ -132,32 +141,18 @@ class SectionBody(Subdoc):  # type: ignore[misc]  # docxtpl is untyped
         self.subdocx = WordDocument(element, self.docx.part)
 
 
-class CompilingOnce(Environment):
-    """A Jinja environment that compiles each template source once per process.
+@dataclass(frozen=True)
+class _Loaded:
+    """What a template's bytes decide, found once per template: the package parsed (each
+    document renders into a copy of it, never into it), the parts every document copies,
+    its paragraph style ids (name -> id, filled as styles are used), the block styles it
+    lacks."""
 
-    docxtpl hands every render the document's XML as a string (``from_string``), so a plain
-    environment recompiled the same template for every document: a fifth of the pipeline's
-    own CPU in a batch (py-spy). The source is identical from one render to the next, so the
-    compiled template is kept, keyed by that source; a changed template file is a new key.
-    """
-
-    _LIMIT = 64  # template parts (body, headers, footers) of a few templates, edited or not
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self._compiled: dict[str, Template] = {}
-
-    def from_string(  # type: ignore[override]
-        self, source: str, globals: dict[str, Any] | None = None, template_class: Any = None
-    ) -> Template:
-        if globals or template_class is not None:
-            return super().from_string(source, globals, template_class)
-        compiled = self._compiled.get(source)
-        if compiled is None:
-            if len(self._compiled) >= self._LIMIT:
-                self._compiled.clear()
-            compiled = self._compiled[source] = super().from_string(source)
-        return compiled
+    data: bytes
+    parsed: WordDocument
+    kept: zip_parts.Template
+    style_ids: dict[str, str | None]
+    missing_styles: tuple[str, ...]
 
 
 class Assembler:
@@ -167,6 +162,7 @@ class Assembler:
         self.templates_dir = templates_dir
         self.framework = framework
         self._cache: dict[Path, tuple[tuple[int, int], bytes]] = {}
+        self._loaded: dict[Path, _Loaded] = {}
         self._lock = threading.Lock()
         self._jinja = CompilingOnce(undefined=StrictUndefined, autoescape=True)
         for form in framework.forms.values():
@@ -196,8 +192,20 @@ class Assembler:
                 "Rebuild the templates with `python -m pipeline.assemble.build_templates <folder>`."
             ) from exc
         try:
+            with self._lock:
+                loaded = self._loaded.get(path)
+                if loaded is None or loaded.data is not cached[1]:
+                    parsed = Document(io.BytesIO(cached[1]))
+                    loaded = self._loaded[path] = _Loaded(
+                        cached[1],
+                        parsed,
+                        kept_parts(cached[1], parsed),
+                        {},
+                        tuple(s for s in BLOCK_STYLES if not _has_style(parsed, s)),
+                    )
             tpl = PatchingOnce(io.BytesIO(cached[1]))
-            tpl.init_docx()
+            tpl.docx = copy.deepcopy(loaded.parsed)  # a third of parsing the package again
+            tpl.loaded = loaded  # this template's, even if the file changes meanwhile
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise TemplateError(
                 f"The template {path} is not a Word (.docx) document: {exc}."
@@ -227,7 +235,7 @@ class Assembler:
         cp.version, cp.identifier = version[:_CORE_LIMIT], ref[:_CORE_LIMIT]
         cp.category, cp.comments, cp.revision = form.label[:_CORE_LIMIT], "", 1
         cp.created = cp.modified = now
-        atomic.replace_with(out_path, tpl.save)
+        atomic.write_bytes(out_path, rendered_package(tpl.loaded.kept, tpl.docx))
         return AssembledDocument(kind=form.key, docx=out_path, title=title)
 
     def _form(self, record: FormRecord) -> FormType:
@@ -244,7 +252,7 @@ class Assembler:
         path = self.template_path(form.key)
         title = document_title(record, form)
         if form.sections:
-            missing_styles = [s for s in BLOCK_STYLES if not _has_style(tpl, s)]
+            missing_styles = tpl.loaded.missing_styles
             if missing_styles:
                 raise TemplateError(
                     f"The template {path} has no style named {', '.join(repr(s) for s in missing_styles)}, "
@@ -279,6 +287,7 @@ class Assembler:
             history = [(version, context.generated, summary, record.value("author"))]
         values.update(
             document_title=data(title),
+            running_title=data(running_title(title)),
             council=data(context.council),
             service=data(self.framework.service),
             form_label=data(form.label),
@@ -304,7 +313,7 @@ class Assembler:
     @staticmethod
     def _sections(tpl: DocxTemplate, record: FormRecord, form: FormType) -> list[dict[str, Any]]:
         sections = []
-        style_ids: dict[str, str | None] = {}  # this template's, for every section
+        style_ids = tpl.loaded.style_ids  # this template's, for every document
         for number, section in enumerate(form.sections, start=1):
             content = record.section(section.key)
             body = SectionBody(tpl)
@@ -383,9 +392,9 @@ class Assembler:
         return []
 
 
-def _has_style(tpl: DocxTemplate, name: str) -> bool:
+def _has_style(document: WordDocument, name: str) -> bool:
     try:
-        tpl.docx.styles[name]
+        document.styles[name]
     except KeyError:
         return False
     return True

@@ -32,6 +32,23 @@ def document_title(record: FormRecord, form: FormType) -> str:
     return title if form.key == "policy" else f"{form.label}: {title}"
 
 
+RUNNING_TITLE_LIMIT = 90  # characters: a running head is one line in the header of every page
+
+
+def running_title(title: str) -> str:
+    """The title as the page header shows it: whole, or cut at a word with an ellipsis.
+
+    The header repeats on every page; a title of thousands of characters there filled every
+    page with header and pushed the policy itself out of the PDF. The whole title is still
+    the document's first heading, its details table and its metadata.
+    """
+    if len(title) <= RUNNING_TITLE_LIMIT:
+        return title
+    cut = title[: RUNNING_TITLE_LIMIT - 1]
+    word_end = cut.rfind(" ")
+    return (cut[:word_end] if word_end > RUNNING_TITLE_LIMIT // 2 else cut).rstrip() + "\u2026"
+
+
 def template_row(row: Row, columns: tuple[Column, ...]) -> dict[str, Markup]:
     values = {key: data(text) for key, text in row.cells.items()}
     for col in columns:

@@ -21,15 +21,15 @@ from pipeline.publish.changes import diff_versions
 def command(ref: str, old: str, new: str, workspace_dir: Path | None, as_json: bool) -> None:
     """Compare versions OLD and NEW of policy REF (default: its latest and the one before).
 
-    Prints the summary and writes changes-since-OLD.docx (Word tracked changes) and .pdf
-    beside version NEW's documents in the outbox.
+    Prints the summary and writes changes-since-OLD.docx (Word tracked changes), .pdf and
+    .html (the web page) beside version NEW's documents in the outbox.
 
     \b
     Example:
         pipeline diff ASC-POL-001 2 3
     """
     changes = diff_versions(open_workspace(workspace_dir), ref, old, new, today=date.today())
-    files = {"docx": changes.document["docx"], "pdf": changes.document["pdf"]}
+    files = {key: changes.document[key] for key in ("docx", "pdf", "html")}
     if as_json:
         click.echo(json.dumps({**changes.comparison.as_json(), **files}, indent=2))
         return

@@ -5,22 +5,25 @@ screen reader announces none of them. Here every change is marked three ways: by
 read aloud ("[inserted: ...]", "[deleted: ...]", "[paragraph added]"), by underline or
 strike-through, and by colour; a legend and the summary come first. The document is
 plain Word in real heading styles, converted to a tagged PDF like the others. It never
-decides what changed (see ``diff``).
+decides what changed (see ``diff``). Written as text like ``tracked`` (see ``blank``).
 """
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from docx.shared import RGBColor
-from docx.text.paragraph import Paragraph as DocxParagraph
-
 from pipeline import atomic
+from pipeline.compare.blank import blank, paragraph
 from pipeline.compare.diff import Change, Comparison, Op
-from pipeline.compare.tracked import STYLES, Paragraphs, blank_document
+from pipeline.compare.tracked import STYLES
+from pipeline.wordml import run
 
-INSERTED, DELETED = RGBColor(0x00, 0x5A, 0x2B), RGBColor(0xA0, 0x00, 0x00)  # 7:1 on white
+INSERTED, DELETED = "005A2B", "A00000"  # 7:1 on white
+LOOKS = {  # a run's properties, in the order WordprocessingML puts them
+    "insert": f'<w:color w:val="{INSERTED}"/><w:u w:val="single"/>',
+    "delete": f'<w:strike/><w:color w:val="{DELETED}"/>',
+}
+BOLD = "<w:b/>"
 LEGEND = (
     "How changes are shown: inserted words are underlined and read as \u201c[inserted: "
     "\u2026]\u201d; deleted words are struck through and read as \u201c[deleted: \u2026]\u201d. "
@@ -35,67 +38,56 @@ PARAGRAPH_LABEL = {
 }
 
 
-def _marked(p: DocxParagraph, op: Op, text: str) -> None:
+def _marked(op: Op, text: str) -> str:
     if op == "equal":
-        p.add_run(text)
-        return
+        return run(text)
     label = "inserted" if op == "insert" else "deleted"
-    run = p.add_run(f"[{label}: {text.strip()}]")
-    run.font.color.rgb = INSERTED if op == "insert" else DELETED
-    if op == "insert":
-        run.font.underline = True
-    else:
-        run.font.strike = True
+    words = f"[{label}: {text.strip()}]"
     if text != text.lstrip():
-        run.text = " " + run.text
+        words = " " + words
     if text != text.rstrip():
-        run.text += " "
+        words += " "
+    return run(words, LOOKS[op])
 
 
-def _change(doc: Paragraphs, change: Change) -> None:
+def _change(change: Change) -> str:
     item = change.new if change.new is not None else change.old
     assert item is not None
-    p = doc.add(style=STYLES[item.style])
+    style = STYLES[item.style]
     if change.kind in PARAGRAPH_LABEL:
         label, op = PARAGRAPH_LABEL[change.kind]
-        p.add_run(label).bold = True
-        _marked(p, op, item.text)  # type: ignore[arg-type]
-        return
+        return paragraph(run(label, BOLD) + _marked(op, item.text), style)  # type: ignore[arg-type]
+    runs: list[str] = []
     last: Op = "equal"
     for op_, text in change.words or (("equal", item.text),):
         if text:
             if op_ != "equal" and last != "equal":
-                p.add_run(" ")  # "[deleted: a] [inserted: b]": two things, read as two
-            _marked(p, op_, text)
+                runs.append(run(" "))  # "[deleted: a] [inserted: b]": two things, read as two
+            runs.append(_marked(op_, text))
             last = op_
+    return paragraph("".join(runs), style)
 
 
 def readable_docx(comparison: Comparison, title: str) -> bytes:
     """The comparison with its changes in words, a summary and a legend first, as bytes."""
-    document = blank_document()
-    document.core_properties.title = f"{title}: changes since version {comparison.old_version}"
-    document.core_properties.language = "en-GB"
-    doc = Paragraphs(document)
-    doc.heading(
+    heading = (
         f"{title}: changes in version {comparison.new_version} since version "
-        f"{comparison.old_version}",
-        level=0,
+        f"{comparison.old_version}"
     )
-    doc.heading("Summary", level=1)
+    body = [paragraph(run(heading), "Title"), paragraph(run("Summary"), "Heading 1")]
     for name, count in comparison.summary.items():
-        doc.add(f"{name.capitalize()}: {count}", style="List Bullet")
-    doc.add(LEGEND)
+        body.append(paragraph(run(f"{name.capitalize()}: {count}"), "List Bullet"))
+    body.append(paragraph(run(LEGEND)))
     for section in comparison.sections:
         note = {"added": " [section added]", "removed": " [section removed]"}
-        doc.heading(section.heading + note.get(section.status, ""), level=1)
+        text = section.heading + note.get(section.status, "")
+        body.append(paragraph(run(text) if text else "", "Heading 1"))
         if section.status == "same":
-            doc.add("No changes in this section.")
+            body.append(paragraph(run("No changes in this section.")))
             continue
-        for change in section.changes:
-            _change(doc, change)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+        body.extend(_change(change) for change in section.changes)
+    title_property = f"{title}: changes since version {comparison.old_version}"
+    return blank().document(body, title_property, "", "en-GB")
 
 
 def write_readable(comparison: Comparison, title: str, path: Path) -> Path:

@@ -18,6 +18,7 @@ from pipeline.records import (
     Figure,
     FormRecord,
     ListItem,
+    Note,
     Paragraph,
     Run,
     SectionContent,
@@ -39,6 +40,8 @@ def _block(block: Block) -> dict[str, Any]:
         return {"h": block.text}
     if isinstance(block, Figure):  # compared by alt text and size; the pixels are not kept
         return {"figure": block.alt, "file": block.filename, "size": [block.width, block.height]}
+    if isinstance(block, Note):
+        return {"note": _runs(block.runs), "n": block.number, "kind": block.kind}
     return {"table": [list(row) for row in block.rows], "header": block.header}
 
 
@@ -71,6 +74,8 @@ def _read_block(value: dict[str, Any]) -> Block:
     if "figure" in value:
         width, height = value["size"]
         return Figure(b"", str(value["file"]), str(value["figure"]), int(width), int(height))
+    if "note" in value:
+        return Note(int(value["n"]), _read_runs(value["note"]), str(value["kind"]))
     if "table" in value:
         return Table(
             tuple(tuple(str(c) for c in row) for row in value["table"]), bool(value["header"])

@@ -31,13 +31,16 @@ TARGETS = {
     "ods": ("xlsx", "Calc MS Excel 2007 XML"),
 }
 # The profile's settings: macros never run (security level "very high", execution off) and
-# links to other files are never updated (Writer and Calc: "never").
+# links to other files are never updated: Writer's 0 is NEVER (sw/inc/linkenum.hxx: NEVER,
+# MANUAL, AUTOMATIC), Calc's 1 is LM_NEVER (sc/inc/global.hxx: LM_ALWAYS, LM_NEVER, ...).
+# --convert-to itself loads without running macros or updating links; these hold if that
+# ever changes (tests/convert/test_legacy.py shows both, with a control that does run them).
 _SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
  xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
-<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>2</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>0</value></prop></item>
 <item oor:path="/org.openoffice.Office.Calc/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>1</value></prop></item>
 </oor:items>
 """

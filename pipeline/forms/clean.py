@@ -22,6 +22,7 @@ from pipeline.records import (
     FieldValue,
     FormRecord,
     ListItem,
+    Note,
     Paragraph,
     Row,
     Run,
@@ -89,4 +90,6 @@ def _block(block: Block) -> Block:
     if isinstance(block, Table):
         rows = tuple(tuple(replace_illegal(c) for c in row) for row in block.rows)
         return Table(rows, block.header)
+    if isinstance(block, Note):
+        return replace(block, runs=_runs(block.runs))
     return block

@@ -152,6 +152,9 @@ def strip_prefix(runs: Sequence[Run], count: int) -> tuple[Run, ...]:
     """Drop the first ``count`` characters across runs (a typed number or list marker)."""
     out: list[Run] = []
     for run in runs:
+        if run.note is not None:  # a note's marker: no characters of its own yet
+            out.append(run)
+            continue
         if count >= len(run.text):
             count -= len(run.text)
             continue
@@ -165,9 +168,16 @@ def merge_runs(runs: Sequence[Run]) -> tuple[Run, ...]:
     """Join neighbouring runs that look the same: Word splits runs for its own reasons."""
     out: list[Run] = []
     for run in runs:
+        if run.note is not None:  # a note's marker stays a run of its own
+            out.append(run)
+            continue
         if not run.text:
             continue
-        if out and (out[-1].bold, out[-1].italic, out[-1].href) == (run.bold, run.italic, run.href):
+        if (
+            out
+            and out[-1].note is None
+            and (out[-1].bold, out[-1].italic, out[-1].href) == (run.bold, run.italic, run.href)
+        ):
             last = out.pop()
             run = Run(last.text + run.text, run.bold, run.italic, run.href)
         out.append(run)

@@ -15,11 +15,16 @@ from dataclasses import dataclass
 from docx.oxml.ns import qn
 
 from pipeline.forms.common import merge_runs, para_number_end, typed_block
-from pipeline.forms.docx_styles import DocContext, Element, Style, num_pr, on_off, outline_level
+from pipeline.forms.docx_package import Element
+from pipeline.forms.docx_styles import DocContext, Style, num_pr, on_off, outline_level
 from pipeline.records import Block, ListItem, Run, Table
 
 W_P, W_TBL, W_TR, W_TC, W_R = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:r")
 W_SDT, W_SDT_CONTENT, W_SDT_PR = qn("w:sdt"), qn("w:sdtContent"), qn("w:sdtPr")
+W_TXBX = qn("w:txbxContent")
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# The markers of footnotes and endnotes in the text, by the kind of note they point at.
+NOTE_REFS = {qn("w:footnoteReference"): "footnote", qn("w:endnoteReference"): "endnote"}
 _TRANSPARENT = frozenset(qn(t) for t in ("w:ins", "w:smartTag", "w:customXml", "w:moveTo", "w:dir", "w:bdo"))  # fmt: skip
 _HEADING_STYLE = re.compile(r"^(?:heading\s*\d|title|subtitle)\b", re.IGNORECASE)
 _LIST_STYLE = re.compile(r"^list\s+(bullet|number)(?:\s+(\d))?$", re.IGNORECASE)
@@ -143,8 +148,14 @@ class _RunWalker:
                 if self.fields:
                     self.fields[-1][0] += child.text or ""
                 continue
+            if not all(phase == "result" for _, phase in self.fields):
+                continue
+            if tag in NOTE_REFS:
+                place = self.ctx.note_place(NOTE_REFS[tag], str(child.get(qn("w:id"), "")))
+                self.runs.append(Run("", bold, italic, None, note=place))
+                continue
             text = _inner_text(child)
-            if text and all(phase == "result" for _, phase in self.fields):
+            if text:
                 self.runs.append(Run(text, bold, italic, self._href(href)))
 
 
@@ -229,6 +240,28 @@ def iter_blocks(parent: Element, tag: str | None = None) -> Iterator[tuple[Eleme
             yield from iter_blocks(child, tag)
 
 
+def in_fallback(el: Element, within: Element | None = None) -> bool:
+    """Whether ``el`` (below ``within``) is in Word's copy of a drawing or text box for old
+    readers (``mc:Fallback``): the same content as its ``mc:Choice``, so read one, not both."""
+    for ancestor in el.iterancestors():
+        if ancestor is within:
+            return False
+        if ancestor.tag == MC_FALLBACK:
+            return True
+    return False
+
+
+def text_boxes(p: Element) -> list[Element]:
+    """The contents (``w:txbxContent``) of the text boxes anchored in paragraph ``p``, each
+    once: from the drawing (``wps:txbx``) or an old VML ``v:textbox``, never its fallback
+    copy, and not the boxes inside another box (they belong to that box's paragraphs)."""
+    return [
+        box
+        for box in p.iter(W_TXBX)
+        if not in_fallback(box, p) and next(box.iterancestors(W_P), None) is p
+    ]
+
+
 def sdt_tag(sdt: Element) -> str | None:
     pr = sdt.find(W_SDT_PR)
     el = pr.find(qn("w:tag")) if pr is not None else None
@@ -268,8 +301,11 @@ def element_lines(el: Element, ctx: DocContext) -> list[str]:
     """
     out: list[str] = []
     for p in el.iter(W_P):
-        if any(a.tag == W_SDT and showing_placeholder(a) for a in p.iterancestors()):
-            continue
+        if any(
+            a.tag == MC_FALLBACK or (a.tag == W_SDT and showing_placeholder(a))
+            for a in p.iterancestors()
+        ):
+            continue  # a placeholder, or a text box's copy for old readers (read once, above)
         para = read_paragraph(p, ctx)
         if para.text.strip() and not para.guidance:
             out.append(para.text)

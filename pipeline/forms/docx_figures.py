@@ -3,7 +3,8 @@
 A process diagram in a policy is content: it must reach the published document with its
 alt text, or the officer must be told it did not. This finds each ``w:drawing`` picture in a
 paragraph; what it cannot carry (a chart, a shape, a picture linked to a file outside the
-form) is named so the reader can say so.
+form) is named so the reader can say so. A text box is not a drawing here: its paragraphs
+are read as text where it stands (:func:`pipeline.forms.docx_blocks.text_boxes`).
 
 It never follows a link outside the form (``r:link``), and never reads comments.
 """
@@ -15,7 +16,9 @@ from pathlib import PurePosixPath
 
 from docx.oxml.ns import qn
 
-from pipeline.forms.docx_styles import DocContext, Element
+from pipeline.forms.docx_blocks import W_P, W_TXBX, in_fallback
+from pipeline.forms.docx_package import Element
+from pipeline.forms.docx_styles import DocContext
 from pipeline.records import Figure
 
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -40,8 +43,13 @@ def paragraph_drawings(p: Element, ctx: DocContext) -> Drawings:
     figures: list[Figure] = []
     lost: list[str] = []
     for drawing in p.iter(qn("w:drawing"), qn("w:pict")):
-        if any(str(a.tag).endswith("}Fallback") for a in drawing.iterancestors()):
+        if in_fallback(drawing, p):
             continue  # Word's copy for old readers of the drawing just found
+        if (
+            next(drawing.iterancestors(W_P), None) is not p
+            or drawing.find(f".//{W_TXBX}") is not None
+        ):
+            continue  # a text box, or in one: its paragraphs are read as the section's text
         if drawing.tag == qn("w:pict"):
             lost.append("an old-style (VML) picture or shape")
             continue
@@ -49,9 +57,10 @@ def paragraph_drawings(p: Element, ctx: DocContext) -> Drawings:
         name = str(doc_pr.get("name", "")) if doc_pr is not None else ""
         blip = drawing.find(f".//{_BLIP}")
         rid = blip.get(f"{{{_R}}}embed") if blip is not None else None
-        part = ctx.part.related_parts.get(rid) if rid else None
-        suffix = PurePosixPath(str(part.partname)).suffix.lower() if part is not None else ""
-        if part is None or suffix not in _PICTURE_TYPES:
+        rel = ctx.package.target(str(rid)) if rid else None
+        member = rel.target if rel is not None and not rel.external else None
+        suffix = PurePosixPath(member).suffix.lower() if member is not None else ""
+        if member is None or suffix not in _PICTURE_TYPES:
             lost.append(f"a drawing, chart or shape{f' ({name})' if name else ''}")
             continue
         extent = drawing.find(f".//{_EXTENT}")
@@ -60,8 +69,8 @@ def paragraph_drawings(p: Element, ctx: DocContext) -> Drawings:
             alt = str(doc_pr.get("descr") or doc_pr.get("title") or "").strip()
         figures.append(
             Figure(
-                image=part.blob,
-                filename=PurePosixPath(str(part.partname)).name,
+                image=ctx.package.blob(member),
+                filename=PurePosixPath(member).name,
                 alt=alt,
                 width=int(extent.get("cx", 0)) if extent is not None else 0,
                 height=int(extent.get("cy", 0)) if extent is not None else 0,

@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import docx
-
 from pipeline.forms.common import (
     FieldCollector,
     header_map,
@@ -26,7 +24,7 @@ from pipeline.forms.common import (
     split_label,
     strip_para_number,
 )
-from pipeline.forms.detect import Evidence, choose_form
+from pipeline.forms.detect import choose_form
 from pipeline.forms.docx_blocks import (
     W_P,
     W_SDT,
@@ -34,17 +32,18 @@ from pipeline.forms.docx_blocks import (
     WordPara,
     element_lines,
     has_text,
+    in_fallback,
     inline_text,
-    iter_blocks,
-    read_paragraph,
     sdt_tag,
     section_block,
     showing_placeholder,
-    table_rows,
 )
-from pipeline.forms.docx_figures import Drawings, paragraph_drawings
+from pipeline.forms.docx_figures import Drawings
+from pipeline.forms.docx_items import Item, Para, TableItem, evidence, read_items
+from pipeline.forms.docx_notes import NoteTexts, add_notes, note_places, number_notes
+from pipeline.forms.docx_package import Element, WordPackage
 from pipeline.forms.docx_revisions import tracked_changes
-from pipeline.forms.docx_styles import DocContext, Element
+from pipeline.forms.docx_styles import DocContext
 from pipeline.forms.markers import read_marker_docx
 from pipeline.framework import FormType, Framework
 from pipeline.records import (
@@ -52,6 +51,7 @@ from pipeline.records import (
     FieldValue,
     Figure,
     FormRecord,
+    Note,
     SectionContent,
     SubHeading,
     Table,
@@ -62,23 +62,6 @@ SECTION_TAG_PREFIX = "section:"  # blank forms tag a section's control "section:
 
 
 @dataclass
-class _Para:
-    para: WordPara
-    tag: str | None
-    drawings: Drawings = field(default_factory=Drawings)
-
-    @property
-    def text(self) -> str:
-        return self.para.text.strip()
-
-
-@dataclass
-class _Table:
-    index: int  # 1-based, in body order
-    rows: list[list[str]]  # cell texts, paragraphs joined with newlines
-
-
-@dataclass
 class _Open:
     """A section being filled."""
 
@@ -86,51 +69,18 @@ class _Open:
     heading: str
     location: str
     blocks: list[Block] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # its footnotes and endnotes, numbered
 
 
 def read_docx(path: Path, framework: Framework) -> FormRecord:
     """Read a Word form; the caller turns parser failures into a rejection."""
-    document = docx.Document(str(path))
-    ctx = DocContext(document)
-    items = _items(document.element.body, ctx)
-    evidence = _evidence(items, read_marker_docx(document))
-    form = framework.form(choose_form(framework, evidence))
-    record = _Reader(form, path, items, ctx, document.element.body).read()
-    record.revisions = tracked_changes(document.element.body)
+    with WordPackage(path) as package:
+        ctx = DocContext(package)
+        items = read_items(package.body, ctx)
+        form = framework.form(choose_form(framework, evidence(items, read_marker_docx(package))))
+        record = _Reader(form, path, items, ctx, package.body).read()
+    record.revisions = tracked_changes(package.body)
     return record
-
-
-def _items(body: Element, ctx: DocContext) -> list[_Para | _Table]:
-    items: list[_Para | _Table] = []
-    tables = 0
-    for el, tag in iter_blocks(body):
-        if el.tag == W_P:
-            items.append(_Para(read_paragraph(el, ctx), tag, paragraph_drawings(el, ctx)))
-        else:
-            tables += 1
-            rows = [["\n".join(element_lines(tc, ctx)) for tc in row] for row in table_rows(el)]
-            items.append(_Table(tables, rows))
-    return items
-
-
-def _evidence(items: list[_Para | _Table], marker: str | None) -> Evidence:
-    whole: list[str] = []
-    body_end: int | None = None
-    for item in items:
-        if isinstance(item, _Para):
-            if body_end is None and whole and is_appendix_heading(item.text):
-                body_end = len(whole)
-            whole.append(item.text)
-        else:
-            whole.extend(cell for row in item.rows for cell in row if cell.strip())
-    body = whole[:body_end] if body_end is not None else whole
-    return Evidence(
-        marker=marker,
-        body=tuple(body),
-        whole=tuple(whole),
-        kind_label="a Word document",
-        nothing="a Word document with no policy headings, details table or form labels we know",
-    )
 
 
 class _Reader:
@@ -140,11 +90,13 @@ class _Reader:
         self,
         form: FormType,
         path: Path,
-        items: list[_Para | _Table],
+        items: list[Item],
         ctx: DocContext,
         body: Element,
     ) -> None:
         self.form, self.items, self.ctx, self.body = form, items, ctx, body
+        self.notes = NoteTexts(ctx)
+        self.noted: set[int] = set()  # places of the notes carried into a section
         self.record = FormRecord(form_type=form.key, source=path)
         self.fields = FieldCollector()
         self.opened: dict[str, _Open] = {}
@@ -159,18 +111,19 @@ class _Reader:
         self._controls()
         self.lines = self._field_lines()
         for index, item in enumerate(self.items):
-            if isinstance(item, _Table):
+            if isinstance(item, TableItem):
                 self._close_block()
                 self._table(item)
             else:
                 if item.text:
                     self._paragraph(index, item)
                 self._drawings(item.drawings)
+            self._notes_left(item)
         self._close_block()
         self._title_fallback()
         self.record.fields = self.fields.values
         self.record.sections = [
-            SectionContent(o.key, o.heading, tuple(o.blocks), o.location)
+            SectionContent(o.key, o.heading, (*o.blocks, *o.notes), o.location)
             for o in sorted(self.opened.values(), key=lambda o: self._order(o.key))
         ]
         return self.record
@@ -183,6 +136,8 @@ class _Reader:
     def _controls(self) -> None:
         """Content controls tagged with a field key: the most explicit place a value can be."""
         for sdt in self.body.iter(W_SDT):
+            if in_fallback(sdt):
+                continue  # a text box's copy for old readers: the box itself is read
             tag = sdt_tag(sdt)
             key = self.field_keys.get(tag.lower()) if tag else None
             content = sdt.find(W_SDT_CONTENT)
@@ -201,7 +156,7 @@ class _Reader:
         """
         found: dict[int, tuple[str, str]] = {}
         for index, item in enumerate(self.items):
-            if isinstance(item, _Para) and (pair := split_label(item.text)):
+            if isinstance(item, Para) and (pair := split_label(item.text)):
                 key = match_field_label(self.form, pair[0])
                 if key is not None:
                     found[index] = (key, pair[1])
@@ -212,7 +167,7 @@ class _Reader:
             j = index + step
             while 0 <= j < len(self.items):
                 item = self.items[j]
-                if isinstance(item, _Para) and not item.text:
+                if isinstance(item, Para) and not item.text:
                     j += step
                     continue
                 if j in self.lines:
@@ -226,7 +181,7 @@ class _Reader:
             self.fields.add(key, "\n".join(answer), location)
             self.block = None
 
-    def _row_fields(self, table: _Table) -> int:
+    def _row_fields(self, table: TableItem) -> int:
         """Label | value pairs in a table's rows; returns how many rows held one.
 
         A label's value is the next cell (unless that is a label too: then it is a header
@@ -258,7 +213,7 @@ class _Reader:
             found += bool(pairs) or self._stacked(table, r, cells)
         return found
 
-    def _stacked(self, table: _Table, r: int, cells: list[str]) -> bool:
+    def _stacked(self, table: TableItem, r: int, cells: list[str]) -> bool:
         """A one-cell question row with its answer in the one-cell row beneath."""
         filled = [c for c in cells if c.strip()]
         if len(filled) != 1 or r >= len(table.rows):
@@ -271,12 +226,14 @@ class _Reader:
 
     # -- tables -----------------------------------------------------------------------
 
-    def _table(self, table: _Table) -> None:
+    def _table(self, table: TableItem) -> None:
+        where = self._place(table.index)  # a cell holds text: no pictures, no link addresses
+        self.record.not_carried.extend(FieldValue(lost, where) for lost in table.lost)
         for r, cells in enumerate(table.rows):
             header = header_map(cells, self.form)
             if header is None:
                 continue
-            self._row_fields(_Table(table.index, table.rows[:r]))
+            self._row_fields(TableItem(table.index, table.rows[:r]))
             for n, row_cells in enumerate(table.rows[r + 1 :], start=r + 2):
                 if header.is_header(row_cells, self.form):
                     continue
@@ -292,6 +249,8 @@ class _Reader:
                 kept = tuple(tuple(r) for r in table.rows if any(c.strip() for c in r))
                 if kept:
                     self.current.blocks.append(Table(kept, header=True))
+                    add_notes(table.notes, self.current.notes, self.notes)
+                    self.noted.update(table.notes)
                 return
         if self._row_fields(table) == 0 and self.mode == "before":
             for cells in table.rows:
@@ -304,7 +263,7 @@ class _Reader:
 
     # -- paragraphs -------------------------------------------------------------------
 
-    def _paragraph(self, index: int, item: _Para) -> None:
+    def _paragraph(self, index: int, item: Para) -> None:
         text, para = item.text, item.para
         line = self.lines.get(index)
         if para.guidance:
@@ -340,9 +299,12 @@ class _Reader:
                 return
             self._close_block()
         if self.mode == "section" and self.current is not None:
-            self.current.blocks.append(
-                SubHeading(_heading_text(text)) if headingish else section_block(para)
-            )
+            if headingish:
+                self.current.blocks.append(SubHeading(_heading_text(text)))
+            else:
+                block = number_notes(section_block(para), self.current.notes, self.notes)
+                self.noted.update(note_places(para.runs))
+                self.current.blocks.append(block)
         elif self.mode == "details":
             if headingish and self.current is not None:
                 self.mode = "section"
@@ -367,15 +329,38 @@ class _Reader:
     def _drawings(self, drawings: Drawings) -> None:
         """Pictures go into the open section, numbered there; nothing else is carried."""
         section = self.current if self.mode == "section" else None
-        where = f"section '{section.heading}'" if section else "before the first section"
+        where = self._place()
         for figure in drawings.figures:
-            if section is None:
-                self.record.unplaced.append(FieldValue("a picture", where))
+            if section is None:  # the details or the title: no place for a picture there
+                what = f"a picture ('{figure.alt or figure.filename}')"
+                self.record.not_carried.append(FieldValue(what, where))
                 continue
             number = 1 + sum(isinstance(b, Figure) for b in section.blocks)
             section.blocks.append(replace(figure, place=f"Picture {number} in {where}"))
         for lost in drawings.not_carried:
             self.record.not_carried.append(FieldValue(lost, where))
+
+    def _notes_left(self, item: Item) -> None:
+        """Notes pointed at from where no section carries them (the details, the title, a
+        heading): the officer is told which, and where."""
+        places = item.notes if isinstance(item, TableItem) else note_places(item.para.runs)
+        where = self._place(item.index if isinstance(item, TableItem) else None)
+        for place in places:
+            if place not in self.noted:
+                words = " ".join(self.notes.text(place).split()[:8])
+                what = f"a {self.notes.kind(place)} ('{words}')" if words else "an empty note"
+                self.record.not_carried.append(FieldValue(what, where))
+
+    def _place(self, table: int | None = None) -> str:
+        """Where the reader is, as a message names it ("table 2 in section '8. The Policy'")."""
+        if self.mode == "section" and self.current is not None:
+            place = f"section '{self.current.heading}'"
+        elif self.mode == "details":
+            place = "the details"
+        else:
+            where = "before the first section"
+            return f"table {table}, {where}" if table else f"the text {where}"
+        return f"table {table} in {place}" if table else place
 
     def _may_start(self, key: str) -> bool:
         opened = self.opened.get(key)

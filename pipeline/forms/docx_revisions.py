@@ -15,7 +15,8 @@ from collections import Counter
 
 from docx.oxml.ns import qn
 
-from pipeline.forms.docx_styles import Element
+from pipeline.forms.docx_blocks import in_fallback
+from pipeline.forms.docx_package import Element
 
 # Insertions, deletions and moves, as Word counts them in its Reviewing pane. A w:ins or
 # w:del inside run or paragraph properties marks an inserted paragraph mark, not text.
@@ -29,7 +30,7 @@ def tracked_changes(body: Element) -> dict[str, int]:
     counts: Counter[str] = Counter()
     for el in body.iter(*_CHANGES):
         parent = el.getparent()
-        if parent is not None and parent.tag in _PROPERTIES:
-            continue
+        if (parent is not None and parent.tag in _PROPERTIES) or in_fallback(el):
+            continue  # a paragraph mark; or a text box's second copy, for old readers
         counts[str(el.get(qn("w:author")) or "").strip() or UNKNOWN_AUTHOR] += 1
     return dict(counts)

@@ -7,15 +7,22 @@ this gathers those facts so the paragraph reader can ask simple questions.
 
 from __future__ import annotations
 
+import copy
+import hashlib
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from docx.document import Document as DocxDocument
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
-Element = Any  # lxml elements: lxml ships no type information
+from pipeline.forms.docx_package import (
+    RT_NUMBERING,
+    RT_STYLES,
+    Element,
+    Relationship,
+    WordPackage,
+)
 
 _OFF = frozenset({"0", "false", "off", "none"})
 _MAX_STYLE_DEPTH = 12
@@ -38,33 +45,82 @@ class Style:
     num: tuple[str, int | None] | None
 
 
-class DocContext:
-    """Styles, numbering and links of one document, looked up once."""
+class StyleTable:
+    """A styles part's styles by id, each read into a :class:`Style` when first asked for.
 
-    def __init__(self, document: DocxDocument) -> None:
-        self.part = document.part
-        self._levels: dict[tuple[str, int], tuple[str, str]] = {}
-        # a document defines ~170 styles and its paragraphs use a handful: each is read
-        # when first asked for (reading all of them was 7 ms of every Word form)
+    A document defines ~170 styles and its paragraphs use a handful (reading all of them
+    was 7 ms of every Word form).
+    """
+
+    def __init__(self, root: Element | None) -> None:
         self._elements: dict[str, Element] = {}
-        for st in document.styles.element.findall(qn("w:style")):
+        for st in root.findall(qn("w:style")) if root is not None else ():
             sid = st.get(qn("w:styleId"))
             if sid:
                 self._elements[sid] = st
         self._styles: dict[str, Style | None] = {}
-        self._numbering_read = False  # numbering.xml too is read when first asked about
 
     def style(self, sid: str) -> Style | None:
-        """The style with this id (None when the document has none), read once."""
         if sid not in self._styles:
             st = self._elements.get(sid)
             self._styles[sid] = None if st is None else _read_style(sid, st)
         return self._styles[sid]
 
+
+_TABLES: OrderedDict[bytes, StyleTable] = OrderedDict()
+_TABLES_KEPT = 8  # different styles parts kept: forms made from the same blank share one
+
+
+def style_table(package: WordPackage) -> StyleTable:
+    """The document's style table, parsed once per distinct styles part in this process.
+
+    Forms filled from the same blank form carry the same 350 KB styles part; parsing it was
+    most of opening a form. The key is the part's SHA-256, so a file can never be read with
+    another file's styles (a CRC, which the zip already holds, can be forged to collide).
+    """
+    name = package.related(RT_STYLES)
+    if name is None:
+        return StyleTable(None)
+    blob = package.blob(name)
+    key = hashlib.sha256(blob).digest()
+    table = _TABLES.get(key)
+    if table is None:
+        table = _TABLES[key] = StyleTable(package.xml(name))
+        while len(_TABLES) > _TABLES_KEPT:
+            _TABLES.popitem(last=False)
+    _TABLES.move_to_end(key)
+    return table
+
+
+class DocContext:
+    """Styles, numbering and links of one document, looked up once."""
+
+    def __init__(self, package: WordPackage) -> None:
+        self.package = package
+        self._levels: dict[tuple[str, int], tuple[str, str]] = {}
+        self._styles = style_table(package)
+        self._numbering_read = False  # numbering.xml too is read when first asked about
+        self._part_rels: dict[str, Relationship] | None = None  # see in_part
+        # footnote and endnote markers met so far: (kind, w:id) -> place in the document
+        self.note_places: dict[tuple[str, str], int] = {}
+
+    def note_place(self, kind: str, note_id: str) -> int:
+        """The place (1, 2, ...) of the ``kind`` note ``note_id``, in the order first met."""
+        return self.note_places.setdefault((kind, note_id), len(self.note_places) + 1)
+
+    def in_part(self, name: str) -> DocContext:
+        """The same styles and numbering, links looked up in the part ``name`` (the notes)."""
+        other = copy.copy(self)
+        other._part_rels = self.package.relationships_of(name)
+        return other
+
+    def style(self, sid: str) -> Style | None:
+        """The style with this id (None when the document has none), read once."""
+        return self._styles.style(sid)
+
     def _read_numbering(self) -> None:
-        try:
-            numbering = self.part.part_related_by(RT.NUMBERING).element  # type: ignore[attr-defined]
-        except (KeyError, ValueError, AttributeError):
+        numbering = self.package.related_xml(RT_NUMBERING)
+        if numbering is None:
             return
         abstract: dict[str, dict[int, tuple[str, str]]] = {}
         for an in numbering.findall(qn("w:abstractNum")):
@@ -103,12 +159,15 @@ class DocContext:
 
     def link(self, hyperlink: Element) -> str | None:
         rid, anchor = hyperlink.get(qn("r:id")), hyperlink.get(qn("w:anchor"))
-        target = None
-        if rid:
-            try:
-                target = str(self.part.target_ref(rid))
-            except (KeyError, ValueError, AttributeError):
-                target = None
+        rels = self._part_rels
+        rel = (
+            None
+            if not rid
+            else rels.get(str(rid))
+            if rels is not None
+            else self.package.target(str(rid))
+        )
+        target = rel.target if rel is not None else None
         if anchor:
             return f"{target or ''}#{anchor}"
         return target or None

@@ -18,6 +18,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 
 from pipeline.forms.common import MARKER_NAME
+from pipeline.forms.docx_package import WordPackage
 from pipeline.safety.parsers import safe_parser
 
 _CUSTOM_PART = "/docProps/custom.xml"
@@ -30,19 +31,16 @@ _MAX_PART = 1024 * 1024
 _PARSER = safe_parser()
 
 
-def read_marker_docx(document: DocxDocument) -> str | None:
+def read_marker_docx(package: WordPackage) -> str | None:
     """The ``PipelineForm`` custom property's value, or ``None``."""
-    for part in document.part.package.iter_parts():
-        if str(part.partname).lower() != _CUSTOM_PART.lower():
-            continue
-        blob = part.blob
-        if not blob or len(blob) > _MAX_PART:
-            return None
-        root = etree.fromstring(blob, _PARSER)
-        for prop in root:
-            if str(prop.get("name", "")).strip().lower() == MARKER_NAME.lower():
-                text = "".join(t for t in prop.itertext() if isinstance(t, str)).strip()
-                return text or None
+    name = package.package_part(_CUSTOM_RT)
+    if name is None or package.info(name).file_size > _MAX_PART:
+        return None
+    root = package.xml(name)
+    for prop in root:
+        if str(prop.get("name", "")).strip().lower() == MARKER_NAME.lower():
+            text = "".join(t for t in prop.itertext() if isinstance(t, str)).strip()
+            return text or None
     return None
 
 

@@ -26,6 +26,11 @@ class Listed:
     html_name: str
     pdf_name: str
     pdf_bytes: int
+    # the comparison with the version before, when it is published with this one
+    changes_since: str = ""
+    changes_html: str = ""
+    changes_pdf: str = ""
+    changes_bytes: int = 0
 
 
 def size_text(size: int) -> str:
@@ -58,7 +63,8 @@ def render_index(documents: Iterable[Listed], *, council: str, contact: str) -> 
                 f"<td>{text(d.version)}</td><td>{text(d.date)}</td>"
                 f"<td>{text(d.next_review or 'Not set')}</td>"
                 f'<td><a href="{text(d.html_name)}">Web page{hidden}</a><br>'
-                f'<a href="{text(d.pdf_name)}">PDF, {size_text(d.pdf_bytes)}{hidden}</a></td></tr>'
+                f'<a href="{text(d.pdf_name)}">PDF, {size_text(d.pdf_bytes)}{hidden}</a>'
+                f"{_changes(d)}</td></tr>"
             )
         body += ["</tbody>", "</table>"]
     else:
@@ -74,6 +80,20 @@ def render_index(documents: Iterable[Listed], *, council: str, contact: str) -> 
         f"or Braille, contact {_contact(contact)}.</p>",
     ]
     return page(f"Published policies – {council}", body, council=council)
+
+
+def _changes(d: Listed) -> str:
+    """Links to what changed since the version before, as a web page and a PDF, or ""."""
+    if not d.changes_html:
+        return ""
+    what = (
+        f"Changes since version {text(d.changes_since)}"
+        f'<span class="visually-hidden"> of {text(d.title)}</span>'
+    )
+    return (
+        f'<br><a href="{text(d.changes_html)}">{what}: web page</a>'
+        f'<br><a href="{text(d.changes_pdf)}">{what}: PDF, {size_text(d.changes_bytes)}</a>'
+    )
 
 
 def _contact(contact: str) -> str:

@@ -4,7 +4,8 @@ Not converted from the PDF: the record keeps the officer's structure, so heading
 tables and links arrive as real HTML. One ``<h1>`` (the title); sections are ``<h2>``,
 their sub-headings ``<h3>``, so levels never skip. Numbered paragraphs carry their number
 as text; lettered and bulleted items are real nested lists; the details are a table with
-row headers. Every value passes through :func:`markupsafe.escape`: markup an officer typed
+row headers; footnotes and endnotes are each section's "Notes" list, linked from their
+markers in the text and back. Every value passes through :func:`markupsafe.escape`: markup an officer typed
 shows as text. Refuses to link anything but http, https and mailto (``pipeline.links``).
 """
 
@@ -24,6 +25,7 @@ from pipeline.records import (
     Figure,
     FormRecord,
     ListItem,
+    Note,
     Paragraph,
     Run,
     SubHeading,
@@ -172,10 +174,15 @@ def _history(history: Sequence[tuple[str, str, str, str]]) -> list[str]:
     return [*lines, "</tbody>", "</table>"]
 
 
-def runs(items: Iterable[Run]) -> Markup:
-    """Runs as inline HTML: bold, italic, and links whose text is their own."""
+def runs(items: Iterable[Run], section: int = 0) -> Markup:
+    """Runs as inline HTML: bold, italic, links whose text is their own, and note markers
+    linking to their note in section ``section``'s "Notes" list (and back: :func:`_note`)."""
     out: list[str] = []
     for run in items:
+        if run.note is not None:
+            ids = f"note-{section}-{run.note}"
+            out.append(f'<sup><a id="{ids}-ref" href="#{ids}">[{run.note}]</a></sup>')
+            continue
         href = safe_href(run.href)
         words = run.text if run.text.strip() or not href else href
         piece = str(text(words))
@@ -193,18 +200,23 @@ def _blocks(blocks: Sequence[Block], section: int) -> list[str]:
     """A section's blocks; paragraphs numbered ``<section>.<n>`` as the Word document does."""
     out: list[str] = []
     items: list[ListItem] = []
+    notes: list[Note] = []
     paragraphs = tables = 0
     for block in (*blocks, None):
         if isinstance(block, ListItem):
             items.append(block)
             continue
+        if isinstance(block, Note):
+            notes.append(block)
+            continue
         if items:
-            out.extend(_list(items))
+            out.extend(_list(items, section))
             items = []
         if isinstance(block, Paragraph) and block.text.strip():
             paragraphs += 1
             out.append(
-                f'<p><span class="number">{section}.{paragraphs}</span> {runs(block.runs)}</p>'
+                f'<p><span class="number">{section}.{paragraphs}</span> '
+                f"{runs(block.runs, section)}</p>"
             )
         elif isinstance(block, SubHeading) and block.text.strip():
             out.append(f"<h3>{text(block.text.strip())}</h3>")
@@ -213,7 +225,21 @@ def _blocks(blocks: Sequence[Block], section: int) -> list[str]:
             out.extend(_table(block, f"Table {tables} in section {section}"))
         elif isinstance(block, Figure):
             out.append(_figure(block))
-    return out
+    return out + _notes(notes, section)
+
+
+def _notes(notes: Sequence[Note], section: int) -> list[str]:
+    """The section's footnotes and endnotes, each linking back to its marker in the text."""
+    if not notes:
+        return []
+    lines = ["<h3>Notes</h3>", '<ol class="notes">']
+    for note in notes:
+        ids = f"note-{section}-{note.number}"
+        lines.append(
+            f'<li id="{ids}" value="{note.number}">{runs(note.runs)} '
+            f'<a href="#{ids}-ref">Back to the text of note {note.number}</a></li>'
+        )
+    return [*lines, "</ol>"]
 
 
 _IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif"}
@@ -229,7 +255,7 @@ def _figure(block: Figure) -> str:
     return f'<figure><img src="data:{kind};base64,{data}" alt="{text(block.alt)}"></figure>'
 
 
-def _list(items: Sequence[ListItem]) -> list[str]:
+def _list(items: Sequence[ListItem], section: int) -> list[str]:
     """Items with levels as nested ``<ol type="a">`` / ``<ul>`` lists."""
     out: list[str] = []
     open_tags: list[str] = []  # the closing tag of each list open, outermost first
@@ -247,7 +273,7 @@ def _list(items: Sequence[ListItem]) -> list[str]:
             open_tags.append(f"</{tag}>")
             if len(open_tags) < level + 1:
                 out.append("<li>")
-        out.append(f"<li>{runs(item.runs)}")
+        out.append(f"<li>{runs(item.runs, section)}")
     while open_tags:
         out.append(f"</li>{open_tags.pop()}")
     return out

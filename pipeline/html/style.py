@@ -13,11 +13,11 @@ FONT = 'Arial, "Liberation Sans", Helvetica, sans-serif'
 STYLESHEET = f"""
 :root {{ color-scheme: light dark; --text: #0b0c0c; --back: #ffffff; --head: #0b3c5d;
   --link: #0b57d0; --rule: #7f7f7f; --label: #f2f2f2; --header: #dce6f0;
-  --draft: #a50e0e; --draft-back: #fdf1e7; }}
+  --draft: #a50e0e; --draft-back: #fdf1e7; --ins: #005a2b; --del: #a00000; }}
 @media (prefers-color-scheme: dark) {{
   :root {{ --text: #f3f2f1; --back: #121212; --head: #9cc9ef; --link: #8ab4f8;
     --rule: #8a8a8a; --label: #262626; --header: #1d2b38; --draft: #ffb4ab;
-    --draft-back: #3b1212; }}
+    --draft-back: #3b1212; --ins: #8fd19e; --del: #ffb4ab; }}
 }}
 html {{ font-family: {FONT}; font-size: 100%; line-height: 1.5; color: var(--text);
   background: var(--back); }}
@@ -34,6 +34,8 @@ a:focus {{ outline: 3px solid var(--draft); outline-offset: 2px; }}
 .draft {{ color: var(--draft); background: var(--draft-back); border: 2px solid var(--draft);
   padding: .5rem 1rem; font-weight: bold; }}
 .number {{ font-weight: bold; margin-right: .5em; }}
+ins {{ color: var(--ins); text-decoration: underline; }}
+del {{ color: var(--del); text-decoration: line-through; }}
 table {{ border-collapse: collapse; width: 100%; margin: 1rem 0; }}
 figure {{ margin: 1rem 0; }} img {{ max-width: 100%; height: auto; }}
 caption {{ text-align: left; font-weight: bold; padding: .25rem 0; }}

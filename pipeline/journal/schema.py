@@ -15,7 +15,9 @@ import sqlite3
 
 from pipeline.titles import title_key
 
-SCHEMA_VERSION = 5  # 2: reserved_refs; 3: title keys by title_key; 4: versions; 5: mail
+# 2: reserved_refs; 3: title keys by title_key; 4: versions; 5: mail;
+# 6: policy_generations, register_written (a sync writes only the rows that changed)
+SCHEMA_VERSION = 6
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -94,6 +96,17 @@ CREATE TABLE IF NOT EXISTS reminders_sent (
     review_date TEXT NOT NULL,
     sent_at     TEXT NOT NULL,
     PRIMARY KEY (policy_ref, stage, review_date)
+);
+CREATE TABLE IF NOT EXISTS policy_generations (
+    ref        TEXT PRIMARY KEY,
+    generation INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS register_written (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    generation INTEGER NOT NULL,
+    sha256     TEXT NOT NULL,
+    day        TEXT NOT NULL,
+    writer     TEXT NOT NULL
 );
 INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0), ('synced_generation', 0);
 """

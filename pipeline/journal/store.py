@@ -9,7 +9,8 @@ have open in Excel at any moment):
 * one row of register values per policy, from which register.xlsx can always be rebuilt;
 * the event history shown on the register's History sheet;
 * a generation counter, so a register sync that raced with a new change leaves the register
-  marked as out of date instead of wrongly clearing the flag.
+  marked as out of date instead of wrongly clearing the flag, and each policy's generation,
+  so a sync writes only the rows that changed (the bookkeeping: :mod:`pipeline.journal.sync`).
 
 SQLite runs in WAL mode (readers never block the writer) with a busy timeout, and every
 write starts with ``BEGIN IMMEDIATE`` so that read-modify-write steps such as
@@ -32,16 +33,18 @@ from pipeline import atomic
 from pipeline.errors import PipelineError
 from pipeline.faults import explain
 from pipeline.journal.schema import SCHEMA, SCHEMA_VERSION, upgrade
+from pipeline.journal.sync import RegisterBookkeeping
 from pipeline.journal.values import (
     Event,
     FileOutcome,
     Snapshot,
+    Written,
     dumps,
     loads,
 )
 from pipeline.titles import title_key
 
-__all__ = ["Event", "FileOutcome", "Journal", "Snapshot", "dumps", "loads"]
+__all__ = ["Event", "FileOutcome", "Journal", "Snapshot", "Written", "dumps", "loads"]
 
 BUSY_TIMEOUT_MS = 30_000
 OUTCOMES = ("accepted", "rejected")
@@ -56,7 +59,7 @@ def _now() -> datetime:
     return datetime.now(UTC).astimezone()
 
 
-class Journal:
+class Journal(RegisterBookkeeping):
     """One SQLite file (WAL mode, busy_timeout, foreign keys) shared by a watcher and batch runs, in separate processes.
 
     A Journal object may be shared between threads of one process (calls are serialised by
@@ -339,6 +342,12 @@ class Journal:
                 (ref, key, dumps(merged), _now().isoformat()),
             )
             self._bump()
+            self._conn.execute(
+                "INSERT INTO policy_generations (ref, generation) SELECT ?, value FROM meta "
+                "WHERE key = 'generation' ON CONFLICT (ref) DO UPDATE SET "
+                "generation = excluded.generation",
+                (ref,),
+            )
 
     # --- events -------------------------------------------------------------------------------
 
@@ -363,75 +372,3 @@ class Journal:
         with self._reading() as conn:
             rows = conn.execute(sql + " ORDER BY sort_key, id", args).fetchall()
         return [Event(datetime.fromisoformat(r[0]), *r[1:]) for r in rows]
-
-    # --- register sync bookkeeping ------------------------------------------------------------
-
-    def _meta(self, key: str) -> int:
-        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return int(row[0]) if row else 0
-
-    def generation(self) -> int:
-        """A counter bumped by every change the register shows (policies and events)."""
-        with self._lock:
-            return self._meta("generation")
-
-    def register_pending(self) -> bool:
-        """True if register.xlsx has not yet been written with the latest changes."""
-        with self._reading():
-            return self._meta("generation") > self._meta("synced_generation")
-
-    def register_waiting(self) -> int:
-        """How many history entries register.xlsx still lacks (at least 1 while it is pending)."""
-        with self._reading() as conn:
-            if self._meta("generation") <= self._meta("synced_generation"):
-                return 0
-            row = conn.execute(
-                "SELECT count(*) FROM events WHERE id > ?", (self._meta("synced_event_id"),)
-            ).fetchone()
-            return max(1, int(row[0]))
-
-    def mark_register_synced(self, generation: int, last_event_id: int = 0) -> None:
-        """Record that the register now reflects everything up to ``generation``.
-
-        Pass the generation read *before* the data that was written; a change committed
-        during the sync has a higher generation and so stays pending. ``last_event_id`` is
-        the snapshot's (:attr:`Snapshot.last_event_id`), for :meth:`register_waiting`.
-        """
-        with self.transaction():
-            self._conn.execute(
-                "UPDATE meta SET value = max(value, ?) WHERE key = 'synced_generation'",
-                (generation,),
-            )
-            self._conn.execute(
-                "INSERT INTO meta (key, value) VALUES ('synced_event_id', ?) ON CONFLICT (key) "
-                "DO UPDATE SET value = max(value, excluded.value)",
-                (last_event_id,),
-            )
-
-    def snapshot(self) -> Snapshot:
-        """Everything a register sync needs, read consistently in one transaction."""
-        with self._reading():
-            generation = self._meta("generation")
-            pending = generation > self._meta("synced_generation")
-            last = self._conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
-            return Snapshot(generation, pending, self.policies(), self.events(), int(last))
-
-    @contextlib.contextmanager
-    def sync_lock(self) -> Iterator[None]:
-        """Serialise register syncs across processes (an advisory lock beside the journal).
-
-        Without it, a slow sync holding an older snapshot could replace register.xlsx after a
-        newer one. Where ``fcntl`` is unavailable (Windows), syncs are not serialised.
-        """
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not on the Linux host
-            yield
-            return
-        lock_path = self.path.with_name(self.path.name + ".sync-lock")
-        with open(lock_path, "a+b") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -38,6 +38,22 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Written:
+    """The register file a sync last wrote: its bytes' SHA-256, the snapshot generation and
+    day it showed, and ``writer`` (the register's own key for how it lays out rows).
+
+    While the file on disk still has those bytes, the next sync need rewrite only the rows
+    of policies changed since ``generation`` (and those whose review state moved with the
+    day); anything else, a manager's save included, means a full sync.
+    """
+
+    generation: int
+    sha256: str
+    day: date
+    writer: str
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Policies and events read in one transaction, with the generation they belong to.
 
@@ -50,6 +66,8 @@ class Snapshot:
     policies: list[dict[str, Any]]
     events: list[Event]
     last_event_id: int = 0  # the newest event's id, so status can count what still waits
+    changed: dict[str, int] = field(default_factory=dict)  # ref -> generation of its last change
+    written: Written | None = None  # the register file the last sync wrote, if known
 
 
 # --- JSON with dates -------------------------------------------------------------------------

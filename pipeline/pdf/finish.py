@@ -30,7 +30,8 @@ from pypdf.generic import (
 
 from pipeline import atomic
 from pipeline.pdf.draft import stamp
-from pipeline.pdf.structure import fix_tabs, title_as_heading
+from pipeline.pdf.lists import clauses_as_lists, label_list_items
+from pipeline.pdf.structure import fix_tabs, join_links, title_as_heading
 from pipeline.pdf.tables import mark_row_headers
 from pipeline.pdf.update import PdfUpdate
 
@@ -121,20 +122,24 @@ def finalize_pdf(
     mark_row_headers(update)
     fix_tabs(update)
     title_as_heading(update)
+    label_list_items(update)
+    clauses_as_lists(update)
+    join_links(update)
     if draft:
         stamp(update)
     atomic.replace_with(dest or path, update.save)
 
 
-def stamp_draft(path: Path) -> None:
+def stamp_draft(path: Path, dest: Path | None = None) -> None:
     """Stamp DRAFT on every page of a PDF :func:`finalize_pdf` has already finished.
 
     Its metadata, viewer preferences and row headers are already there, so only the stamp,
-    the DRAFT title and the tagged DRAFT line are appended; rewrite ``path`` atomically.
+    the DRAFT title and the tagged DRAFT line are appended; rewrite ``path`` (or write
+    ``dest``, so a DRAFT copy is written once, not copied and then read back) atomically.
     """
     update = PdfUpdate(path)
     _draft(update)
-    atomic.replace_with(path, update.save)
+    atomic.replace_with(dest or path, update.save)
 
 
 def _draft(update: PdfUpdate) -> None:

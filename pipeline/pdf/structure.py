@@ -1,6 +1,7 @@
 """What PDF/UA-1 asks of the structure that LibreOffice leaves undone, fixed in the update.
 
-Three things, each checked by ``page-validation``'s PDF/UA-1 profile (tests/pdf):
+Four things, each checked by ``page-validation``'s PDF/UA-1 profile and read back from the
+structure tree (tests/pdf); list labels are :mod:`pipeline.pdf.lists`'.
 
 - ``/Tabs``: a page with annotations (links) must say ``/Tabs /S`` (tab in structure
   order). LibreOffice 7.4 writes the *string* ``(S)``, which readers ignore.
@@ -9,13 +10,14 @@ Three things, each checked by ``page-validation``'s PDF/UA-1 profile (tests/pdf)
 - A DRAFT's tagged line: the watermark is an artifact (screen readers skip it, as they
   should), so a DRAFT also gets a real, tagged "DRAFT" line at the top of its first page,
   first in reading order.
+- One link, one Link element: LibreOffice 7.4 tags a link that wraps onto a second line as
+  two Link elements side by side (one annotation each), so a screen reader announces two
+  links. Adjacent Link elements whose annotations all go to one place are folded into one.
 
 Refuses to guess: a structure tree it does not recognise is left as it is.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from pypdf import PageObject
 from pypdf.generic import (
@@ -27,6 +29,14 @@ from pypdf.generic import (
     PdfObject,
 )
 
+from pipeline.pdf.tree import (
+    kid_list,
+    marked_content,
+    resolve,
+    role,
+    set_object_parent,
+    with_roles,
+)
 from pipeline.pdf.update import PdfUpdate
 
 _S = NameObject("/S")
@@ -63,29 +73,6 @@ def title_as_heading(update: PdfUpdate) -> None:
         roles[NameObject("/Title")] = NameObject("/H1")
 
 
-def _parent_tree_array(update: PdfUpdate, node: DictionaryObject, key: int) -> ArrayObject | None:
-    """The parent-tree entry for ``key`` (a page's marked content), made editable in ``node``."""
-    if "/Nums" in node:
-        listed = node["/Nums"].get_object()
-        nums: list[Any] = list(listed) if isinstance(listed, ArrayObject) else []
-        for i in range(0, len(nums) - 1, 2):
-            if int(nums[i]) == key:
-                found = nums[i + 1].get_object()
-                if not isinstance(found, ArrayObject):
-                    return None
-                fresh = ArrayObject(list(found))
-                nums[i + 1] = fresh
-                node[NameObject("/Nums")] = ArrayObject(nums)
-                return fresh
-    for kid in node.get("/Kids", ()):
-        limits = kid.get_object().get("/Limits")
-        if limits is None or int(limits[0]) <= key <= int(limits[1]):
-            found = _parent_tree_array(update, update.edit(kid), key)
-            if found is not None:
-                return found
-    return None
-
-
 def tag_first_line(update: PdfUpdate, page: PageObject, content: bytes) -> bool:
     """Append ``content`` (holding ``%MCID%`` where its marked-content id goes) to ``page``
     as a ``/P`` element first in the document's reading order; False if it cannot be tagged."""
@@ -103,7 +90,7 @@ def tag_first_line(update: PdfUpdate, page: PageObject, content: bytes) -> bool:
     key = page["/StructParents"]
     if not isinstance(key, int):
         return False
-    marked = _parent_tree_array(update, update.edit(tree.raw_get("/ParentTree")), key)
+    marked = marked_content(update, key)
     if marked is None:
         return False
     mcid = len(marked)
@@ -138,3 +125,97 @@ def tag_first_line(update: PdfUpdate, page: PageObject, content: bytes) -> bool:
     )
     page[NameObject("/Contents")] = ArrayObject([*parts, update.add_stream(stream)])
     return True
+
+
+def _target(link: DictionaryObject) -> str | None:
+    """Where a Link element's annotations go, if they all go to one place; else None."""
+    targets: set[str] = set()
+    for item in kid_list(link):
+        d = resolve(item)
+        if isinstance(d, DictionaryObject) and d.get("/Type") == "/OBJR":
+            annot = resolve(d.get("/Obj"))
+            action = resolve(annot.get("/A")) if isinstance(annot, DictionaryObject) else None
+            if isinstance(action, DictionaryObject) and "/URI" in action:
+                targets.add(f"uri:{action['/URI']}")
+            elif isinstance(annot, DictionaryObject) and "/Dest" in annot:
+                targets.add(f"dest:{annot['/Dest']}")
+            else:
+                return None
+    return targets.pop() if len(targets) == 1 else None
+
+
+def _same(a: PdfObject | None, b: PdfObject | None) -> bool:
+    return isinstance(a, IndirectObject) and isinstance(b, IndirectObject) and a.idnum == b.idnum
+
+
+def _absorb(update: PdfUpdate, first_ref: IndirectObject, second: DictionaryObject) -> None:
+    """Move the content and annotations of Link ``second`` into Link ``first_ref``, the
+    parent tree with them: a marked-content id on another page goes as an MCR with its page."""
+    first = update.edit(first_ref)
+    first_page = first.raw_get("/Pg") if "/Pg" in first else None
+    page = second.raw_get("/Pg") if "/Pg" in second else None
+    moved: list[PdfObject] = []
+    for item in kid_list(second):
+        d = resolve(item)
+        mcid, on = (d, page) if isinstance(d, int) else (None, page)
+        if isinstance(d, DictionaryObject) and d.get("/Type") == "/MCR":
+            mcid, on = d.get("/MCID"), d.raw_get("/Pg") if "/Pg" in d else page
+        if isinstance(mcid, int):
+            holder = resolve(on)
+            key = holder.get("/StructParents") if isinstance(holder, DictionaryObject) else None
+            marked = marked_content(update, int(key)) if isinstance(key, int) else None
+            if marked is not None and mcid < len(marked):
+                marked[mcid] = first_ref
+            if not _same(on, first_page):
+                item = DictionaryObject(
+                    {
+                        NameObject("/Type"): NameObject("/MCR"),
+                        NameObject("/Pg"): on,
+                        NameObject("/MCID"): NumberObject(mcid),
+                    }
+                )
+        elif isinstance(d, DictionaryObject) and d.get("/Type") == "/OBJR":
+            annot = resolve(d.get("/Obj"))
+            key = annot.get("/StructParent") if isinstance(annot, DictionaryObject) else None
+            if isinstance(key, int):
+                set_object_parent(update, key, first_ref)
+            if "/Pg" not in d and not _same(page, first_page) and page is not None:
+                item = DictionaryObject({**d, NameObject("/Pg"): page})
+        moved.append(item)
+    first[NameObject("/K")] = ArrayObject([*kid_list(first), *moved])
+
+
+def join_links(update: PdfUpdate) -> int:
+    """One Link element per link: LibreOffice makes a link that wraps onto a second line
+    two Link elements side by side, each with one annotation; the second is folded into the
+    first, which then holds both annotations (ISO 32000-1, 14.8.4.4.2: a Link element may
+    hold several link annotations). The number of Link elements folded away."""
+    parents: dict[int, tuple[IndirectObject, DictionaryObject]] = {}
+    for _, link in with_roles(update, ["/Link"]):
+        ref = link.raw_get("/P") if "/P" in link else None
+        parent = resolve(ref)
+        if isinstance(ref, IndirectObject) and isinstance(parent, DictionaryObject):
+            parents.setdefault(ref.idnum, (ref, parent))
+    joined = 0
+    for parent_ref, parent in parents.values():
+        out: list[PdfObject] = []
+        last: tuple[IndirectObject, str] | None = None
+        before = joined
+        for item in kid_list(parent):
+            d = resolve(item)
+            target = (
+                _target(d)
+                if isinstance(item, IndirectObject)
+                and isinstance(d, DictionaryObject)
+                and role(d) == "/Link"
+                else None
+            )
+            if target is not None and last is not None and last[1] == target:
+                _absorb(update, last[0], d)  # type: ignore[arg-type]
+                joined += 1
+                continue
+            out.append(item)
+            last = (item, target) if target is not None else None  # type: ignore[assignment]
+        if joined > before:
+            update.edit(parent_ref)[NameObject("/K")] = ArrayObject(out)
+    return joined

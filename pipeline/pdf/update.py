@@ -102,6 +102,8 @@ class PdfUpdate:
         number = self._next
         self._next += 1
         self._changed[number] = (0, obj)
+        # resolvable at once, so a later step walking the structure finds what this one added
+        self.reader.cache_indirect_object(0, number, obj)
         return IndirectObject(number, 0, self.reader)
 
     def add_stream(self, data: bytes) -> IndirectObject:

@@ -2,8 +2,10 @@
 
 When a policy's new version is accepted, :func:`write_changes` compares its record with
 the previous version's (kept in the journal, see :mod:`pipeline.compare.stored`) and
-writes ``changes-since-<previous>.docx`` (Word tracked changes) beside its documents, and
-the readable comparison that the batch's converter turns into ``changes-since-<previous>.pdf``.
+writes ``changes-since-<previous>.docx`` (Word tracked changes) beside its documents, the
+readable comparison that the batch's converter turns into ``changes-since-<previous>.pdf``,
+and its web page (``html/comparison.py``), kept as a master that the outbox copies beside
+the PDF (and publishes with it, as it does the policy's own page).
 ``pipeline diff`` uses the same functions for any two versions. It never compares layouts
 and never compares a policy with another policy.
 """
@@ -18,20 +20,22 @@ from typing import Any
 
 from pipeline import atomic
 from pipeline.compare.diff import Comparison, compare
-from pipeline.compare.readable import write_readable
+from pipeline.compare.readable import LEGEND, PARAGRAPH_LABEL, write_readable
 from pipeline.compare.stored import from_json
 from pipeline.compare.tracked import write_tracked
 from pipeline.convert.base import ConversionJob
 from pipeline.convert.factory import make_converter
+from pipeline.dates import format_date
 from pipeline.errors import ConversionError, PipelineError
+from pipeline.html.comparison import ComparisonContext, render_comparison
 from pipeline.journal.store import Journal
 from pipeline.journal.versions import versions_of
 from pipeline.paths import safe_path
 from pipeline.pdf.finish import PdfMetadata
-from pipeline.publish.outbox import Outbox
+from pipeline.publish.outbox import CHANGES, Outbox
 from pipeline.workspace import Workspace
 
-KIND = "changes"  # the comparison's key in a policy's documents
+KIND = CHANGES  # the comparison's key in a policy's documents
 
 
 class UnknownVersion(PipelineError):
@@ -118,6 +122,16 @@ def write_changes(
     )
     master = outbox.master_path(ref, new_version, name)
     label = f"{title}: changes since version {old_version}"
+    page = ComparisonContext(
+        title=title,
+        ref=ref,
+        council=outbox.framework.council,
+        published=format_date(today),
+        legend=LEGEND,
+        paragraph_labels=PARAGRAPH_LABEL,
+    )
+    html_master = master.with_suffix(".html")
+    atomic.write_text(html_master, render_comparison(comparison, page))
     metadata = PdfMetadata(
         title=label,
         subject="What changed between two versions of a policy",
@@ -133,6 +147,9 @@ def write_changes(
         "docx": str(docx),
         "master": str(master),
         "pdf": str(Path(docx).with_suffix(".pdf")),
+        "html": str(Path(docx).with_suffix(".html")),
+        "html_master": str(html_master),
+        "policy_title": title,
         "date": today.isoformat(),
         "change": comparison.summary_line(),
     }
@@ -173,4 +190,5 @@ def diff_versions(
         error = results[0].error if results else "nothing converted"
         raise ConversionError(f"The comparison's PDF could not be made: {error}")
     atomic.copy(changes.job.pdf, Path(changes.document["pdf"]))
+    atomic.copy(Path(changes.document["html_master"]), Path(changes.document["html"]))
     return changes

@@ -4,8 +4,9 @@
 DRAFT while the policy is not publishable. An unstamped master of every PDF is kept in the
 workspace's state folder, so when the missing piece arrives later the policy is published
 from its master without re-rendering or resubmitting anything. ``outbox/publish/`` holds
-the latest publishable PDF of each document under a stable, web-friendly name, with
-``manifest.csv`` for the web team. Every write is a temporary file and a rename.
+the latest publishable PDF and web page of each document under a stable, web-friendly
+name (a policy's comparison with its previous version once the policy itself is published),
+with ``manifest.csv`` and ``index.html`` for the web team. Every write is a temporary file and a rename.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pipeline.publish.gate import missing_for_publication, status_for
 from pipeline.workspace import Workspace
 
 PUBLISHED_KINDS = ("policy", "consultation_response")
+CHANGES = "changes"  # a policy's comparison with its previous version (publish/changes.py)
 MANIFEST_COLUMNS = (
     "file",
     "title",
@@ -56,6 +58,41 @@ def slug(text: str) -> str:
     return words[:80].strip("-") or "document"
 
 
+_LIVE_KEYS = (
+    "title",
+    "policy_title",
+    "version",
+    "date",
+    "change",
+    "since",
+    "published",
+    "published_html",
+    "replaces_version",
+    "replaces_file",
+)
+
+
+def live(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What publish/ holds for a document now: the entry itself once it is published, else
+    the published version it replaces, kept under ``"live"`` until this one takes its place.
+
+    A new version that arrives as a DRAFT leaves the last published one in publish/; the
+    manifest and index.html list that one, or the web team would take down a live policy.
+    """
+    if not doc:
+        return None
+    if doc.get("published"):
+        return doc
+    kept = doc.get("live")
+    return kept if isinstance(kept, dict) else None
+
+
+def carried_live(earlier: dict[str, Any] | None) -> dict[str, Any]:
+    """The ``"live"`` entry a document replacing ``earlier`` keeps until it is published."""
+    shown = live(earlier)
+    return {"live": {k: shown[k] for k in _LIVE_KEYS if k in shown}} if shown else {}
+
+
 def _replaced(doc: dict[str, Any]) -> str:
     """The manifest's "replaces": "version 2 (its published file)", or "" for a first."""
     if not doc.get("replaces_version"):
@@ -80,9 +117,10 @@ class Outbox:
         source = (master, _identity(master), draft)
         if self._written.get(dst) == (*source, _identity(dst)):
             return
-        atomic.copy(master, dst)
         if draft:
-            stamp_draft(dst)
+            stamp_draft(master, dest=dst)  # read once, written once
+        else:
+            atomic.copy(master, dst)
         self._written[dst] = (*source, _identity(dst))
 
     def document_path(self, ref: str, version: str, file_name: str) -> Path:
@@ -110,10 +148,12 @@ class Outbox:
             draft = kind == "policy" and bool(missing)
             self._write(master, pdf, draft=draft)
             page = self._page(doc, draft=draft)
-            if kind in PUBLISHED_KINDS and not draft:
+            # a comparison is published with the policy it describes, never before it
+            if (kind in PUBLISHED_KINDS and not draft) or (kind == CHANGES and not missing):
                 published = safe_path(self.workspace.publish_dir, self.public_name(ref, doc, kind))
                 self._write(master, published, draft=False)
                 doc["published"] = str(published)
+                doc.pop("live", None)  # this version is what publish/ holds now
                 self._retire(doc, published)
                 if page is not None:
                     public_page = published.with_suffix(".html")
@@ -161,7 +201,8 @@ class Outbox:
                 atomic.sync_dir(old_path.parent)
 
     def public_name(self, ref: str, doc: dict[str, Any], kind: str) -> str:
-        base = f"{ref.lower()}-{slug(str(doc.get('title', '')).split(': ', 1)[-1])}"
+        title = str(doc.get("policy_title") or str(doc.get("title", "")).split(": ", 1)[-1])
+        base = f"{ref.lower()}-{slug(title)}"
         return f"{base}.pdf" if kind == "policy" else f"{base}-{kind.replace('_', '-')}.pdf"
 
     def _relative(self, path: Path) -> str:
@@ -185,14 +226,21 @@ class Outbox:
         for policy in journal.policies():
             ref = str(policy.get("ref", ""))
             documents = policy.get("documents") or {}
-            for kind, doc in sorted(documents.items()):
-                published = doc.get("published")
-                if not published:
+            for kind, entry in sorted(documents.items()):
+                doc = live(entry)
+                if doc is None:
                     continue
-                files = [Path(published)]
+                files = [Path(doc["published"])]
                 if doc.get("published_html"):
                     files.append(Path(doc["published_html"]))
-                    listed.append(self._listed(policy, doc, files[0], files[1]))
+                    if kind != CHANGES:  # listed on its policy's entry
+                        changes = live(documents.get(CHANGES)) if kind == "policy" else None
+                        listed.append(self._listed(policy, doc, files[0], files[1], changes))
+                label = (
+                    f"Changes since version {doc.get('since', '')}"
+                    if kind == CHANGES
+                    else self.framework.form(kind).label
+                )
                 rows.extend(
                     {
                         "file": path.name,
@@ -201,7 +249,7 @@ class Outbox:
                         "version": str(doc.get("version", "")),
                         "date": str(doc.get("date", "")),
                         "what changed": str(doc.get("change", "")),
-                        "document": self.framework.form(kind).label,
+                        "document": label,
                         "replaces": _replaced(doc),
                     }
                     for path in files
@@ -217,11 +265,26 @@ class Outbox:
         atomic.write_text(safe_path(self.workspace.publish_dir, "index.html"), index)
 
     @staticmethod
-    def _listed(policy: dict[str, Any], doc: dict[str, Any], pdf: Path, page: Path) -> Listed:
-        try:
-            size = pdf.stat().st_size
-        except FileNotFoundError:
-            size = 0
+    def _listed(
+        policy: dict[str, Any],
+        doc: dict[str, Any],
+        pdf: Path,
+        page: Path,
+        changes: dict[str, Any] | None = None,
+    ) -> Listed:
+        compared: dict[str, Any] = {}
+        if (
+            changes
+            and changes.get("published")
+            and changes.get("published_html")
+            and str(changes.get("version")) == str(doc.get("version"))
+        ):
+            compared = {
+                "changes_since": str(changes.get("since", "")),
+                "changes_html": Path(changes["published_html"]).name,
+                "changes_pdf": Path(changes["published"]).name,
+                "changes_bytes": _size(Path(changes["published"])),
+            }
         when = str(doc.get("date", ""))
         with contextlib.suppress(ValueError):
             when = format_date(date.fromisoformat(when))
@@ -233,5 +296,13 @@ class Outbox:
             next_review=str(policy.get("next_review_text") or ""),
             html_name=page.name,
             pdf_name=pdf.name,
-            pdf_bytes=size,
+            pdf_bytes=_size(pdf),
+            **compared,
         )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0

@@ -33,7 +33,7 @@ from pipeline.publish.changes import (
     published_version,
     write_changes,
 )
-from pipeline.publish.outbox import PUBLISHED_KINDS, Outbox
+from pipeline.publish.outbox import PUBLISHED_KINDS, Outbox, carried_live
 from pipeline.records import FormRecord
 from pipeline.titles import title_key
 from pipeline.validate.reading import document_texts, measure
@@ -270,6 +270,7 @@ class Preparer:
             "date": today.isoformat(),
             "change": record.value("change_summary"),
             **_replaces(documents.get(kind), version),
+            **carried_live(documents.get(kind)),
         }
         if kind in PUBLISHED_KINDS:
             documents[kind].update(
@@ -277,7 +278,7 @@ class Preparer:
             )
         jobs = [ConversionJob(docx=docx_path, pdf=master, metadata=metadata, draft=False)]
         if changes is not None:
-            documents[KIND] = changes.document
+            documents[KIND] = {**changes.document, **carried_live(documents.get(KIND))}
             jobs.append(changes.job)
         values["documents"] = documents
         self.batch.rows[ref] = {**self.batch.rows.get(ref, {}), **values}

@@ -1,6 +1,8 @@
 """register.xlsx, the register managers read, written from the journal.
 
-``workbook`` syncs and rebuilds it (openpyxl), ``xml/`` the fast path that edits only
-the sheet XML; ``cells``, ``layout``, ``sheets``, ``notes``, ``files`` what both share.
+``workbook`` syncs and rebuilds it (when to write, the loss check, what the journal is
+told), ``writer`` writes it through openpyxl, ``xml/`` the fast path that edits only the
+sheet XML, and only the rows that changed; ``cells``, ``layout``, ``sheets``, ``notes``,
+``files``, ``losses`` what both share.
 May import: journal, dates, xml_chars, atomic, errors. Never forms or validate.
 """

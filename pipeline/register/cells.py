@@ -24,6 +24,9 @@ DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 COMMENT_AUTHOR = "pipeline"
 SHEET, TABLE = "Register", "PolicyRegister"  # the Register sheet and its Excel table
+# How rows are laid out: raise it whenever :func:`content` or a writer changes what a row
+# holds, so a register written before is synced in full once, not only its changed rows.
+ROWS = 2  # 2: the Version cell's note on the version it replaces
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,8 @@ class Content:
     """One cell's worth: ``value`` already cleaned (see :func:`clean`), and what goes with it.
 
     ``comment`` is the pipeline's note for the cell (None: no note of ours), applied only
-    when ``own_comment`` (date cells, and emptied cells); elsewhere a note is left alone.
+    when ``own_comment`` (date cells, the Version cell, and emptied cells); elsewhere a note
+    is left alone.
     ``link`` is the hyperlink target (None: no link), applied to link columns only.
     ``number_format`` None leaves the cell's format alone.
     """
@@ -188,6 +192,22 @@ class PolicyRows:
         return [self.last]
 
 
+def replaced(policy: dict[str, Any]) -> str | None:
+    """The Version cell's note when the policy document replaces an earlier published version:
+    superseded once this one is published (its files are kept), else still the public one."""
+    document = (policy.get("documents") or {}).get("policy") or {}
+    old = str(clean(str(document.get("replaces_version") or "")))
+    if not old or old == str(document.get("version", "")):
+        return None
+    if document.get("published"):
+        return (
+            f"Replaces version {old}, now superseded: it was taken out of the published "
+            "folder when this version was published; its files are kept in the outbox, in "
+            f"the policy's version {old} folder."
+        )
+    return f"Version {old} stays published until this version is published."
+
+
 def content(column: Column, policy: dict[str, Any], base: Path, review: str) -> Content:
     """The cell for ``column`` in ``policy``'s row; ``review`` is its review state today."""
     value = review if column.key == "review_state" else policy.get(column.key)
@@ -206,7 +226,10 @@ def content(column: Column, policy: dict[str, Any], base: Path, review: str) -> 
         return Content(clean(when), fmt, comment=note, own_comment=True)
     if column.kind == "int":
         text = str(value).strip()
-        return Content(int(text) if text.isdigit() else clean(value))
+        number = int(text) if text.isdigit() else clean(value)
+        if column.key == "version":
+            return Content(number, comment=replaced(policy), own_comment=True)
+        return Content(number)
     if column.kind == "link":
         target = link_target(value, base)
         return Content(clean(target), link=target.replace(" ", "%20"))

@@ -8,9 +8,13 @@ feature by feature, against the file on disk *before* anything is written; a fea
 fewer of it afterwards is a loss, and the sync leaves the file untouched
 (:mod:`pipeline.register.workbook`).
 
-It refuses to judge by part names or bytes (openpyxl renumbers every part it writes), and
-it does not count what is wholly the pipeline's: its own notes, its Status drop-down, its
-review highlighting (those it may rightly remove or move).
+It refuses to judge a changed part by its name (openpyxl renumbers every part it writes),
+and it does not count what is wholly the pipeline's: its own notes, its Status drop-down,
+its review highlighting (those it may rightly remove or move). A part carried across byte
+for byte (the fast path carries every part it does not edit) holds the same features
+before and after, so :func:`lost_between` counts only the parts that differ; a sheet's
+cells (``sheetData``, most of a large sheet's bytes) hold none of the counted features and
+are not parsed.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import posixpath
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from lxml import etree  # type: ignore[import-untyped]
 
@@ -80,8 +84,23 @@ def count(names: Iterable[str], read: Callable[[str], bytes]) -> Counter[str]:
         elif folder == "xl" and posixpath.basename(name).startswith("comments"):
             _count_notes(_xml(read(name)), found)
         elif _SHEET.match(name):
-            _count_sheet(_xml(read(name)), found)
+            _count_sheet(_xml(_without_cells(read(name))), found)
     return found
+
+
+def _without_cells(sheet: bytes) -> bytes:
+    """The sheet part with its ``sheetData`` emptied: cells hold none of the counted features.
+
+    Only an unprefixed ``<sheetData>`` (as Excel, LibreOffice and openpyxl write it) is cut
+    out; any other spelling is parsed whole, which counts the same, only slower.
+    """
+    start = sheet.find(b"<sheetData")
+    if start < 0 or sheet.startswith(b"<sheetData/>", start):
+        return sheet
+    end = sheet.find(b"</sheetData>", start)
+    if end < 0:
+        return sheet  # the parser says what is wrong with it
+    return sheet[:start] + b"<sheetData/>" + sheet[end + len(b"</sheetData>") :]
 
 
 def _count_notes(root: etree._Element, found: Counter[str]) -> None:
@@ -108,8 +127,32 @@ def _count_sheet(root: etree._Element, found: Counter[str]) -> None:
 
 def count_zip(data: bytes) -> Counter[str]:
     """:func:`count` for a whole .xlsx held in memory."""
+    return count(*_reader(zip_parts(data)))
+
+
+def zip_parts(data: bytes) -> dict[str, bytes]:
+    """Every part of an .xlsx held in memory, by name."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return count(zf.namelist(), zf.read)
+        return {info.filename: zf.read(info) for info in zf.infolist()}
+
+
+def _reader(parts: Mapping[str, bytes]) -> tuple[list[str], Callable[[str], bytes]]:
+    return list(parts), parts.__getitem__
+
+
+def lost_between(before: Mapping[str, bytes], after: Mapping[str, bytes]) -> list[str]:
+    """:func:`lost` for two packages' parts (name -> bytes), counting only parts that differ.
+
+    A part with the same name and bytes on both sides adds the same to both counts, so it
+    cannot hide or cause a loss; when the differing parts show one, everything is counted
+    so the message gives the file's totals ("1 of its 3 charts").
+    """
+    same = {name for name, data in after.items() if before.get(name) == data}
+    had = count([n for n in before if n not in same], before.__getitem__)
+    has = count([n for n in after if n not in same], after.__getitem__)
+    if all(has.get(key, 0) >= n for key, n in had.items()):
+        return []
+    return lost(count(*_reader(before)), count(*_reader(after)))
 
 
 def lost(before: Counter[str], after: Counter[str]) -> list[str]:

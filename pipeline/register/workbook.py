@@ -18,37 +18,21 @@ rebuilds the register, and syncs any workbook the fast path does not recognise e
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, cast
 
 from lxml import etree  # type: ignore[import-untyped]
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import atomic
 from pipeline.errors import PipelineError
-from pipeline.journal.store import Journal, Snapshot
+from pipeline.journal.store import Journal, Snapshot, Written
 from pipeline.register import losses
-from pipeline.register.cells import (
-    COLUMNS,
-    COMMENT_AUTHOR,
-    SHEET,
-    TABLE,
-    Column,
-    PolicyRows,
-    content,
-    header_key,
-)
+from pipeline.register.cells import COLUMNS, ROWS, Column
 from pipeline.register.files import (
     DamagedRegister,
     is_locked,
@@ -59,23 +43,8 @@ from pipeline.register.files import (
     save_atomically,
     set_aside,
 )
-from pipeline.register.layout import (
-    CENTRE_TOP,
-    HEAD_FILL,
-    HEAD_FONT,
-    LINK_FONT,
-    TOP,
-    review_date,
-    review_state,
-)
-from pipeline.register.sheets import (
-    apply_rules,
-    due,
-    fit_table,
-    put_value,
-    write_dashboard,
-    write_history,
-)
+from pipeline.register.sheets import due
+from pipeline.register.writer import new_workbook, write
 from pipeline.register.xml.fast import patch
 
 __all__ = [
@@ -110,141 +79,10 @@ def _busy(path: Path, detail: str) -> SyncResult:
     )
 
 
-# --- cell values ------------------------------------------------------------------------------
-
-
-def _write_cell(
-    cell: Cell, column: Column, policy: dict[str, Any], base: Path, review: str
-) -> None:
-    spec = content(column, policy, base, review)
-    put_value(cell, spec.value, spec.number_format)
-    if column.kind == "link":
-        cell.hyperlink = spec.link
-        if spec.link is not None and not _has_own_font(cell):
-            cell.font = LINK_FONT
-    if spec.own_comment:
-        _set_own_comment(cell, spec.comment)
-
-
-def _has_own_font(cell: Cell) -> bool:
-    """Whether the cell's font is not the workbook's default (font 0): a manager's, kept."""
-    style = cell._style  # type: ignore[attr-defined]  # the cell's style indices, not in stubs
-    return style is not None and style.fontId != 0
-
-
-def _set_own_comment(cell: Cell, text: str | None) -> None:
-    """Add, change or remove the pipeline's note; a note a person wrote is never touched."""
-    current = cell.comment
-    if current is not None and current.author != COMMENT_AUTHOR:
-        return
-    if text is None:
-        if current is not None:
-            cell.comment = None
-    elif current is None or current.text != text:
-        cell.comment = Comment(text, COMMENT_AUTHOR, width=220, height=60)
-
-
-# --- the Register sheet -----------------------------------------------------------------------
-
-
-def _find_register(wb: Workbook) -> Worksheet:
-    if SHEET in wb.sheetnames:
-        return cast(Worksheet, wb[SHEET])
-    for ws in wb.worksheets:  # renamed by a manager: recognise it by its headers
-        if isinstance(ws, Worksheet) and {"reference", "title"} <= {
-            header_key(c.value) for c in ws[1]
-        }:
-            return ws
-    return cast(Worksheet, wb.create_sheet(SHEET, 0))
-
-
-def _header_cell(ws: Worksheet, index: int, column: Column) -> None:
-    """Our header, styled explicitly so it reads as a header even where table styles don't show."""
-    cell = ws.cell(1, index, column.header)
-    cell.font = HEAD_FONT
-    cell.fill = HEAD_FILL
-    cell.alignment = Alignment(vertical="center", wrap_text=True)
-    ws.column_dimensions[get_column_letter(index)].width = column.width
-
-
-def _our_columns(ws: Worksheet) -> dict[str, int]:
-    """Column index of each of our columns, by header text; missing ones are added on the right."""
-    found: dict[str, int] = {}
-    last = 0
-    for (row, col), cell in ws._cells.items():
-        if row == 1 and cell.value is not None:
-            last = max(last, col)
-            found.setdefault(header_key(cell.value), col)
-    columns: dict[str, int] = {}
-    for column in COLUMNS:
-        index = found.get(header_key(column.header))
-        if index is None:
-            last += 1
-            index = last
-            _header_cell(ws, index, column)
-        columns[column.key] = index
-    return columns
-
-
-def _update_register(
-    ws: Worksheet, policies: Iterable[dict[str, Any]], base: Path, today: date
-) -> tuple[int, int]:
-    """Write our cells for every policy; returns (policies updated in place, policies added)."""
-    cols = _our_columns(ws)
-    ref_col = cols["ref"]
-    placing = PolicyRows()
-    for (row, col), cell in list(ws._cells.items()):
-        if cell.value is not None:
-            placing.seen(row, cell.value if col == ref_col else None)
-    for policy in policies:
-        review = review_state(review_date(policy), today)
-        for row in placing.rows(policy):
-            for column in COLUMNS:
-                cell = ws.cell(row, cols[column.key])
-                if not isinstance(cell, Cell):
-                    continue  # merged by a manager: cannot be written
-                fresh = not cell.has_style
-                _write_cell(cell, column, policy, base, review)
-                if fresh:
-                    # one line per policy keeps a sorted, filtered register scannable
-                    cell.alignment = CENTRE_TOP if column.kind in ("int", "date") else TOP
-    last_row = max(placing.last, 2)
-    last_col = max(cols.values())
-    while (header := ws._cells.get((1, last_col + 1))) is not None and header.value is not None:
-        last_col += 1  # a manager's headed column beside ours joins the table, as in Excel
-    fit_table(ws, TABLE, 1, last_row, min(cols.values()), last_col)
-    apply_rules(ws, cols["status"], cols["next_review"], cols["review_state"], last_row)
-    if ws.freeze_panes is None:
-        ws.freeze_panes = "A2"
-    return placing.updated, placing.added
-
-
-# --- workbook level ---------------------------------------------------------------------------
-
-
-def _new_workbook() -> Workbook:
-    """A fresh register: headers, widths, table, frozen header, print set-up for A3/A4 landscape."""
-    wb = Workbook()
-    ws = wb.active
-    assert isinstance(ws, Worksheet)
-    ws.title = SHEET
-    for index, column in enumerate(COLUMNS, start=1):
-        _header_cell(ws, index, column)
-    ws.freeze_panes = "A2"
-    ws.row_dimensions[1].height = 30
-    ws.page_setup.paperSize = ws.PAPERSIZE_A3
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
-    ws.print_title_rows = "1:1"
-    return wb
-
-
 def _load(path: Path) -> tuple[Workbook, str]:
     """Open the existing register, or a fresh one if missing or damaged (with a note why)."""
     if not path.exists():
-        return _new_workbook(), f"created {path.name}"
+        return new_workbook(), f"created {path.name}"
     try:
         return read_workbook(path), ""
     except DamagedRegister as exc:
@@ -253,16 +91,7 @@ def _load(path: Path) -> tuple[Workbook, str]:
             f"{path.name} could not be read ({exc}), so it was moved aside as {aside.name} and "
             "rebuilt from the journal; re-apply any notes or extra columns from that file"
         )
-        return _new_workbook(), note
-
-
-def _write(wb: Workbook, snap: Snapshot, path: Path, today: date) -> tuple[int, int]:
-    ws = _find_register(wb)
-    counts = _update_register(ws, snap.policies, path.parent.resolve(), today)
-    write_history(wb, snap.events)
-    write_dashboard(wb, snap.policies, today)
-    wb.active = wb.sheetnames.index(ws.title)
-    return counts
+        return new_workbook(), note
 
 
 def _held(path: Path, losses: list[str]) -> SyncResult:
@@ -282,35 +111,85 @@ def _held(path: Path, losses: list[str]) -> SyncResult:
 class _Draft:
     """The register as the next sync would write it, in memory, with what the sync reports."""
 
-    data: bytes | None  # None: the fast path's package, saved straight to disk
-    save: Any  # Callable[[Path], None]
+    data: bytes
+    parts: dict[str, bytes]  # data's parts by name, for the loss check
+    before: dict[str, bytes] | None  # the file's parts as read, if the fast path read them
     added: int
     note: str
-    counts: Counter[str]
+    fast: bool  # written by the fast path, so the next one may write only what changed
+
+    def save(self, tmp: Path) -> None:
+        tmp.write_bytes(self.data)
 
 
 def _draft(
-    path: Path, snap: Snapshot, today: date, *, fast: bool, fresh: bool = False, dry: bool = False
+    path: Path,
+    snap: Snapshot,
+    today: date,
+    *,
+    fast: bool,
+    fresh: bool = False,
+    dry: bool = False,
+    data: bytes | None = None,
+    since: Written | None = None,
 ) -> _Draft:
     """Build the next register in memory: the fast path when it can, else openpyxl.
 
-    ``dry``: only to look, so a damaged file raises DamagedRegister instead of being set aside.
+    ``data``: the file's bytes as read (None: no file, or not to be kept); ``since``: the
+    sync that wrote exactly those bytes. ``dry``: only to look, so a damaged file raises
+    DamagedRegister instead of being set aside.
     """
-    patched = patch(path, snap, today) if fast and not fresh and path.exists() else None
+    patched = None
+    if fast and not fresh and data is not None:
+        patched = patch(path, snap, today, data=data, since=since)
     if patched is not None:  # the usual case: only the changed XML is rewritten
         pkg = patched.package
-        return _Draft(None, pkg.save, patched.added, "", losses.count(pkg.names(), pkg.read))
+        out = pkg.to_bytes()
+        return _Draft(out, pkg.parts(), pkg.original, patched.added, "", fast=True)
     if fresh:
-        wb, note = _new_workbook(), ""
+        wb, note = new_workbook(), ""
     elif dry:
         wb, note = read_workbook(path), ""
     else:
         wb, note = _load(path)  # new, damaged, or not as the fast path expects
-    _, added = _write(wb, snap, path, today)
+    _, added = write(wb, snap, path, today)
+    out = _save_bytes(wb)
+    return _Draft(out, losses.zip_parts(out), None, added, note, fast=False)
+
+
+def _save_bytes(wb: Workbook) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
-    data = buffer.getvalue()
-    return _Draft(data, lambda tmp: tmp.write_bytes(data), added, note, losses.count_zip(data))
+    return buffer.getvalue()
+
+
+def _writer(path: Path) -> str:
+    """What a recorded write must match besides its bytes: the row layout and the folder
+    links are made relative to (a register moved elsewhere is written in full)."""
+    return f"{ROWS}:{path.parent.resolve()}"
+
+
+def _current(path: Path, snap: Snapshot) -> tuple[bytes | None, Written | None]:
+    """The register's bytes (None: no file) and, if they are exactly what the last sync
+    wrote, that sync's record; any other bytes (a manager's save) mean a full sync."""
+    if not path.exists():
+        return None, None
+    data = path.read_bytes()
+    written = snap.written
+    if written is None or written.writer != _writer(path):
+        return data, None
+    return data, written if hashlib.sha256(data).hexdigest() == written.sha256 else None
+
+
+def _lost(data: bytes | None, draft: _Draft) -> list[str]:
+    """What writing ``draft`` over the file's bytes ``data`` would lose (nothing if no file)."""
+    if data is None:
+        return []
+    try:
+        before = draft.before if draft.before is not None else losses.zip_parts(data)
+        return losses.lost_between(before, draft.parts)
+    except (zipfile.BadZipFile, OSError, etree.XMLSyntaxError):
+        return []  # damaged: _load has said why and set it aside
 
 
 def _run(
@@ -324,12 +203,9 @@ def _run(
             return _busy(path, detail)
         snap = journal.snapshot()  # generation first: later changes stay pending
         try:
-            before = losses.count_zip(path.read_bytes()) if path.exists() and not fresh else None
-        except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError):
-            before = None  # damaged: _load says why and sets it aside
-        try:
-            draft = _draft(path, snap, today, fast=fast, fresh=fresh)
-            lost = losses.lost(before, draft.counts) if before is not None else []
+            data, since = _current(path, snap)
+            draft = _draft(path, snap, today, fast=fast, fresh=fresh, data=data, since=since)
+            lost = [] if fresh else _lost(data, draft)
             if lost:  # checked before writing: the manager's file is not touched
                 return _held(path, lost)
             note = draft.note
@@ -339,7 +215,11 @@ def _run(
             replace_atomically(path, draft.save)
         except PermissionError as exc:
             return _busy(path, f"not writable ({exc.strerror or exc}) and may be open elsewhere")
-        journal.mark_register_synced(snap.generation, snap.last_event_id)
+        written = None
+        if draft.fast:
+            digest = hashlib.sha256(draft.data).hexdigest()
+            written = Written(snap.generation, digest, today, _writer(path))
+        journal.mark_register_synced(snap.generation, snap.last_event_id, written)
     verb = "rebuilt" if fresh else "updated"
     summary = (
         f"{verb} {path.name}: {len(snap.policies)} policies ({draft.added} new), "
@@ -401,11 +281,15 @@ def held(journal: Journal, path: Path, *, today: date | None = None) -> str | No
     if detail:
         return _busy(path, detail).reason
     try:
-        before = losses.count_zip(path.read_bytes())
-        draft = _draft(path, journal.snapshot(), today or date.today(), fast=True, dry=True)
+        snap = journal.snapshot()
+        data, since = _current(path, snap)
+        draft = _draft(
+            path, snap, today or date.today(), fast=True, dry=True, data=data, since=since
+        )
+        before = draft.before if draft.before is not None else losses.zip_parts(path.read_bytes())
+        lost = losses.lost_between(before, draft.parts)
     except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError, DamagedRegister):
         return None  # damaged: the next sync sets it aside and says so
-    lost = losses.lost(before, draft.counts)
     return _held(path, lost).reason if lost else None
 
 
@@ -416,6 +300,6 @@ def create_empty(path: Path) -> None:
         raise PipelineError(
             f"{path} already exists; use `pipeline register rebuild` to recreate it from the journal"
         )
-    wb = _new_workbook()
-    _write(wb, Snapshot(0, False, [], []), path, date.today())
+    wb = new_workbook()
+    write(wb, Snapshot(0, False, [], []), path, date.today())
     save_atomically(wb, path)

@@ -3,17 +3,19 @@
 Validation and interpretation share these readers on purpose: a value the validator accepts
 is exactly a value the register and the publication gate can use, and a value it rejects is
 one they would have had to guess at. Nothing here names a council's field; the framework's
-field types decide how each value is read.
+field types decide how each value is read. The questions both ask of the framework (is a
+sign-off high enough for a change type; which area a plan row names) are answered here too.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 from pipeline.dates import DateRange, parse_date
-from pipeline.framework import DEFAULT_VERSION_PATTERN, Field, Framework, Level
+from pipeline.framework import DEFAULT_VERSION_PATTERN, Area, Field, Framework, Level
 from pipeline.labels import best_match, normalise
 from pipeline.records import FormRecord
 
@@ -194,3 +196,25 @@ def _derived(
         and level_list(framework, f) == framework.change_types
         and not record.value(f.key)
     }
+
+
+def find_area(written: str, areas: Sequence[Area]) -> Area | None:
+    """The area a row's first cell names, tolerating the template's prompts written after it."""
+    options = [(a, (a.title, a.key)) for a in areas]
+    found = best_match(written, options) or best_match(written.splitlines()[0], options)
+    if found is not None:
+        return found
+    said = normalise(written)
+    return next((a for a in areas if said.startswith(normalise(a.title) + " ")), None)
+
+
+def sign_off_ok(framework: Framework, change_type_key: str, sign_off_key: str) -> bool:
+    """Whether a sign-off level is high enough for a change type (4.2.3, 4.5)."""
+    try:
+        needed = framework.sign_off_level(framework.change_type(change_type_key).minimum_sign_off)
+        given = framework.sign_off_level(sign_off_key)
+    except StopIteration:
+        raise KeyError(
+            f"unknown change type {change_type_key!r} or sign-off {sign_off_key!r}"
+        ) from None
+    return given.rank >= needed.rank

@@ -8,7 +8,7 @@ filled from the form and the framework.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -97,8 +97,10 @@ MESSAGES: dict[str, Message] = {
         "Something in the form was not carried into the document",
         "{what} in {where} is not carried into the published document.",
         "If it matters, put it in as a picture (with alt text) or as text, then put the form back.",
-        "The pipeline carries text, tables, links and pictures. This part of the form is of "
-        "a kind it cannot carry, so you are told rather than left to find it missing.",
+        "The pipeline carries text, tables, links, pictures, footnotes and text boxes. This "
+        "part of the form is of a kind it cannot carry where it stands (a chart, a picture or "
+        "a link's address inside a table, a footnote in the details), so you are told rather "
+        "than left to find it missing.",
         "warning",
     ),
     "section_missing": Message(
@@ -331,3 +333,21 @@ def problem(key: str, field: str, location: str = "", **values: Any) -> Problem:
 def problems_as_json(problems: Sequence[Problem]) -> list[dict[str, str]]:
     """The problems as plain dictionaries (field, message, fix, location, severity)."""
     return [{k: str(v) for k, v in asdict(p).items()} for p in problems]
+
+
+def quoted(labels: Iterable[str], conjunction: str = "and") -> str:
+    """'"A", "B" and "C"' for naming labels inside a sentence."""
+    return either((f'"{label}"' for label in labels), conjunction)
+
+
+def either(items: Iterable[str], conjunction: str = "or") -> str:
+    """'A, B or C'."""
+    words = list(items)
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def where(*parts: str) -> str:
+    """Join the non-empty parts of a location."""
+    return ", ".join(p for p in parts if p)

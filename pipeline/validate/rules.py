@@ -13,24 +13,26 @@ file is checked by the same code.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from pipeline.dates import add_months, format_date, parse_date
 from pipeline.framework import Area, Field, FormType, Framework, Rule
-from pipeline.labels import best_match, normalise
+from pipeline.labels import normalise
 from pipeline.records import Figure, FormRecord, Row
 from pipeline.validate.interpret import (
     Interpreted,
     choice_label,
+    find_area,
     interpret,
     match_choice,
     parse_number,
     parse_reference,
     parse_version,
     parse_yes_no,
+    sign_off_ok,
     version_key,
 )
 from pipeline.validate.messages import (
@@ -39,9 +41,12 @@ from pipeline.validate.messages import (
     Message,
     Problem,
     Severity,
+    either,
     problem,
     problems_as_json,
+    quoted,
     revisions_text,
+    where,
 )
 from pipeline.validate.reading import OverLimit, over_limits
 
@@ -74,18 +79,6 @@ def has_errors(problems: Sequence[Problem]) -> bool:
     return any(p.severity == "error" for p in problems)
 
 
-def sign_off_ok(framework: Framework, change_type_key: str, sign_off_key: str) -> bool:
-    """Whether a sign-off level is high enough for a change type (4.2.3, 4.5)."""
-    try:
-        needed = framework.sign_off_level(framework.change_type(change_type_key).minimum_sign_off)
-        given = framework.sign_off_level(sign_off_key)
-    except StopIteration:
-        raise KeyError(
-            f"unknown change type {change_type_key!r} or sign-off {sign_off_key!r}"
-        ) from None
-    return given.rank >= needed.rank
-
-
 def validate(record: FormRecord, framework: Framework, context: Context) -> list[Problem]:
     """Every problem with the form, errors first then warnings, each in the form's order."""
     form = framework.forms.get(record.form_type)
@@ -93,24 +86,6 @@ def validate(record: FormRecord, framework: Framework, context: Context) -> list
         forms = either(f.label for f in framework.forms.values())
         return [problem("unknown_form", "", value=record.form_type, forms=forms)]
     return _Checker(record, framework, form, context).run()
-
-
-def quoted(labels: Iterable[str], conjunction: str = "and") -> str:
-    """'"A", "B" and "C"' for naming labels inside a sentence."""
-    return either((f'"{label}"' for label in labels), conjunction)
-
-
-def either(items: Iterable[str], conjunction: str = "or") -> str:
-    """'A, B or C'."""
-    words = list(items)
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
-
-
-def where(*parts: str) -> str:
-    """Join the non-empty parts of a location."""
-    return ", ".join(p for p in parts if p)
 
 
 class _Checker:
@@ -375,7 +350,7 @@ class _Checker:
         for index, row in enumerate(rows):
             written = row.get(area_key).strip()
             if written:
-                current = _find_area(written, areas)
+                current = find_area(written, areas)
                 if current is None and areas:
                     self.say(
                         (2, index),
@@ -420,13 +395,3 @@ class _Checker:
             self.say(
                 place, "row_incomplete", missing[0], location, area=name, missing=others, rule=base
             )
-
-
-def _find_area(written: str, areas: Sequence[Area]) -> Area | None:
-    """The area a row's first cell names, tolerating the template's prompts written after it."""
-    options = [(a, (a.title, a.key)) for a in areas]
-    found = best_match(written, options) or best_match(written.splitlines()[0], options)
-    if found is not None:
-        return found
-    said = normalise(written)
-    return next((a for a in areas if said.startswith(normalise(a.title) + " ")), None)

@@ -22,6 +22,7 @@ from pipeline.records import (
     FieldValue,
     FormRecord,
     ListItem,
+    Note,
     Paragraph,
     Row,
     Run,
@@ -603,3 +604,25 @@ def test_renders_share_compiled_templates_but_never_values_or_stale_files(
     shutil.copyfile(edited / "policy.docx", folder / "policy.docx")  # edited in place
     asm.render(first, tmp_path / "3.docx", context=context())
     assert "Sally Slade, Head of Adult Social Care (edited)" in text_of(tmp_path / "3.docx")
+
+
+def test_notes_end_their_section_as_a_numbered_list_their_text_data(
+    assembler: Assembler, tmp_path: Path
+) -> None:
+    record = policy_record()
+    marked = _p("Said here.", Run("1", note=1))
+    notes = (Note(1, (Run(NASTY),), "footnote"), Note(2, (Run("A source", href=CARE_ACT),)))
+    record.sections = [
+        SectionContent("applies_to", "x", (marked, _p("More.", Run("2", note=2)), *notes)),
+        *POLICY_SECTIONS[1:],
+    ]
+    out = tmp_path / "notes.docx"
+    assembler.render(record, out, context=context())
+    paragraphs = _body_paragraphs(out)
+    texts = [p.text for p in paragraphs]
+    at = texts.index("Notes")
+    assert style(paragraphs[at]) == "Heading 2"
+    assert texts[at + 1 : at + 3] == [f"1.\t{NASTY}", "2.\tA source"]
+    said = paragraphs[texts.index("1.1\tSaid here.1")]
+    assert [(r.text, r.font.superscript) for r in said.runs][-1] == ("1", True)
+    assert texts[at - 1] == "1.2\tMore.2"  # the Notes list follows the section's own text

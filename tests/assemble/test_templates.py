@@ -114,7 +114,7 @@ def test_body_has_no_direct_formatting(name: str) -> None:
 def test_header_and_footer(name: str) -> None:
     header = _part(TEMPLATES / f"{name}.docx", "word/header1.xml")
     footer = _part(TEMPLATES / f"{name}.docx", "word/footer1.xml")
-    assert "{{ document_title }}" in header and "DRAFT" in header
+    assert "{{ running_title }}" in header and "DRAFT" in header
     assert re.search(r"<w:instrText[^>]*> PAGE </w:instrText>", footer)
     assert re.search(r"<w:instrText[^>]*> NUMPAGES </w:instrText>", footer)
     assert "{{ council }}" in footer and "Page " in footer

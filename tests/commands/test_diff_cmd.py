@@ -38,7 +38,8 @@ def _diff(ws: Workspace, *args: str) -> tuple[int, str]:
 
 def test_latest_against_the_one_before(ws: Workspace) -> None:
     folder = ws.outbox / REF / "3"
-    (folder / "changes-since-2.docx").unlink()  # written by the batch: the command writes it again
+    for ending in ("docx", "html"):  # written by the batch: the command writes them again
+        (folder / f"changes-since-2.{ending}").unlink()
     code, output = _diff(ws, REF)
     assert code == 0
     assert output == (
@@ -46,9 +47,11 @@ def test_latest_against_the_one_before(ws: Workspace) -> None:
         "removed: 0, changed: 1, moved: 0.\n"
         f"docx: {folder / 'changes-since-2.docx'}\n"
         f"pdf: {folder / 'changes-since-2.pdf'}\n"
+        f"html: {folder / 'changes-since-2.html'}\n"
     )
     assert (folder / "changes-since-2.docx").is_file()
     assert (folder / "changes-since-2.pdf").read_bytes().startswith(b"%PDF")
+    assert "<ins>[inserted: six months]</ins>" in (folder / "changes-since-2.html").read_text()
 
 
 def test_a_version_with_itself_and_json(ws: Workspace) -> None:

@@ -3,6 +3,7 @@ words are the same, and exactly what changed where they are not."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from pipeline.compare.diff import Comparison, compare, word_changes, words_key
 from pipeline.compare.stored import from_json, to_json
 from pipeline.forms.read import read_form
-from pipeline.records import FormRecord, Paragraph, Run, SectionContent
+from pipeline.records import FormRecord, Note, Paragraph, Run, SectionContent
 from pipeline.safety.check import check_file
 from tests.helpers.hostile import FRAMEWORK, Case, slots, write_form
 from tests.helpers.paths import SAMPLE_POLICY
@@ -126,3 +127,21 @@ def test_a_stored_record_compares_as_the_record_it_was(tmp_path: Path) -> None:
     assert compare(record, again, "3", "3") == Comparison(
         "3", "3", compare(record, record, "3", "3").sections
     )
+
+
+def test_a_stored_record_keeps_its_notes_and_a_new_note_is_a_change() -> None:
+    marked = Paragraph((Run("Said here."), Run("1", note=1)))
+    note = Note(1, (Run("Care Act 2014, section 26."),), "endnote")
+    record = FormRecord(
+        "policy", Path("x.docx"), sections=[SectionContent("policy", "P", (marked, note))]
+    )
+    again = from_json(to_json(record))
+    assert again.sections[0].blocks[1] == note
+    changed = FormRecord(
+        "policy",
+        Path("x.docx"),
+        sections=[
+            SectionContent("policy", "P", (marked, replace(note, runs=(Run("Section 27."),))))
+        ],
+    )
+    assert not compare(again, changed, "1", "2").unchanged

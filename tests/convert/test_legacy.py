@@ -1,10 +1,13 @@
-"""Other formats officers have (.doc, .odt; .xls, .ods): converted by LibreOffice, then read.
+"""Other formats officers have (.doc, .odt, .rtf): converted by LibreOffice, then read like .docx.
 
-The copies are made here with ``soffice --convert-to`` from the sample policy (Word) and
-from the Excel forms (the sample policy request, a policy with bold and italic inside its
-cells, its implementation plan); each format is run through the whole path in its own
-batch and must give the same PDF text, and for Excel the same register values, as the
-.docx/.xlsx, with the register's "Source form" keeping the name the officer dropped.
+The copies are made here with ``soffice --convert-to`` from the sample policy; each is run
+through the whole path in its own batch and must give the same PDF text as the .docx, with
+the register's "Source form" keeping the name the officer dropped.
+
+The converter's LibreOffice settings are proved on documents that reach outside themselves:
+a macro that writes a file, a section linked to a file outside the workspace. Each is first
+opened by LibreOffice told to run macros and update links (tests/helpers/uno_control.py),
+which shows the document really does it; then the converter must not.
 """
 
 from __future__ import annotations
@@ -19,14 +22,17 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from pipeline.framework_load import default_framework
+from pipeline.convert.base import find_uno_python
+from pipeline.convert.legacy import convert_legacy
+from pipeline.convert.settings import ConverterSettings
 from pipeline.outcome import BatchResult
 from pipeline.run import run_batch
 from pipeline.safety import reasons
 from pipeline.workspace import Workspace, init_workspace
-from tests.helpers.excel_forms import POLICY_ANSWERS, POLICY_SECTIONS, filled_xlsx
+from tests.helpers.odf import with_linked_section
 from tests.helpers.paths import EXAMPLES
 from tests.helpers.soffice import libreoffice
+from tests.helpers.uno_control import open_permissively, with_macro
 
 pytestmark = pytest.mark.requires_libreoffice
 
@@ -50,7 +56,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[s
     """Each format in a workspace of its own: (PDF text, batch result, source form)."""
     base = tmp_path_factory.mktemp("legacy")
     copies = {"docx": SAMPLE}
-    for ext in ("doc", "odt"):
+    for ext in ("doc", "odt", "rtf"):
         copies[ext] = libreoffice(SAMPLE, ext, base / "copies")
     out: dict[str, tuple[str, BatchResult]] = {}
     for ext, path in copies.items():
@@ -64,7 +70,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[s
     yield out
 
 
-@pytest.mark.parametrize("ext", ["doc", "odt"])
+@pytest.mark.parametrize("ext", ["doc", "odt", "rtf"])
 def test_a_copy_gives_the_same_pdf_text_as_the_docx(
     runs: dict[str, tuple[str, BatchResult]], ext: str
 ) -> None:
@@ -82,122 +88,64 @@ def test_a_damaged_doc_is_still_refused_with_the_same_message(tmp_path: Path) ->
     assert [r.reason for r in result.rejected] == [reasons.DAMAGED]
 
 
-# -- Excel: .xls and .ods copies of the Excel forms ------------------------------------------
-
-ExcelRun = tuple[dict[str, str], list[dict[str, object]], list[object], Workspace]
+SETTINGS = ConverterSettings(mode="oneshot", timeout=120)
 
 
-def _excel_forms(folder: Path) -> list[Path]:
-    folder.mkdir(parents=True)
-    framework = default_framework()
-    areas = framework.form("implementation_plan").areas
-    plan = {
-        "policy_title": POLICY_ANSWERS["title"],
-        "date": POLICY_ANSWERS["approval_date"],  # a real Excel date cell
-        "author": "James Martin",
-        "business_owner": "Sarah Mackereth",
-    }
-    request = folder / "carers-respite-policy-request.xlsx"
-    shutil.copy(EXAMPLES / request.name, request)
-    return [
-        request,
-        filled_xlsx(
-            framework, "policy", folder / "carers-breaks.xlsx", POLICY_ANSWERS,
-            sections=POLICY_SECTIONS,
-        ),
-        filled_xlsx(
-            framework, "implementation_plan", folder / "carers-breaks-plan.xlsx", plan,
-            rows=[(f"Action for {a.title}", "Jo Adams", "March 2027") for a in areas],
-        ),
-    ]  # fmt: skip
+def _docx_text(path: Path) -> str:
+    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
 
 
-def _sheet(ws: Workspace, name: str) -> list[dict[str, object]]:
-    sheet = openpyxl.load_workbook(ws.register)[name]
-    header = [c.value for c in sheet[1]]
-    rows = (
-        dict(zip(header, (c.value for c in r), strict=True)) for r in sheet.iter_rows(min_row=2)
-    )
-    return [r for r in rows if any(v is not None for v in r.values())]
-
-
-@pytest.fixture(scope="module")
-def excel_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ExcelRun]:
-    """Each format in a workspace of its own: (PDF texts, register rows, History files)."""
-    base = tmp_path_factory.mktemp("legacy-excel")
-    forms = _excel_forms(base / "xlsx-forms")
-    out: dict[str, ExcelRun] = {}
-    for ext in ("xlsx", "xls", "ods"):
-        ws = init_workspace(base / ext)
-        for form in forms:
-            copy = form if ext == "xlsx" else libreoffice(form, ext, base / f"{ext}-forms")
-            shutil.copy(copy, ws.inbox / copy.name)
-        result = run_batch(ws)
-        assert not result.rejected, [(r.file, r.reason, r.problems) for r in result.rejected]
-        assert sorted(a.file for a in result.accepted) == sorted(f"{f.stem}.{ext}" for f in forms)
-        pdfs = {
-            f"{a.file.rsplit('.', 1)[0]}/{p.name}": _text(p)
-            for a in result.accepted
-            for p in a.outputs
-            if p.suffix == ".pdf"
-        }
-        files = [row["File"] for row in _sheet(ws, "History")]
-        out[ext] = (pdfs, _sheet(ws, "Register"), files, ws)
-    return out
-
-
-@pytest.mark.parametrize("ext", ["xls", "ods"])
-def test_an_excel_copy_gives_the_same_register_and_pdf_text(
-    excel_runs: dict[str, ExcelRun], ext: str
+@pytest.mark.requires_uno
+def test_a_macro_never_runs_in_the_converter_and_the_gate_refuses_it_first(
+    tmp_path: Path,
 ) -> None:
-    pdfs, rows, files, _ = excel_runs[ext]
-    xlsx_pdfs, xlsx_rows, xlsx_files, _ = excel_runs["xlsx"]
-    assert len(pdfs) == 3 and pdfs == xlsx_pdfs
-    assert "We must offer a break within 28 days" in " ".join(
-        pdfs["carers-breaks/policy.pdf"].split()
-    )
-    # The names the officer dropped, in the register and its History; every other value equal.
-    assert files == [f"{name.rsplit('.', 1)[0]}.{ext}" for name in xlsx_files]
-    assert [r["Source form"] for r in rows] == [
-        f"{str(r['Source form']).rsplit('.', 1)[0]}.{ext}" for r in xlsx_rows
-    ]
-    volatile = {"Last updated", "Source form"}
-    assert [{k: v for k, v in r.items() if k not in volatile} for r in rows] == [
-        {k: v for k, v in r.items() if k not in volatile} for r in xlsx_rows
-    ]
-    assert [r["Status"] for r in rows] == ["requested", "published"]
+    uno_python = find_uno_python()
+    assert uno_python is not None
+    writes = tmp_path / "outside" / "the-macro-ran.txt"
+    writes.parent.mkdir()
+    odt = libreoffice(SAMPLE, "odt", tmp_path / "copies")
+    macro = with_macro(uno_python, odt, tmp_path / "macro.odt", writes, tmp_path)
+    open_permissively(uno_python, macro, tmp_path / "control.docx", tmp_path)
+    assert writes.exists(), "the control: run, the macro writes its file"
+    writes.unlink()
+
+    converted = convert_legacy(macro, "odt", tmp_path / "converted", SETTINGS, tmp_path / "state")
+    assert "Personal Budgets Policy" in _docx_text(converted)
+    assert not writes.exists()
+
+    ws = init_workspace(tmp_path / "ws")
+    shutil.copy(macro, ws.inbox / "macro.odt")
+    result = run_batch(ws)
+    assert [r.reason for r in result.rejected] == [reasons.MACROS]
+    assert not writes.exists()
 
 
-def _bold_in_pdf(pdf: Path) -> set[str]:
-    """The words pypdf sees drawn in a bold or italic font: "word (Bold)", "word (Italic)"."""
-    seen: set[str] = set()
-
-    def visit(text: str, _cm: object, _tm: object, font: object, _size: object) -> None:
-        name = str(font.get("/BaseFont", "")) if isinstance(font, dict) else ""
-        for look in ("Bold", "Italic"):
-            if look in name and text.strip():
-                seen.add(f"{text.strip()} ({look})")
-
-    for page in PdfReader(pdf).pages:
-        page.extract_text(visitor_text=visit)
-    return seen
+SECRET = "Words from a file outside the workspace."
+CACHED = "Words the linked section showed when it was last saved."
 
 
-@pytest.mark.parametrize("ext", ["xlsx", "xls", "ods"])
-def test_bold_and_italic_in_a_cell_reach_the_docx_pdf_and_web_page(
-    excel_runs: dict[str, ExcelRun], ext: str
-) -> None:
-    ws = excel_runs[ext][3]
-    folder = next(ws.outbox.glob("*/1"))
-    runs = [
-        (r.text, r.bold, r.italic)
-        for p in docx.Document(folder / "policy.docx").paragraphs
-        for r in p.runs
-    ]
-    assert ("must", True, None) in runs and ("28 days", None, True) in runs
-    assert ("carer's break", True, True) in runs
-    assert {"must (Bold)", "28 days (Italic)", "unpaid carers (Bold)", "planned (Italic)"} <= (
-        _bold_in_pdf(folder / "policy.pdf")
-    )
-    page = (folder / "policy.html").read_text(encoding="utf-8")
-    assert "<strong>must</strong>" in page and "<em>28 days</em>" in page
+@pytest.mark.requires_uno
+def test_a_link_to_a_file_outside_the_workspace_is_never_updated(tmp_path: Path) -> None:
+    uno_python = find_uno_python()
+    assert uno_python is not None
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret_docx = docx.Document()
+    secret_docx.add_paragraph(SECRET)
+    secret_docx.save(str(outside / "secret.docx"))
+    secret = libreoffice(outside / "secret.docx", "odt", tmp_path / "outside-odt")
+    odt = libreoffice(SAMPLE, "odt", tmp_path / "copies")
+    linked = with_linked_section(odt, tmp_path / "linked.odt", secret, CACHED)
+    control = open_permissively(uno_python, linked, tmp_path / "control.docx", tmp_path)
+    assert SECRET in _docx_text(control), "the control: updated, the link brings the file in"
+
+    converted = convert_legacy(linked, "odt", tmp_path / "converted", SETTINGS, tmp_path / "state")
+    text = _docx_text(converted)
+    assert CACHED in text and SECRET not in text
+
+    ws = init_workspace(tmp_path / "ws")
+    shutil.copy(linked, ws.inbox / "linked.odt")
+    result = run_batch(ws)
+    assert not result.rejected, [(r.file, r.reason, r.problems) for r in result.rejected]
+    pdf = _text(next(p for p in result.accepted[0].outputs if p.suffix == ".pdf"))
+    assert CACHED in " ".join(pdf.split()) and SECRET not in " ".join(pdf.split())

@@ -1,6 +1,7 @@
 """New versions of the sample policy, edited the way an officer edits it in Word.
 
-:func:`policy_version` takes the Personal Budgets Policy form, sets its Version cell and
+:func:`published_then_changed` runs version 2 and then an edited version 3 through the
+pipeline, so the comparison's documents exist. :func:`policy_version` takes the Personal Budgets Policy form, sets its Version cell and
 applies paragraph edits (and a new "What has changed") named by the paragraphs' typed numbers ("8.3"); the numbers are
 then typed again in order, as an officer renumbers after adding or removing a paragraph.
 """
@@ -11,12 +12,17 @@ import copy
 import io
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from docx import Document
 
-from tests.helpers.paths import SAMPLE_POLICY
+from pipeline.outcome import BatchResult
+from pipeline.run import run_batch
+from pipeline.workspace import Workspace, init_workspace
+from tests.helpers.paths import EXAMPLES, SAMPLE_POLICY
 
 NUMBERED = re.compile(r"^(\d+)\.(\d+) ")
+PUBLISHED_WITH = ("implementation-plan", "consultation-response")
 
 
 @dataclass(frozen=True)
@@ -72,3 +78,20 @@ def policy_version(version: str, edits: Edits = Edits()) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def published_then_changed(root: Path, edits: Edits) -> tuple[Workspace, BatchResult]:
+    """A workspace in ``root`` where version 2 of the sample policy was published with its
+    plan and response, then version 3 (``edits``) replaced it: the second batch's result."""
+    ws = init_workspace(root / "ws")
+    results = []
+    for version, changes in (("2", Edits()), ("3", edits)):
+        form = root / f"personal-budgets-policy-v{version}.docx"
+        form.write_bytes(policy_version(version, changes))
+        # version 2 is published with its plan and response; version 3 replaces it
+        others = [EXAMPLES / f"personal-budgets-{n}.docx" for n in PUBLISHED_WITH] * (
+            version == "2"
+        )
+        results.append(run_batch(ws, [form, *others]))
+    assert [len(r.accepted) for r in results] == [3, 1], [r.rejected for r in results]
+    return ws, results[1]

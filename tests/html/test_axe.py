@@ -5,7 +5,8 @@ package (``axe-selenium-python``'s maintained fork; the original carries axe 3.5
 no WCAG 2.1 or 2.2 rules) and
 runs in Debian's own Chromium (no browser download). Each page is checked in the light and the
 dark colour scheme, and at 320 CSS pixels wide (a 1280-pixel window at 400% zoom) it must not
-need scrolling sideways.
+need scrolling sideways. The pages are the sample forms', and a policy's comparison with its
+previous version (its page, and the index linking it from the policy's entry).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import pytest
 import selenium_axe_python
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+
+from tests.helpers.versions import Edits, published_then_changed
 
 pytestmark = [pytest.mark.requires_chromium, pytest.mark.requires_libreoffice, pytest.mark.slow]
 
@@ -38,6 +41,26 @@ def browser() -> Iterator[webdriver.Chrome]:
         yield driver
     finally:
         driver.quit()
+
+
+EDITS = Edits(
+    reword={"5.2": ("not entitled", "not eligible"), "8.8": ("every year", "every six months")},
+    add_after={"8.5": "We will tell you in writing how your personal budget was worked out."},
+    remove=frozenset({"8.11"}),
+)
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The comparison's pages, beside its PDF and published, and the index that links it."""
+    ws, _ = published_then_changed(tmp_path_factory.mktemp("compared"), EDITS)
+    found = [
+        *sorted(ws.outbox.glob("*/*/changes-since-*.html")),
+        *sorted(ws.publish_dir.glob("*-changes.html")),
+        ws.publish_dir / "index.html",
+    ]
+    assert len(found) == 3 and "-changes.html" in found[2].read_text(encoding="utf-8")
+    return found
 
 
 def pages(outbox: Path) -> list[Path]:
@@ -81,6 +104,16 @@ def test_axe_core_finds_no_violation_on_any_page_light_or_dark(
     assert found == []
 
 
+def test_axe_core_finds_no_violation_on_a_comparison_light_or_dark(
+    browser: webdriver.Chrome, compared: list[Path]
+) -> None:
+    browser.set_script_timeout(60)
+    found = [
+        v for page in compared for s in ("light", "dark") for v in violations(browser, page, s)
+    ]
+    assert found == []
+
+
 def test_axe_core_reports_a_real_violation(browser: webdriver.Chrome, tmp_path: Path) -> None:
     """The check itself can fail: an image without alt text and a page without a language."""
     bad = tmp_path / "bad.html"
@@ -93,11 +126,13 @@ def test_axe_core_reports_a_real_violation(browser: webdriver.Chrome, tmp_path: 
     assert any("image-alt" in v for v in found) and any("html-has-lang" in v for v in found)
 
 
-def test_pages_reflow_at_400_percent_zoom(browser: webdriver.Chrome, sample_outbox: Path) -> None:
+def test_pages_reflow_at_400_percent_zoom(
+    browser: webdriver.Chrome, sample_outbox: Path, compared: list[Path]
+) -> None:
     browser.set_window_size(320 + 16, 1000)  # 1280 CSS pixels at 400%: 320 wide, as WCAG 1.4.10
     try:
         wide = []
-        for page in pages(sample_outbox):
+        for page in [*pages(sample_outbox), *compared]:
             browser.get(page.as_uri())
             scroll, client = browser.execute_script(
                 "return [document.documentElement.scrollWidth,"

@@ -13,6 +13,7 @@ from pipeline.records import (
     Figure,
     FormRecord,
     ListItem,
+    Note,
     Paragraph,
     Run,
     SectionContent,
@@ -146,3 +147,22 @@ def test_a_picture_browsers_cannot_show_is_named_not_dropped() -> None:
     doc = render(record(Figure(b"\x01\x00", "image1.emf", "Old diagram", 10, 10)))
     assert not doc.xpath("//img")
     assert "[Picture: Old diagram]" in doc.text_content()
+
+
+def test_notes_link_from_their_marker_and_back_and_their_text_is_escaped() -> None:
+    hostile = '<script>alert(1)</script> "quoted" & {{ x }}'
+    doc = render(
+        record(
+            Paragraph((Run("Said here."), Run("1", note=1))),
+            ListItem((Run("And here."), Run("2", note=2))),
+            Note(1, (Run(hostile),), "footnote"),
+            Note(2, (Run("A source", href="https://example.org/s"),), "endnote"),
+        )
+    )
+    assert not doc.xpath("//script")
+    notes = doc.xpath("//ol[@class='notes']/li")
+    assert [n.text_content().split(" Back")[0] for n in notes] == [hostile, "A source"]
+    for note in notes:
+        (marker,) = doc.xpath(f"//a[@href='#{note.get('id')}']")
+        assert note.xpath("./a[starts-with(@href, '#note')]/@href") == [f"#{marker.get('id')}"]
+    assert doc.xpath("//ol[@class='notes']/preceding-sibling::h3[1]/text()") == ["Notes"]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import PipelineError
-from pipeline.journal.store import SCHEMA_VERSION, Event, Journal, dumps, loads
+from pipeline.journal.store import SCHEMA_VERSION, Event, Journal, Written, dumps, loads
 from pipeline.journal.versions import save_version, versions_of
 from pipeline.titles import title_key
 
@@ -158,6 +158,24 @@ def test_generation_and_pending(journal: Journal) -> None:
     assert not journal.register_pending()
     journal.mark_register_synced(seen)  # a slow, older sync cannot move the mark backwards
     assert not journal.register_pending()
+
+
+def test_snapshot_says_when_each_policy_changed_and_what_the_register_last_wrote(
+    journal: Journal,
+) -> None:
+    journal.upsert_policy("ASC-POL-001", {"title": "Carers"})
+    journal.upsert_policy("ASC-POL-002", {"title": "Respite"})
+    first = journal.snapshot()
+    assert first.written is None
+    journal.mark_register_synced(
+        first.generation, written=Written(first.generation, "ab12", date(2026, 11, 23), "1:/x")
+    )
+    journal.upsert_policy("ASC-POL-001", {"status": "approved"})
+    snap = journal.snapshot()
+    assert snap.changed["ASC-POL-002"] <= first.generation < snap.changed["ASC-POL-001"]
+    assert snap.written == Written(first.generation, "ab12", date(2026, 11, 23), "1:/x")
+    journal.mark_register_synced(snap.generation)  # written by a sync that cannot say how
+    assert journal.snapshot().written is None
 
 
 def test_transaction_rolls_back_everything(journal: Journal) -> None:

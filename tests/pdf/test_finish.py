@@ -57,6 +57,21 @@ def test_stamping_a_finished_pdf_keeps_what_finishing_wrote(tmp_path: Path) -> N
     assert list(tmp_path.iterdir()) == [pdf]
 
 
+def test_a_draft_copy_is_stamped_from_the_master_which_is_left_as_it_was(
+    tmp_path: Path,
+) -> None:
+    master = blank_pdf(tmp_path / "master.pdf", [(595.3, 841.9)])
+    finalize_pdf(master, META)
+    finished = master.read_bytes()
+    copy = tmp_path / "out" / "copy.pdf"
+    copy.parent.mkdir()
+    stamp_draft(master, dest=copy)
+    assert master.read_bytes() == finished
+    assert copy.read_bytes().startswith(finished)  # the master's bytes, then the stamp
+    assert [p.extract_text().strip() for p in PdfReader(copy).pages] == ["DRAFT"]
+    assert inspect_pdf(copy).title == "DRAFT – Charging policy"
+
+
 def test_existing_language_is_kept(tmp_path: Path) -> None:
     pdf = blank_pdf(tmp_path / "a.pdf", [(595.3, 841.9)])
     finalize_pdf(pdf, PdfMetadata("t", "s", "a", "k", language="cy-GB"))

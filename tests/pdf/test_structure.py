@@ -13,13 +13,19 @@ from pathlib import Path
 
 import page
 import pytest
+from docx import Document
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 from pipeline import atomic
 from pipeline.pdf.update import PdfUpdate
+from pipeline.run import run_batch
+from pipeline.workspace import Workspace
+from tests.helpers.paths import SAMPLE_POLICY
+from tests.helpers.tags import parent_tree, structure
 
 pytestmark = [pytest.mark.requires_libreoffice, pytest.mark.slow]
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def failures(pdf: Path) -> list[str]:
@@ -86,3 +92,44 @@ def test_a_draft_says_draft_in_its_title_and_in_tagged_text(sample_outbox: Path)
         tagged = data.split(f"/MCID {mcid}>> BDC".encode(), 1)[1].split(b"EMC", 1)[0]
         assert b"(DRAFT) Tj" in tagged
         assert b"/Artifact" in data  # the watermark itself stays an artifact
+
+
+LONG_LINK = (
+    "The Care Act 2014 and the statutory guidance the Department of Health and Social Care "
+    "publishes with it, chapter eleven on personal budgets"
+)
+
+
+def test_a_link_that_wraps_is_one_link_element_holding_both_annotations(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """LibreOffice makes a link wrapped over two lines two Link elements; PDF/UA-1 wants one
+    link to be one Link element (it may hold several annotations)."""
+    doc = Document(str(SAMPLE_POLICY))
+    link = doc.element.body.find(f".//{W}hyperlink")
+    texts = link.findall(f".//{W}t")
+    texts[0].text = LONG_LINK
+    for t in texts[1:]:
+        t.text = ""
+    doc.save(str(workspace.inbox / "policy.docx"))
+    result = run_batch(workspace)
+    assert len(result.accepted) == 1, result.rejected
+    pdf = next(workspace.outbox.glob("*/*/policy.pdf"))
+    tree = structure(pdf)
+    links = [t for t in tree.walk() if t.role == "Link"]
+    long = [t for t in links if " ".join(t.all_text.split()) == LONG_LINK]
+    assert len(long) == 1, [t.all_text for t in links]
+    annotations = long[0].annotations
+    assert len(annotations) == 2  # one per line, both in the one element
+    assert annotations[0]["/Rect"][1] != annotations[1]["/Rect"][1]
+    assert len({str(a["/A"]["/URI"]) for a in annotations}) == 1
+    owners = parent_tree(pdf)
+    assert [owners[int(a["/StructParent"])] for a in annotations] == [long[0].ref] * 2
+    # and no two Link elements side by side go to one place
+    for parent in tree.walk():
+        targets = [
+            {str(a["/A"].get("/URI")) for a in k.annotations} if k.role == "Link" else None
+            for k in parent.kids
+        ]
+        assert all(a is None or a != b for a, b in zip(targets, targets[1:], strict=False))
+    assert failures(pdf) == []

@@ -17,7 +17,10 @@ def _elem(writer: PdfWriter, role: str, kids: list[PdfObject], **extra: PdfObjec
     d[NameObject("/K")] = ArrayObject(kids)
     for key, value in extra.items():
         d[NameObject(f"/{key}")] = value
-    return writer._add_object(d)
+    ref = writer._add_object(d)
+    for kid in kids:  # /P, the parent, as the PDF reference requires (and LibreOffice writes)
+        kid.get_object()[NameObject("/P")] = ref
+    return ref
 
 
 def _table(writer: PdfWriter, rows: list[list[tuple[str, str]]]) -> PdfObject:

@@ -4,11 +4,13 @@ them renumbered by hand), through the real pipeline, LibreOffice, pypdf and open
 
 from __future__ import annotations
 
+import csv
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
+import lxml.html
 import openpyxl
+import page
 import pytest
 from docx import Document
 from lxml import etree
@@ -19,12 +21,11 @@ from pipeline.journal.versions import versions_of
 from pipeline.outcome import BatchResult
 from pipeline.publish.changes import previous, published_version
 from pipeline.run import run_batch
-from pipeline.workspace import Workspace, init_workspace
-from tests.helpers.paths import EXAMPLES
-from tests.helpers.versions import Edits, policy_version
+from pipeline.workspace import Workspace
+from tests.helpers.filled import with_values
+from tests.helpers.versions import Edits, policy_version, published_then_changed
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-PUBLISHED_WITH = ("implementation-plan", "consultation-response")
 ADDED = "We will tell you in writing how your personal budget was worked out."
 REMOVED_START = "We also have a Financial Top-Up policy"
 EDITS = Edits(
@@ -46,20 +47,8 @@ LIBREOFFICE = pytest.mark.requires_libreoffice
 
 
 @pytest.fixture(scope="module")
-def versions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace, BatchResult]]:
-    root = tmp_path_factory.mktemp("changes")
-    ws = init_workspace(root / "ws")
-    results = []
-    for version, edits in (("2", Edits()), ("3", EDITS)):
-        form = root / f"personal-budgets-policy-v{version}.docx"
-        form.write_bytes(policy_version(version, edits))
-        # version 2 is published with its plan and response; version 3 replaces it
-        others = [EXAMPLES / f"personal-budgets-{n}.docx" for n in PUBLISHED_WITH] * (
-            version == "2"
-        )
-        results.append(run_batch(ws, [form, *others]))
-    assert [len(r.accepted) for r in results] == [3, 1], [r.rejected for r in results]
-    yield ws, results[1]
+def versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, BatchResult]:
+    return published_then_changed(tmp_path_factory.mktemp("changes"), EDITS)
 
 
 def _tracked(path: Path) -> tuple[list[str], list[str]]:
@@ -95,6 +84,8 @@ def test_version_3_is_published_in_place_of_version_2(
         "asc-pol-001-personal-budgets-policy.html",
         "asc-pol-001-personal-budgets-policy-consultation-response.pdf",
         "asc-pol-001-personal-budgets-policy-consultation-response.html",
+        "asc-pol-001-personal-budgets-policy-changes.pdf",  # what changed, published with it
+        "asc-pol-001-personal-budgets-policy-changes.html",
         "manifest.csv",
         "index.html",
     }
@@ -139,6 +130,78 @@ def test_the_pdf_is_tagged_and_says_what_changed(versions: tuple[Workspace, Batc
         f"[paragraph removed] [deleted: {REMOVED_START}",
     ):
         assert expected in text
+
+
+@LIBREOFFICE
+def test_the_comparison_web_page_is_beside_its_pdf_and_published_with_the_policy(
+    versions: tuple[Workspace, BatchResult],
+) -> None:
+    ws, result = versions
+    page = _folder(ws, result) / "changes-since-2.html"
+    doc = lxml.html.document_fromstring(page.read_text(encoding="utf-8"))
+    assert [i.text_content() for i in doc.iter("ins")][:2] == [
+        "[inserted: eligible]",
+        "[inserted: in England]",
+    ]
+    assert [d.text_content() for d in doc.iter("del")][:2] == [
+        "[deleted: entitled]",
+        "[deleted: year]",
+    ]
+    name = "asc-pol-001-personal-budgets-policy-changes"
+    assert (ws.publish_dir / f"{name}.html").read_bytes() == page.read_bytes()
+    assert (ws.publish_dir / f"{name}.pdf").read_bytes() == page.with_suffix(".pdf").read_bytes()
+    with open(ws.publish_dir / "manifest.csv", encoding="utf-8", newline="") as fh:
+        rows = {r["file"]: r for r in csv.DictReader(fh)}
+    for ending in ("html", "pdf"):
+        row = rows[f"{name}.{ending}"]
+        assert (row["version"], row["document"]) == ("3", "Changes since version 2")
+        assert row["what changed"] == SUMMARY
+    index = lxml.html.document_fromstring(
+        (ws.publish_dir / "index.html").read_text(encoding="utf-8")
+    )
+    (policy,) = [
+        r for r in index.xpath("//tbody/tr") if r.findtext("th") == "Personal Budgets Policy"
+    ]
+    links = {a.get("href"): " ".join(a.text_content().split()) for a in policy.iter("a")}
+    assert links[f"{name}.html"] == ("Changes since version 2 of Personal Budgets Policy: web page")
+    assert links[f"{name}.pdf"].startswith(
+        "Changes since version 2 of Personal Budgets Policy: PDF, "
+    )
+    assert len(index.xpath("//tbody/tr")) == 2  # the comparison is on its policy's entry
+
+
+@LIBREOFFICE
+def test_a_drafts_comparison_waits_beside_it_and_the_published_one_stays(
+    tmp_path: Path,
+) -> None:
+    ws, _ = published_then_changed(tmp_path, Edits(reword={"8.8": ("every year", "monthly")}))
+    name = "asc-pol-001-personal-budgets-policy-changes"
+    before = {p.name: p.read_bytes() for p in ws.publish_dir.glob(f"{name}.*")}
+    form = tmp_path / "v4.docx"
+    edits = Edits(reword={"6.1": ("for the first time", "for the first time ever")})
+    form.write_bytes(with_values(policy_version("4", edits), {"Sign-off level": ""}))
+    result = run_batch(ws, [form])
+    assert result.accepted[0].status == "awaiting sign-off"
+    draft = ws.outbox / "ASC-POL-001" / "4" / "changes-since-3.html"
+    assert "[inserted: ever]" in draft.read_text(encoding="utf-8")  # beside its DRAFT
+    after = {p.name: p.read_bytes() for p in ws.publish_dir.glob(f"{name}.*")}
+    assert len(before) == 2 and after == before  # what the public sees: 2 to 3, as it was
+    # and what the web team is told is there: version 3 and its comparison, still listed
+    with (ws.publish_dir / "manifest.csv").open(encoding="utf-8", newline="") as fh:
+        listed = {r["file"]: r["version"] for r in csv.DictReader(fh)}
+    assert {f: listed.get(f) for f in before} == dict.fromkeys(before, "3")
+    assert listed["asc-pol-001-personal-budgets-policy.pdf"] == "3"
+    index = (ws.publish_dir / "index.html").read_text(encoding="utf-8")
+    assert (
+        f'href="{name}.html"' in index and 'href="asc-pol-001-personal-budgets-policy.pdf"' in index
+    )
+
+
+@LIBREOFFICE
+def test_the_comparison_pdf_passes_pdf_ua_1(versions: tuple[Workspace, BatchResult]) -> None:
+    ws, result = versions
+    report = page.validate_pdf(_folder(ws, result) / "changes-since-2.pdf", profile="ua1")
+    assert [f"{f.rule_id}: {f.message}" for f in report.failures] == []
 
 
 @LIBREOFFICE
@@ -198,3 +261,15 @@ def test_the_published_version_survives_a_draft_in_between() -> None:
     assert published_version({"version": "2", "published": "p.pdf"}) == "2"
     assert published_version({"version": "3", "replaces_version": "2"}) == "2"
     assert published_version({"version": "3"}) == published_version(None) == ""
+
+
+@LIBREOFFICE
+def test_the_register_says_version_2_is_superseded(versions: tuple[Workspace, BatchResult]) -> None:
+    ws, result = versions
+    sheet = openpyxl.load_workbook(ws.register).worksheets[0]
+    column = [c.value for c in sheet[1]].index("Version")
+    cell = {r[0].value: r[column] for r in sheet.iter_rows(min_row=2)}[
+        result.accepted[0].policy_ref
+    ]
+    assert cell.value == 3 and cell.comment is not None
+    assert cell.comment.text.startswith("Replaces version 2, now superseded")

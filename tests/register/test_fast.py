@@ -20,6 +20,7 @@ from pipeline.journal.store import Event, Journal
 from pipeline.register.workbook import rebuild, sync
 from pipeline.register.xml.fast import patch
 from tests.helpers.register import TODAY, libreoffice_csv
+from tests.helpers.register import parts as xlsx_parts
 from tests.helpers.soffice import libreoffice
 
 
@@ -269,18 +270,13 @@ def _patch_and_save(journal: Journal, path: Path) -> None:
     patched.package.save(path)
 
 
-def _parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as zf:
-        return {name: zf.read(name) for name in zf.namelist()}
-
-
 def test_the_fast_path_adds_changes_and_removes_the_pipelines_notes(
     journal: Journal, tmp_path: Path
 ) -> None:
     path = tmp_path / "register.xlsx"
     first, second = _policy(journal, 1), _policy(journal, 2)
     sync(journal, path, today=TODAY)
-    assert not [name for name in _parts(path) if "comment" in name]  # no notes part yet
+    assert not [name for name in xlsx_parts(path) if "comment" in name]  # no notes part yet
 
     # the first notes: comments part, drawing, relationships and content types are created
     journal.upsert_policy(first, REVIEW)
@@ -290,7 +286,7 @@ def test_the_fast_path_adds_changes_and_removes_the_pipelines_notes(
     assert notes == _rebuilt_notes(journal, tmp_path)
     assert notes["M2"] == ("pipeline", 'As written on the form: Quarter 3 "2027/28" & <tbc>')
     assert set(notes) == {"M2", "K4"}
-    parts = _parts(path)
+    parts = xlsx_parts(path)
     vml = [name for name in parts if name.endswith(".vml")]
     assert len(vml) == 1
     assert parts[vml[0]].count(b'ObjectType="Note"') == 2
@@ -307,7 +303,7 @@ def test_the_fast_path_adds_changes_and_removes_the_pipelines_notes(
     notes = _notes(path)
     assert notes["M2"] == ("pipeline", "As written on the form: Quarter 4 2027/28")
     assert set(notes) == {"M2", "L3"}
-    vml_text = _parts(path)[vml[0]].decode()
+    vml_text = xlsx_parts(path)[vml[0]].decode()
     assert vml_text.count('ObjectType="Note"') == 2
     assert "<x:Row>3</x:Row>" not in vml_text  # K4's shape went with its note
     journal.upsert_policy(first, {"next_review_text": "Q4 2027/28"})  # no control character
@@ -319,7 +315,7 @@ def test_the_fast_path_adds_changes_and_removes_the_pipelines_notes(
     journal.upsert_policy(second, {"last_review_text": None})
     _patch_and_save(journal, path)
     assert _notes(path) == {} == _rebuilt_notes(journal, tmp_path)
-    parts = _parts(path)
+    parts = xlsx_parts(path)
     assert not [name for name in parts if "comment" in name or name.endswith(".vml")]
     assert "legacyDrawing" not in parts["xl/worksheets/sheet1.xml"].decode()
     assert "comments" not in parts["xl/worksheets/_rels/sheet1.xml.rels"].decode()
@@ -338,7 +334,7 @@ def test_a_managers_notes_survive_the_pipelines_notes_changing(
     ws["B3"].comment = Comment("Check wording with Jo & <Sam>", "Manager")
     ws["M3"].comment = Comment("Review date agreed at DMT", "Manager")  # on one of our cells
     wb.save(path)
-    before = _parts(path)
+    before = xlsx_parts(path)
     comments = next(name for name in before if name.startswith("xl/comments"))
     theirs = re.findall(rb'<comment ref="[BM]3".*?</comment>', before[comments])
     assert len(theirs) == 2
@@ -353,7 +349,7 @@ def test_a_managers_notes_survive_the_pipelines_notes_changing(
     assert notes["M3"] == ("Manager", "Review date agreed at DMT")
     assert notes["M2"] == ("pipeline", "As written on the form: Q1 2028/29")
     assert notes["M4"][0] == "pipeline"
-    after = _parts(path)[comments]
+    after = xlsx_parts(path)[comments]
     assert all(note in after for note in theirs), "a manager's note was rewritten"
 
     # the same sync of the same file through openpyxl leaves the same notes

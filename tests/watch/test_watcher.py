@@ -458,6 +458,8 @@ def test_a_fault_in_a_watcher_batch_is_one_logged_line_and_the_file_goes_back(
         start_watcher(workspace)
         drop(workspace, "not-a-form.docx", b"this is not a Word document")
         wait_for(lambda: faultlog.last(workspace), 60, "the fault is logged")
+        # the fault log is written before the watcher records its last batch: wait for both
+        wait_for(lambda: _batch_error(workspace), 60, "the batch's fault is in the status")
         status = workspace_status(workspace)
     fault = faultlog.last(workspace)
     assert fault is not None and fault.message.startswith(f"{workspace.rejected} is on a read-only")
@@ -465,3 +467,9 @@ def test_a_fault_in_a_watcher_batch_is_one_logged_line_and_the_file_goes_back(
     assert status.watcher.last_batch["error"] == fault.message[:300]
     assert not [r for r in caplog.records if r.exc_info], "a fault is no traceback"
     wait_for(lambda: (workspace.inbox / "not-a-form.docx").exists(), 60, "the file is back")
+
+
+def _batch_error(workspace: Workspace) -> str | None:
+    watcher = workspace_status(workspace).watcher
+    last = watcher.last_batch if watcher is not None else None
+    return str(last["error"]) if last and last.get("error") else None

@@ -6,6 +6,11 @@ under a second; openpyxl alone spends longer than that loading and saving such a
 :mod:`pipeline.register.xml.sheets`) and returns None whenever the workbook is not as the
 pipeline left it in some way it cannot handle exactly; :mod:`pipeline.register.workbook` then syncs
 through openpyxl, which also recreates anything missing, so the next sync is fast again.
+
+Given ``since`` (the file as the last sync wrote it, byte for byte: the caller checks), a
+policy not changed since that sync, and whose review state is the same today as on that
+sync's day, already has exactly the cells this sync would write, so its row is not touched:
+a batch's sync of a large register costs what the batch changed, not the register's size.
 """
 
 from __future__ import annotations
@@ -19,9 +24,9 @@ from typing import Any
 from lxml import etree
 from openpyxl.utils import get_column_letter as column_letter
 
-from pipeline.journal.store import Snapshot
+from pipeline.journal.store import Snapshot, Written
 from pipeline.register.cells import SHEET, TABLE
-from pipeline.register.layout import DUE_SOON, OVERDUE, STATUS_LIST
+from pipeline.register.layout import DUE_SOON, OVERDUE, STATUS_LIST, review_date, review_state
 from pipeline.register.xml.package import (
     NS,
     Package,
@@ -46,19 +51,47 @@ class Patched:
     added: int
 
 
-def patch(path: Path, snap: Snapshot, today: date) -> Patched | None:
-    """The synced workbook, or None if openpyxl must do this sync (see the module docstring)."""
+def patch(
+    path: Path,
+    snap: Snapshot,
+    today: date,
+    *,
+    data: bytes | None = None,
+    since: Written | None = None,
+) -> Patched | None:
+    """The synced workbook, or None if openpyxl must do this sync (see the module docstring).
+
+    ``data``: the file's bytes, if already read; ``since``: the sync that wrote exactly them.
+    """
     try:
-        pkg = Package(path)
+        pkg = Package(data if data is not None else path)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError):
         return None  # damaged or unreadable: the openpyxl path says why and rebuilds
     try:
-        return _patch(pkg, path, snap, today)
+        return _patch(pkg, path, snap, today, unchanged(snap, since, today))
     except (Unsupported, StyleError, etree.XMLSyntaxError):
         return None
 
 
-def _patch(pkg: Package, path: Path, snap: Snapshot, today: date) -> Patched:
+def unchanged(snap: Snapshot, since: Written | None, today: date) -> set[str]:
+    """References of policies whose cells are as the sync ``since`` wrote them.
+
+    A policy with no generation of its own was last changed before generations were kept,
+    so before any sync that recorded ``since``.
+    """
+    if since is None:
+        return set()
+    out = set()
+    for policy in snap.policies:
+        if snap.changed.get(policy["ref"], 0) > since.generation:
+            continue
+        when = review_date(policy)
+        if review_state(when, today) == review_state(when, since.day):
+            out.add(policy["ref"])
+    return out
+
+
+def _patch(pkg: Package, path: Path, snap: Snapshot, today: date, same: set[str]) -> Patched:
     sheets = pkg.sheets()
     if not {SHEET, "History", "Dashboard"} <= set(sheets):
         raise Unsupported("a pipeline sheet is missing")
@@ -67,7 +100,8 @@ def _patch(pkg: Package, path: Path, snap: Snapshot, today: date) -> Patched:
         raise Unsupported("no styles part")
     styles = StyleBook(pkg.read(styles_parts[0]))
     part = sheets[SHEET]
-    done = patch_register(pkg, styles, part, snap.policies, path.parent.resolve(), today)
+    base = path.parent.resolve()
+    done = patch_register(pkg, styles, part, snap.policies, base, today, same)
     root, cols, last_row = done.root, done.cols, done.last_row
     last_col = max(cols.values())
     while done.headers.get(last_col + 1) is not None:

@@ -10,6 +10,7 @@ it for it to survive.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import time
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from lxml import etree
 from openpyxl.utils import get_column_letter
@@ -114,12 +115,16 @@ def parse_range(ref: str) -> tuple[int, int, int, int]:
 class Package:
     """The parts of an .xlsx file, read once; changed parts are written back by :meth:`save`."""
 
-    def __init__(self, path: Path) -> None:
-        with zipfile.ZipFile(path) as zf:
+    def __init__(self, source: Path | bytes) -> None:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
             self._infos = zf.infolist()
             self._data = {info.filename: zf.read(info) for info in self._infos}
+        self.original = dict(self._data)  # every part as read, for the loss check
         self._changed: dict[str, bytes] = {}
         self._removed: set[str] = set()
+        # parsed .rels parts, kept while their bytes are the same object: a sheet's relations
+        # list every hyperlink (3 per policy), and four steps of a sync ask for them
+        self._rels: dict[str, tuple[bytes, list[Rel]]] = {}
 
     def has(self, name: str) -> bool:
         return name in self._data and name not in self._removed
@@ -167,8 +172,12 @@ class Package:
         name = self.rels_name(part)
         if not self.has(name):
             return []
+        data = self.read(name)
+        cached = self._rels.get(name)
+        if cached is not None and cached[0] is data:
+            return list(cached[1])
         out = []
-        for rel in self.xml(name):
+        for rel in parse(data):
             external = rel.get("TargetMode") == "External"
             target = str(rel.get("Target", ""))
             if not external:
@@ -178,7 +187,8 @@ class Package:
                 )
             kind = str(rel.get("Type", "")).rsplit("/", 1)[-1]
             out.append(Rel(str(rel.get("Id")), kind, target, external))
-        return out
+        self._rels[name] = (data, out)
+        return list(out)
 
     def related(self, part: str, kind: str) -> list[str]:
         return [rel.target for rel in self.rels(part) if rel.type == kind and not rel.external]
@@ -214,8 +224,19 @@ class Package:
         for chain in chains:
             self.remove(chain)
 
-    def save(self, dest: Path) -> None:
+    def parts(self) -> dict[str, bytes]:
+        """Every part the package holds now, by name."""
+        return {name: self.read(name) for name in self.names()}
+
+    def to_bytes(self) -> bytes:
+        """The package as an .xlsx file's bytes (see :meth:`save`)."""
+        buffer = io.BytesIO()
+        self.save(buffer)
+        return buffer.getvalue()
+
+    def save(self, dest: Path | BinaryIO) -> None:
         """Write the package to ``dest``: every part in its original order."""
+        # level 1: a large register's sheet compresses several times faster, a little larger
         with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
             for info in self._infos:
                 name = info.filename
@@ -224,4 +245,4 @@ class Package:
                 fresh = zipfile.ZipInfo(name, date_time=info.date_time)
                 fresh.compress_type = zipfile.ZIP_DEFLATED
                 fresh.external_attr = info.external_attr
-                out.writestr(fresh, self._changed.get(name, self._data[name]))
+                out.writestr(fresh, self._changed.get(name, self._data[name]), compresslevel=1)

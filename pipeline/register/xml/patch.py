@@ -12,11 +12,11 @@ sync goes through openpyxl instead.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from lxml import etree
 from openpyxl.utils import get_column_letter as column_letter
@@ -29,6 +29,7 @@ from pipeline.register.cells import (
     content,
     formula_like,
     header_key,
+    ref_key,
     stored,
 )
 from pipeline.register.layout import CENTRE_TOP, LINK_FONT, TOP, review_date, review_state
@@ -46,6 +47,7 @@ from pipeline.register.xml.package import (
 from pipeline.register.xml.styles import StyleBook
 
 _N = "{" + NS + "}"
+_NS = {"m": NS}
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 HYPERLINK_TYPE = R_NS + "/hyperlink"
 
@@ -291,8 +293,13 @@ def patch_register(
     policies: Iterable[dict[str, Any]],
     base: Path,
     today: date,
+    unchanged: Set[str] = frozenset(),
 ) -> Patched:
-    """Write our cells for every policy's row(s), adding rows for new policies at the bottom."""
+    """Write our cells for every policy's row(s), adding rows for new policies at the bottom.
+
+    The rows of policies in ``unchanged`` (already as this sync would write them) are found
+    but not touched.
+    """
     root = pkg.xml(part)
     if root.find(_N + "mergeCells") is not None:
         raise Unsupported("merged cells")
@@ -310,20 +317,18 @@ def patch_register(
         if header_key(column.header) not in found:
             raise Unsupported(f"no {column.header} column")
         cols[column.key] = found[header_key(column.header)]
-    ref_letter = column_letter(cols["ref"])
-    placing = PolicyRows()
-    for number, row in sheet.rows.items():
-        wanted = f"{ref_letter}{number}"
-        for cell in row:
-            if len(cell):
-                placing.seen(number, cell_value(cell, strings) if cell.get("r") == wanted else None)
+    placing = _placing(root, column_letter(cols["ref"]), strings)
 
     links = Links(pkg, part, root)
     notes = Notes(pkg, part)
     for policy in policies:
+        known = ref_key(policy["ref"]) in placing.by_ref
+        numbers = placing.rows(policy)
+        if known and policy["ref"] in unchanged:
+            continue
         review = review_state(review_date(policy), today)
         specs = [(column, content(column, policy, base, review)) for column in COLUMNS]
-        for number in placing.rows(policy):
+        for number in numbers:
             row = sheet.row(number)
             cells = Sheet.cells(row)
             for column, spec in specs:
@@ -331,6 +336,25 @@ def patch_register(
     links.finish()
     notes.finish(root)  # after the links: both edit the sheet's relationships
     return Patched(root, placing.updated, placing.added, max(placing.last, 2), cols, headers)
+
+
+def _placing(root: etree._Element, ref_letter: str, strings: list[str]) -> PolicyRows:
+    """Every row holding something, and each Reference cell's value.
+
+    The rows holding a value are found by XPath (in lxml, not a Python scan of every cell);
+    a row's Reference cell is nearly always where the pipeline wrote it, so it is looked for
+    by its reference among the row's first cells before the whole row is searched.
+    """
+    placing = PolicyRows()
+    rows = cast(list[etree._Element], root.xpath("m:sheetData/m:row[m:c/*]", namespaces=_NS))
+    for row in rows:
+        number = str(row.get("r"))
+        wanted = ref_letter + number
+        cell = next((c for c in row if c.get("r") == wanted), None)
+        placing.seen(
+            int(number), cell_value(cell, strings) if cell is not None and len(cell) else None
+        )
+    return placing
 
 
 def _write(

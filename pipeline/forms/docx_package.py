@@ -1,0 +1,156 @@
+"""A Word form opened for reading: the main document parsed, every other part when asked.
+
+python-docx's ``Document()`` parses every XML part of the package when it opens it, and
+keeps them as its own element classes. Reading a form needs the body, and then asks about
+a few other parts: styles (which paragraphs are headings), numbering (bullets), links,
+pictures and the ``PipelineForm`` property. The blank forms start from python-docx's
+default template, whose ``styles.xml`` is 350 KB of 167 styles; parsing it was 12 of the
+19 ms python-docx took to open the sample policy (``make bench`` row (g), "read"). So this
+opens the zip with the standard library and parses each part with the safety gate's
+hardened parser (:func:`pipeline.safety.parsers.safe_parser`) only when it is first asked
+for. python-docx stays the writer (blank forms, templates, comparison documents).
+
+It refuses to follow a relationship outside the package: an external target is only ever
+returned as text (a link's address), never opened, and a part name that does not resolve
+to a member of this zip is "no such part". Sizes were checked by the gate before any
+reader runs (:mod:`pipeline.safety.package`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from lxml import etree
+
+from pipeline.safety.parsers import safe_parser
+
+_PKG_R = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+RT_OFFICE_DOCUMENT = f"{_DOC_R}/officeDocument"
+RT_STYLES = f"{_DOC_R}/styles"
+RT_NUMBERING = f"{_DOC_R}/numbering"
+RT_CUSTOM_PROPERTIES = f"{_DOC_R}/custom-properties"
+_W_BODY = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body"
+_PARSER = safe_parser()
+
+Element = Any  # lxml elements: lxml ships no type information
+
+
+@dataclass(frozen=True)
+class Relationship:
+    type: str
+    target: str  # a member name of the zip, or an external address as written
+    external: bool
+
+
+class WordPackage:
+    """One .docx opened for reading (use as a context manager, or :meth:`close`)."""
+
+    def __init__(self, path: Path) -> None:
+        self._zip = zipfile.ZipFile(path)
+        try:
+            self._names = set(self._zip.namelist())
+            package_rels = self._relationships("")
+            main = next(
+                (r for r in package_rels.values() if r.type == RT_OFFICE_DOCUMENT),
+                Relationship(RT_OFFICE_DOCUMENT, "word/document.xml", False),
+            )
+            self.main = main.target
+            self._rels = self._relationships(self.main)
+            self._package_rels = package_rels
+            body = self.xml(self.main).find(_W_BODY) if self.main in self._names else None
+        except BaseException:
+            self._zip.close()
+            raise
+        if body is None:
+            self._zip.close()
+            raise ValueError("the document has no body")
+        self.body: Element = body
+        self._parsed: dict[str, Element] = {}
+
+    def __enter__(self) -> WordPackage:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def xml(self, name: str) -> Element:
+        """The member ``name`` parsed (a ``KeyError`` when the zip has none)."""
+        return etree.fromstring(self._zip.read(name), _PARSER)
+
+    def blob(self, name: str) -> bytes:
+        return self._zip.read(name)
+
+    def info(self, name: str) -> zipfile.ZipInfo:
+        return self._zip.getinfo(name)
+
+    def related(self, rel_type: str) -> str | None:
+        """The member name the main document's first relationship of this type points to."""
+        return next(
+            (r.target for r in self._rels.values() if r.type == rel_type and not r.external),
+            None,
+        )
+
+    def related_xml(self, rel_type: str) -> Element | None:
+        """That member parsed, once; ``None`` when the document has no such part."""
+        name = self.related(rel_type)
+        if name is None:
+            return None
+        if name not in self._parsed:
+            self._parsed[name] = self.xml(name)
+        return self._parsed[name]
+
+    def target(self, rid: str) -> Relationship | None:
+        """What the main document's relationship ``rid`` points to, or ``None``."""
+        return self._rels.get(rid)
+
+    def relationships_of(self, name: str) -> dict[str, Relationship]:
+        """The relationships of the member ``name`` (a notes part's own links), by id."""
+        return self._relationships(name)
+
+    def package_part(self, rel_type: str) -> str | None:
+        """A package-level part (``docProps/custom.xml``) by its relationship type."""
+        return next(
+            (
+                r.target
+                for r in self._package_rels.values()
+                if r.type == rel_type and not r.external
+            ),
+            None,
+        )
+
+    def _relationships(self, source: str) -> dict[str, Relationship]:
+        folder, name = posixpath.split(source)
+        rels_name = posixpath.join(folder, "_rels", f"{name}.rels")
+        if rels_name not in self._names:
+            return {}
+        out: dict[str, Relationship] = {}
+        for rel in self.xml(rels_name).iter(f"{{{_PKG_R}}}Relationship"):
+            rid, target = rel.get("Id"), rel.get("Target")
+            if not rid or target is None:
+                continue
+            if rel.get("TargetMode") == "External":
+                out[rid] = Relationship(str(rel.get("Type", "")), str(target), True)
+                continue
+            member = self._member(folder, str(target))
+            if member is not None:
+                out[rid] = Relationship(str(rel.get("Type", "")), member, False)
+        return out
+
+    def _member(self, folder: str, target: str) -> str | None:
+        """A relative or absolute part name resolved to a member of this zip, or ``None``."""
+        joined = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        name = posixpath.normpath(joined)
+        if name.startswith("../") or name == ".." or name not in self._names:
+            return None
+        return name
