@@ -96,7 +96,8 @@ MESSAGES: dict[str, Message] = {
     "not_carried": Message(
         "Something in the form was not carried into the document",
         "{what} in {where} is not carried into the published document.",
-        "If it matters, put it in as a picture (with alt text) or as text, then put the form back.",
+        "If it matters, put it where the form carries it (as text in a section, or as a "
+        "picture with alt text), then put the form back.",
         "The pipeline carries text, tables, links, pictures, footnotes and text boxes. This "
         "part of the form is of a kind it cannot carry where it stands (a chart, a picture or "
         "a link's address inside a table, a footnote in the details), so you are told rather "
