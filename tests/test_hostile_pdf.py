@@ -14,6 +14,7 @@ import dataclasses
 import os
 import tempfile
 import unicodedata
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -72,7 +73,31 @@ def in_pdf(piece: str, shown: str) -> bool:
     original, piece = piece, squeezed(piece)
     if piece in shown:
         return True
-    return rtl and all(run[::-1] in shown or run in shown for run in _runs(original))
+    if not rtl:
+        return False
+    return all(run[::-1] in shown or run in shown for run in _runs(original)) or _anagram_in(
+        piece, shown
+    )
+
+
+def _anagram_in(piece: str, shown: str) -> bool:
+    """Whether ``shown`` holds ``piece``'s characters, every one, side by side in any order.
+
+    Under a right-to-left override LibreOffice draws left-to-right letters backwards, and
+    pypdf, putting the glyphs back in reading order, can misplace one ("\u202egnp.exe" came
+    back "xe.pnge"): the value reached the PDF whole, in a place of its own.
+    """
+    size, want = len(piece), Counter(piece)
+    if not size or size > len(shown):
+        return False
+    window = Counter(shown[:size])
+    for start in range(len(shown) - size + 1):
+        if start:
+            window[shown[start - 1]] -= 1
+            window[shown[start + size - 1]] += 1
+        if window == want:
+            return True
+    return False
 
 
 def _direction(c: str) -> str:
