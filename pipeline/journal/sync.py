@@ -93,6 +93,15 @@ class RegisterBookkeeping:
                 (last_event_id,),
             )
 
+    def register_shown(self) -> tuple[str | None, int, dict[str, int]]:
+        """What register.xlsx shows, as far as the journal knows: the SHA-256 of the file the
+        last sync wrote (None: not known), the generation that sync showed, and each policy's
+        generation (a policy changed since has a higher one: its row on disk is older)."""
+        with self._reading() as conn:
+            row = conn.execute("SELECT sha256 FROM register_written").fetchone()
+            changed = dict(conn.execute("SELECT ref, generation FROM policy_generations"))
+            return (str(row[0]) if row else None), self._meta("synced_generation"), changed
+
     def snapshot(self) -> Snapshot:
         """Everything a register sync needs, read consistently in one transaction."""
         with self._reading():
