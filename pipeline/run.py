@@ -157,7 +157,7 @@ class Pipeline:
         """Take what managers typed into register.xlsx's sign-off cells since the pipeline
         last wrote it (:mod:`pipeline.publish.signoff`); a sentence on what was taken, or
         why the register could not be read (the batch goes on either way), or ""."""
-        written, shown, changed = self.journal.register_shown()
+        written, shown = self.journal.register_shown()
         try:
             data = typed.edited(self.workspace.register, written)
             if data is None:
@@ -166,7 +166,7 @@ class Pipeline:
         except typed.UnreadableRegister as exc:
             log.warning("%s", exc)
             return str(exc)
-        refs = take_typed(self.journal, self.framework, self.outbox, found, shown, changed)
+        refs = take_typed(self.journal, self.framework, self.outbox, found, shown)
         if not refs:
             return ""
         self.outbox.write_manifest(self.journal)

@@ -134,30 +134,31 @@ def _over(
 
 
 def take_typed(
-    journal: Journal,
-    framework: Framework,
-    outbox: Outbox,
-    typed: Typed,
-    shown: int,
-    changed: dict[str, int],
+    journal: Journal, framework: Framework, outbox: Outbox, typed: Typed, shown: int
 ) -> list[str]:
     """Record what managers typed in ``typed`` for every policy, each in one transaction
     with its recomputed gate; the references whose journal entry changed.
 
-    ``shown`` is the generation the register file showed when the pipeline last wrote it,
-    ``changed`` each policy's generation: a row older than its policy is never taken from.
+    ``shown`` is the generation the register file showed when the pipeline last wrote it:
+    the row of a policy changed since is older than the journal, and never taken from.
+    Each row is decided again inside its transaction, so a watcher and a `pipeline run`
+    reading the same file record it once.
     """
     done: list[str] = []
-    for row in journal.policies():
-        ref = str(row["ref"])
+    stale = journal.changed_since(shown)
+    for listed in journal.policies():
+        ref = str(listed["ref"])
         cells = typed.cells.get(ref_key(ref))
-        if cells is None or not row.get("policy_received"):
+        if cells is None or not listed.get("policy_received"):
             continue
-        stale = changed.get(ref, 0) > shown
-        decision = decide(row, cells, framework, typed, stale=stale)
-        if decision is None:
-            continue
+        if decide(listed, cells, framework, typed, stale=ref in stale) is None:
+            continue  # the usual case: nothing typed, or already recorded
         with journal.transaction():
+            row = journal.policy(ref) or listed
+            older = ref in journal.changed_since(shown)
+            decision = decide(row, cells, framework, typed, stale=older)
+            if decision is None:
+                continue
             journal.upsert_policy(ref, decision.values)
             journal.upsert_policy(ref, outbox.gate_updates(journal, ref))
             if decision.taken:

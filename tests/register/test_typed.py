@@ -48,7 +48,7 @@ def _type(path: Path, cells: dict[str, str], *, who: str = "Jo Manager", sheet: 
 
 def test_the_file_the_pipeline_wrote_is_not_read(register: tuple[Journal, Path]) -> None:
     journal, path = register
-    written, _, _ = journal.register_shown()
+    written, _ = journal.register_shown()
     assert written is not None and edited(path, written) is None
     _type(path, {"Change type@2": "Major"})
     assert edited(path, written) == path.read_bytes()
@@ -60,7 +60,7 @@ def test_an_openpyxl_write_is_recorded_too(tmp_path: Path) -> None:
         journal.upsert_policy("ASC-POL-001", {"title": "Carers Support Policy", "version": 1})
         path = tmp_path / "register.xlsx"
         assert sync(journal, path, today=TODAY, fast=False).written
-        written, _, _ = journal.register_shown()
+        written, _ = journal.register_shown()
     assert written is not None and edited(path, written) is None
 
 
