@@ -8,7 +8,7 @@ re-made PDF is read back with pypdf.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -175,3 +175,18 @@ def test_a_run_after_the_pipeline_wrote_the_register_reads_nothing(
     again = run_batch(ws)
     assert "sign-off typed" not in again.register_note
     assert again.register_note == "register up to date"
+
+
+def test_a_register_that_cannot_be_read_is_a_sentence_and_the_batch_goes_on(
+    make_workspace: Callable[..., Workspace], policy_form: Callable[[str], bytes]
+) -> None:
+    ws = make_workspace()
+    ws.register.write_bytes(b"PK\x03\x04 not a workbook any more")
+    (ws.inbox / "carers.docx").write_bytes(policy_form(CARERS))
+    result = run_batch(ws)
+    assert [a.file for a in result.accepted] == ["carers.docx"], result.to_json()
+    assert result.register_note.startswith(
+        "register.xlsx could not be read for sign-offs typed in it"
+    )
+    assert "nothing typed in it was taken" in result.register_note
+    assert CARERS in _rows(ws)  # set aside and rebuilt by the sync, as before
