@@ -29,9 +29,9 @@ from pipeline.notify.send import Delivery, deliver
 from pipeline.outcome import BatchResult
 from pipeline.publish.outbox import Outbox
 from pipeline.publish.prepare import Prepared, Preparer
-from pipeline.publish.signoff import take_typed
+from pipeline.publish.signoff import take_from_register
 from pipeline.records import FormRecord
-from pipeline.register import typed, workbook
+from pipeline.register import workbook
 from pipeline.safety.check import check_file
 from pipeline.settle import Settler, Work
 from pipeline.titles import title_key
@@ -146,32 +146,13 @@ class Pipeline:
     def _run(self, files: Sequence[Path] | None, today: date | None) -> BatchResult:
         today = today or date.today()
         result = BatchResult()
-        typed_note = self._take_register()
+        # before anything writes the register over what managers typed in it
+        typed_note = take_from_register(self.journal, self.outbox, self.workspace.register)
         try:
             return self._forms(files, today, result)
         finally:
             if typed_note:
                 result.register_note = f"{typed_note}; {result.register_note}"
-
-    def _take_register(self) -> str:
-        """Take what managers typed into register.xlsx's sign-off cells since the pipeline
-        last wrote it (:mod:`pipeline.publish.signoff`); a sentence on what was taken, or
-        why the register could not be read (the batch goes on either way), or ""."""
-        written, shown = self.journal.register_shown()
-        try:
-            data = typed.edited(self.workspace.register, written)
-            if data is None:
-                return ""
-            found = typed.read_typed(data, self.workspace.register.name)
-        except typed.UnreadableRegister as exc:
-            log.warning("%s", exc)
-            return str(exc)
-        refs = take_typed(self.journal, self.framework, self.outbox, found, shown)
-        if not refs:
-            return ""
-        self.outbox.write_manifest(self.journal)
-        s = "y" if len(refs) == 1 else "ies"
-        return f"sign-off typed in {self.workspace.register.name} read for {len(refs)} polic{s}"
 
     def _forms(self, files: Sequence[Path] | None, today: date, result: BatchResult) -> BatchResult:
         claims = inbox.orphans(self.workspace)

@@ -18,9 +18,11 @@ however often it is rewritten (:func:`pipeline.register.cells.typed_in`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from pipeline.framework import Framework, Level
@@ -28,7 +30,9 @@ from pipeline.journal.store import Event, Journal
 from pipeline.labels import best_match
 from pipeline.publish.outbox import Outbox
 from pipeline.register.cells import ref_key
-from pipeline.register.typed import Typed
+from pipeline.register.typed import Typed, UnreadableRegister, edited, read_typed
+
+log = logging.getLogger(__name__)
 
 FILE = "register.xlsx"
 OUTCOME = "register"  # the History sheet's outcome for a value taken from the register
@@ -175,3 +179,25 @@ def take_typed(
                 )
         done.append(ref)
     return done
+
+
+def take_from_register(journal: Journal, outbox: Outbox, path: Path) -> str:
+    """Take what managers typed into ``path`` since the pipeline last wrote it, before a
+    batch or `pipeline register sync` writes it again (which would otherwise write over
+    it); a sentence on what was taken, or why the register could not be read (whoever
+    called goes on either way), or "" when there was nothing to read."""
+    written, shown = journal.register_shown()
+    try:
+        data = edited(path, written)
+        if data is None:
+            return ""
+        found = read_typed(data, path.name)
+    except UnreadableRegister as exc:
+        log.warning("%s", exc)
+        return str(exc)
+    refs = take_typed(journal, outbox.framework, outbox, found, shown)
+    if not refs:
+        return ""
+    outbox.write_manifest(journal)  # a policy published from the register is listed
+    s = "y" if len(refs) == 1 else "ies"
+    return f"sign-off typed in {path.name} read for {len(refs)} polic{s}"
