@@ -69,7 +69,10 @@ def rebuild(to: Path | None, workspace_dir: Path | None) -> None:
     """
     ws = open_workspace(workspace_dir)
     with Journal(ws.journal_path) as journal:
+        typed = take_from_register(journal, Outbox(ws, ws.framework()), ws.register)
         result = workbook.rebuild(journal, ws.register, to=to)
+    if typed:
+        click.echo(typed)
     click.echo(result.reason or "register rebuilt")
     sys.exit(0 if result.written else 1)
 
