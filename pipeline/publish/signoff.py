@@ -75,14 +75,19 @@ def decide(
         key = str(row.get(f.key) or "")
         levels = f.levels(framework)
         found = best_match(text, ((level.key, level.names) for level in levels)) if text else None
+        # what the pipeline itself writes in the cell ("New policy (worked out: ...)", or a
+        # form's own words) is not typing
+        ours = bool(text) and text == " ".join(str(row.get(f.column) or "").split())
         if key:  # the journal has it: never overwritten from the register
-            if text and found != key and (entry or {}).get("typed") != text:
+            if text and not ours and found != key and (entry or {}).get("typed") != text:
                 entries[f.column] = _over(f, row, entry, text, key)
-            elif entry and entry.get("over") and (not text or found == key):
+            elif entry and entry.get("over") and (not text or ours or found == key):
                 _settled(entries, f.column, entry)  # the cell shows the journal's value again
             continue
         if not text:
             entries.pop(f.column, None)  # a manager cleared what was not taken
+            continue
+        if ours and entry is None:
             continue
         if entry is not None and entry.get("typed") == text:
             continue  # already noted

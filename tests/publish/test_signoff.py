@@ -89,3 +89,11 @@ def test_a_row_older_than_its_policy_is_not_taken_from() -> None:
     assert "change_type_key" not in decision.values
     entry = decision.values["register_typed"]["change_type"]
     assert entry["typed"] == "Minor change" and "type it again" in entry["note"]
+
+
+def test_what_the_pipeline_wrote_in_the_cell_is_not_typing() -> None:
+    """A derived change type shows its reason in the cell; read back, it is not an edit."""
+    derived = {**FROM_FORM, "change_type_key": "new"}
+    derived["change_type"] = "New policy (worked out: no reference and version 1: a new policy)"
+    shown = _cells(derived["change_type"])
+    assert decide(derived, shown, FRAMEWORK, TYPED, stale=False) is None
