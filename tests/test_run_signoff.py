@@ -23,6 +23,7 @@ from pipeline.run import run_batch
 from pipeline.workspace import Workspace, init_workspace, load_workspace
 from tests.helpers.officers import DETAILS, appendix3_policy
 from tests.helpers.paths import EXAMPLES
+from tests.helpers.register import register_rows, type_in
 
 pytestmark = pytest.mark.requires_libreoffice
 
@@ -43,33 +44,13 @@ def _workspace(root: Path) -> Workspace:
     return load_workspace(ws.root)
 
 
-def _type(ws: Workspace, typed: dict[str, dict[str, str]]) -> None:
-    """What a manager does in Excel: type into cells of the rows by title, and save."""
-    wb = openpyxl.load_workbook(ws.register)
-    sheet = wb["Register"]
-    header = {c.value: c.column for c in sheet[1]}
-    for row in sheet.iter_rows(min_row=2):
-        title = row[header["Title"] - 1].value
-        for column, text in typed.get(str(title), {}).items():
-            sheet.cell(row[0].row, header[column], text)
-    wb.properties.lastModifiedBy = MANAGER
-    wb.save(ws.register)
-
-
 def _rows(ws: Workspace) -> dict[str, dict[str, Any]]:
     """Each policy's row by title: values, and each cell's note as "<header> note"."""
-    sheet = openpyxl.load_workbook(ws.register)["Register"]
-    header = [c.value for c in sheet[1]]
     out = {}
-    for r in sheet.iter_rows(min_row=2):
-        row = dict(zip(header, (c.value for c in r), strict=True))
-        row.update(
-            {
-                f"{h} note": c.comment.text if c.comment else ""
-                for h, c in zip(header, r, strict=True)
-            }
-        )
-        out[str(row["Title"])] = row
+    for title, cells in register_rows(ws.register).items():
+        row: dict[str, Any] = {h: c.value for h, c in cells.items()}
+        row.update({f"{h} note": c.comment.text if c.comment else "" for h, c in cells.items()})
+        out[title] = row
     return out
 
 
@@ -85,13 +66,14 @@ def typed_in(
     appendix3_policy(ws.inbox / "payments.docx", title=PAYMENTS, details=SIGNED)
     first = run_batch(ws)
     assert not first.rejected, first.to_json()
-    _type(
-        ws,
+    type_in(
+        ws.register,
         {
             BUDGETS: {"Change type": "major", "Sign-off level": "head of service"},
             CARERS: {"Change type": "Big change"},
             PAYMENTS: {"Change type": "Minor change"},
         },
+        who=MANAGER,
     )
     yield ws, first, run_batch(ws)
 
@@ -160,9 +142,7 @@ def test_what_was_typed_survives_the_register_being_rebuilt(
     fresh = tmp_path / "register-new.xlsx"
     with Journal(ws.journal_path) as journal:
         workbook.rebuild(journal, ws.register, to=fresh)
-    sheet = openpyxl.load_workbook(fresh)["Register"]
-    header = [c.value for c in sheet[1]]
-    rows = {r[1].value: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2)}
+    rows = register_rows(fresh)
     cell = rows[CARERS]["Change type"]
     assert cell.value == "Big change" and "framework knows" in cell.comment.text
     assert rows[BUDGETS]["Change type"].value == "Major change"

@@ -8,24 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import openpyxl
 import pytest
 
 from pipeline.watch.watcher import Watcher
 from pipeline.workspace import Workspace
 from tests.helpers.officers import appendix3_document
+from tests.helpers.register import register_rows, type_in
 from tests.watch.test_watcher import drop, outcomes, wait_for
 
 pytestmark = pytest.mark.requires_libreoffice
 
 
 def _cells(ws: Workspace, title: str) -> dict[str, object]:
-    sheet = openpyxl.load_workbook(ws.register)["Register"]
-    header = [c.value for c in sheet[1]]
-    rows = [
-        dict(zip(header, (c.value for c in r), strict=True)) for r in sheet.iter_rows(min_row=2)
-    ]
-    return next((r for r in rows if r["Title"] == title), {})
+    cells = register_rows(ws.register).get(title, {})
+    return {header: cell.value for header, cell in cells.items()}
 
 
 def test_the_watchers_next_batch_takes_a_sign_off_typed_in_the_register(
@@ -43,12 +39,8 @@ def test_the_watchers_next_batch_takes_a_sign_off_typed_in_the_register(
         30,
         "the register shows the DRAFT",
     )
-    wb = openpyxl.load_workbook(workspace.register)
-    sheet = wb["Register"]
-    header = {c.value: c.column for c in sheet[1]}
-    sheet.cell(2, header["Change type"], "Major")
-    sheet.cell(2, header["Sign-off level"], "Director")
-    wb.save(workspace.register)
+    typed = {"Change type": "Major", "Sign-off level": "Director"}
+    type_in(workspace.register, {"Personal Budgets Policy": typed})
     drop(workspace, "carers.docx", policy_form("Carers Support Policy"))  # the next batch
     wait_for(lambda: outcomes(workspace) == 2, 90, "the next form was processed")
     wait_for(
