@@ -7,6 +7,8 @@ openpyxl does not write.
 
 from __future__ import annotations
 
+import json
+import subprocess
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime
@@ -19,6 +21,8 @@ from pipeline.journal.store import Journal
 from pipeline.register.typed import UnreadableRegister, edited, read_typed
 from pipeline.register.workbook import sync
 from tests.helpers.register import TODAY
+
+UNO_SCRIPT = Path(__file__).resolve().parent.parent / "helpers" / "calc_edits.py"
 
 
 @pytest.fixture
@@ -130,3 +134,23 @@ def test_an_entity_typed_in_the_xml_is_not_expanded(register: tuple[Journal, Pat
     except UnreadableRegister:
         typed = ""
     assert typed != "Major"
+
+
+@pytest.mark.requires_libreoffice
+@pytest.mark.requires_uno
+def test_typing_saved_by_libreoffice_calc_is_read(
+    register: tuple[Journal, Path], tmp_path: Path
+) -> None:
+    """Calc (like Excel) saves text as shared strings, not openpyxl's inline strings."""
+    _, path = register
+    saved = tmp_path / "saved-by-calc.xlsx"
+    job = [{"src": str(path), "dst": str(saved), "edit": "signoff"}]
+    subprocess.run(
+        ["/usr/bin/python3", str(UNO_SCRIPT), str(tmp_path / "lo-profile"), json.dumps(job)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    with zipfile.ZipFile(saved) as zf:
+        assert any(n.lower().endswith("sharedstrings.xml") for n in zf.namelist())
+    cells = read_typed(saved.read_bytes()).cells
+    assert cells["ASC-POL-001"] == {"change_type": "Major", "sign_off_level": "OSLT"}
+    assert cells["ASC-POL-002"] == {"change_type": "", "sign_off_level": ""}
