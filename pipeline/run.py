@@ -29,6 +29,7 @@ from pipeline.notify.send import Delivery, deliver
 from pipeline.outcome import BatchResult
 from pipeline.publish.outbox import Outbox
 from pipeline.publish.prepare import Prepared, Preparer
+from pipeline.publish.signoff import take_from_register
 from pipeline.records import FormRecord
 from pipeline.register import workbook
 from pipeline.safety.check import check_file
@@ -145,6 +146,15 @@ class Pipeline:
     def _run(self, files: Sequence[Path] | None, today: date | None) -> BatchResult:
         today = today or date.today()
         result = BatchResult()
+        # before anything writes the register over what managers typed in it
+        typed_note = take_from_register(self.journal, self.outbox, self.workspace.register)
+        try:
+            return self._forms(files, today, result)
+        finally:
+            if typed_note:
+                result.register_note = f"{typed_note}; {result.register_note}"
+
+    def _forms(self, files: Sequence[Path] | None, today: date, result: BatchResult) -> BatchResult:
         claims = inbox.orphans(self.workspace)
         for path in files if files is not None else inbox.waiting(self.workspace):
             taken = self._take(path)

@@ -10,6 +10,8 @@ import click
 
 from pipeline.commands.options import json_option, open_workspace, workspace_option
 from pipeline.journal.store import Journal
+from pipeline.publish.outbox import Outbox
+from pipeline.publish.signoff import take_from_register
 from pipeline.register import workbook
 
 
@@ -32,7 +34,11 @@ def sync(workspace_dir: Path | None) -> None:
     """
     ws = open_workspace(workspace_dir)
     with Journal(ws.journal_path) as journal:
+        # a sign-off typed in the register is taken first, or the sync would write over it
+        typed = take_from_register(journal, Outbox(ws, ws.framework()), ws.register)
         result = workbook.sync(journal, ws.register)
+    if typed:
+        click.echo(typed)
     click.echo(result.reason or ("register updated" if result.written else "nothing to do"))
     sys.exit(0 if result.written or not journal_pending(ws.journal_path) else 1)
 
@@ -63,7 +69,10 @@ def rebuild(to: Path | None, workspace_dir: Path | None) -> None:
     """
     ws = open_workspace(workspace_dir)
     with Journal(ws.journal_path) as journal:
+        typed = take_from_register(journal, Outbox(ws, ws.framework()), ws.register)
         result = workbook.rebuild(journal, ws.register, to=to)
+    if typed:
+        click.echo(typed)
     click.echo(result.reason or "register rebuilt")
     sys.exit(0 if result.written else 1)
 

@@ -93,6 +93,22 @@ class RegisterBookkeeping:
                 (last_event_id,),
             )
 
+    def register_shown(self) -> tuple[str | None, int]:
+        """What register.xlsx shows, as far as the journal knows: the SHA-256 of the file the
+        last sync wrote (None: not known) and the generation that sync showed."""
+        with self._reading() as conn:
+            row = conn.execute("SELECT sha256 FROM register_written").fetchone()
+            return (str(row[0]) if row else None), self._meta("synced_generation")
+
+    def changed_since(self, generation: int) -> set[str]:
+        """The policies changed after ``generation``: their rows in a register that shows
+        that generation are older than the journal."""
+        with self._reading() as conn:
+            rows = conn.execute(
+                "SELECT ref FROM policy_generations WHERE generation > ?", (generation,)
+            ).fetchall()
+        return {str(r[0]) for r in rows}
+
     def snapshot(self) -> Snapshot:
         """Everything a register sync needs, read consistently in one transaction."""
         with self._reading():

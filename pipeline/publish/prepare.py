@@ -34,6 +34,7 @@ from pipeline.publish.changes import (
     write_changes,
 )
 from pipeline.publish.outbox import PUBLISHED_KINDS, Outbox, carried_live
+from pipeline.publish.signoff import FIELDS
 from pipeline.records import FormRecord
 from pipeline.titles import title_key
 from pipeline.validate.reading import document_texts, measure
@@ -126,8 +127,20 @@ def _policy(form: Form) -> tuple[str, dict[str, Any]]:
         for key in ("change_type_key", "change_type", "sign_off_key", "sign_off_level"):
             if not values[key] and form.existing.get(key):
                 values[key] = form.existing[key]
+    values["register_typed"] = _typed_kept(form, version, values)
     values["held_back"] = _held_back(form)
     return version, values
+
+
+def _typed_kept(form: Form, version: str, values: dict[str, Any]) -> dict[str, Any]:
+    """What managers typed in the register (:mod:`pipeline.publish.signoff`) that still
+    holds for this form: for the same version, each note whose value the form did not
+    change; a new version starts without."""
+    if str(form.existing.get("version") or "") != version:
+        return {}
+    keys = {f.column: f.key for f in FIELDS}
+    kept = form.existing.get("register_typed") or {}
+    return {c: e for c, e in kept.items() if c in keys and e.get("key", "") == values[keys[c]]}
 
 
 def _held_back(form: Form) -> list[str]:

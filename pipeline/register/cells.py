@@ -26,7 +26,10 @@ COMMENT_AUTHOR = "pipeline"
 SHEET, TABLE = "Register", "PolicyRegister"  # the Register sheet and its Excel table
 # How rows are laid out: raise it whenever :func:`content` or a writer changes what a row
 # holds, so a register written before is synced in full once, not only its changed rows.
-ROWS = 2  # 2: the Version cell's note on the version it replaces
+ROWS = 3  # 2: the Version cell's note on the version it replaces; 3: sign-off typed notes
+# The columns managers may fill where the form left them out (register/typed.py reads them,
+# publish/signoff.py decides): their cells carry the pipeline's note on what was typed.
+TYPED_IN = ("change_type", "sign_off_level")
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,8 @@ def replaced(policy: dict[str, Any]) -> str | None:
 
 def content(column: Column, policy: dict[str, Any], base: Path, review: str) -> Content:
     """The cell for ``column`` in ``policy``'s row; ``review`` is its review state today."""
+    if column.key in TYPED_IN:
+        return typed_in(column, policy)
     value = review if column.key == "review_state" else policy.get(column.key)
     words = policy.get(f"{column.key}_text") if column.kind == "date" else None
     if value is None or value == "" or value == []:
@@ -234,3 +239,17 @@ def content(column: Column, policy: dict[str, Any], base: Path, review: str) -> 
         target = link_target(value, base)
         return Content(clean(target), link=target.replace(" ", "%20"))
     return Content(clean(as_text(value)))
+
+
+def typed_in(column: Column, policy: dict[str, Any]) -> Content:
+    """A sign-off cell: the journal's value, else what a manager typed that was not taken
+    (so it is never lost by the next write), with the pipeline's note on what happened to
+    what was typed (``register_typed``, written by :mod:`pipeline.publish.signoff`)."""
+    entry = (policy.get("register_typed") or {}).get(column.key) or {}
+    value = policy.get(column.key) or entry.get("typed") or None
+    note = entry.get("note") or None
+    return Content(
+        clean(as_text(value)) if value is not None else None,
+        comment=clean(str(note)) if note is not None else None,
+        own_comment=True,
+    )

@@ -163,6 +163,9 @@ def _save_bytes(wb: Workbook) -> bytes:
     return buffer.getvalue()
 
 
+OPENPYXL = "openpyxl"  # the writer recorded for a file openpyxl wrote (see _current)
+
+
 def _writer(path: Path) -> str:
     """What a recorded write must match besides its bytes: the row layout and the folder
     links are made relative to (a register moved elsewhere is written in full)."""
@@ -215,10 +218,12 @@ def _run(
             replace_atomically(path, draft.save)
         except PermissionError as exc:
             return _busy(path, f"not writable ({exc.strerror or exc}) and may be open elsewhere")
-        written = None
-        if draft.fast:
-            digest = hashlib.sha256(draft.data).hexdigest()
-            written = Written(snap.generation, digest, today, _writer(path))
+        # openpyxl's file is recorded too, so reading back what managers typed
+        # (register/typed.py) can tell it is unedited; its writer never matches _writer(),
+        # so the next sync is still a full one
+        writer = _writer(path) if draft.fast else OPENPYXL
+        digest = hashlib.sha256(draft.data).hexdigest()
+        written = Written(snap.generation, digest, today, writer)
         journal.mark_register_synced(snap.generation, snap.last_event_id, written)
     verb = "rebuilt" if fresh else "updated"
     summary = (

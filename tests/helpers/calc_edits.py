@@ -7,7 +7,8 @@ Run by a Python that can ``import uno`` (/usr/bin/python3), not the venv:
 JOBS_JSON is a list of {"src", "dst", "edit"}; one headless soffice (with its own profile in
 PROFILE_DIR) does them all and is then stopped, so a test module starts LibreOffice once.
 Edits: "pivot" (a DataPilot of the Register on a new sheet), "shapes" (a rectangle with text
-and a text box on the Register), "picture" (a small PNG), "range" (the Excel table turned into a plain range).
+and a text box on the Register), "picture" (a small PNG), "range" (the Excel table turned into a plain range),
+"signoff" (a change type and a sign-off level typed in the first policy's row).
 It refuses to touch anything but the copies it is given.
 """
 
@@ -121,7 +122,21 @@ def _range(doc: Any) -> None:
         ranges.removeByName(name)
 
 
-EDITS = {"pivot": _pivot, "shapes": _shapes, "picture": _picture, "range": _range}
+def _signoff(doc: Any) -> None:
+    """A manager signs the first policy off: Change type and Sign-off level typed in row 2."""
+    sheet = doc.Sheets.getByName("Register")
+    headers = {sheet.getCellByPosition(c, 0).getString(): c for c in range(40)}
+    sheet.getCellByPosition(headers["Change type"], 1).setString("Major")
+    sheet.getCellByPosition(headers["Sign-off level"], 1).setString("OSLT")
+
+
+EDITS = {
+    "pivot": _pivot,
+    "shapes": _shapes,
+    "picture": _picture,
+    "range": _range,
+    "signoff": _signoff,
+}
 
 
 def main(profile: Path, jobs: list[dict[str, str]]) -> None:

@@ -1,4 +1,5 @@
-"""What the register tests share: the day they run on, our headers, and LibreOffice reading.
+"""What the register tests share: the day they run on, our headers, LibreOffice reading,
+and a manager typing in the register.
 
 Not a conftest: the register tests import these by name.
 """
@@ -9,6 +10,9 @@ import csv
 import zipfile
 from datetime import date
 from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
 
 from pipeline.register.workbook import COLUMNS
 from tests.helpers.soffice import libreoffice
@@ -29,3 +33,29 @@ def parts(path: Path) -> dict[str, bytes]:
     """Every part of an .xlsx file, by name, read with the standard library."""
     with zipfile.ZipFile(path) as zf:
         return {name: zf.read(name) for name in zf.namelist()}
+
+
+def type_in(path: Path, typed: dict[str, dict[str, object]], *, who: str = "") -> None:
+    """What a manager does in Excel: type into the Register sheet's cells, found by the
+    row's Title and the column's header (``typed[title][header]``), and save (with Excel's
+    "last modified by" set to ``who``, if given)."""
+    wb = load_workbook(path)
+    sheet = wb["Register"]
+    header = {c.value: c.column for c in sheet[1]}
+    for row in sheet.iter_rows(min_row=2):
+        for column, text in typed.get(str(row[header["Title"] - 1].value), {}).items():
+            sheet.cell(row[0].row, header[column], text)
+    if who:
+        wb.properties.lastModifiedBy = who
+    wb.save(path)
+
+
+def register_rows(path: Path) -> dict[str, dict[str, Cell]]:
+    """The Register sheet's cells by row Title, then header (``.value``, ``.comment``)."""
+    sheet = load_workbook(path)["Register"]
+    header = [c.value for c in sheet[1]]
+    out: dict[str, dict[str, Cell]] = {}
+    for r in sheet.iter_rows(min_row=2):
+        row = dict(zip(header, r, strict=True))
+        out[str(row["Title"].value)] = row  # type: ignore[assignment]
+    return out

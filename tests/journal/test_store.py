@@ -302,3 +302,18 @@ def test_a_schema_3_journal_gains_the_versions_table(tmp_path: Path) -> None:
         save_version(journal, "ASC-POL-001", "2", '{"a": 3}')  # accepted again: keeps its place
         assert versions_of(journal, "ASC-POL-001") == [("2", '{"a": 3}'), ("3", '{"a": 2}')]
         assert (journal.policy("ASC-POL-001") or {}).get("title") == "Falls Policy"
+
+
+def test_register_shown_and_the_policies_changed_since(journal: Journal) -> None:
+    """What register.xlsx shows (register/typed.py reads it back only when it differs) and
+    which policies' rows in it are older than the journal."""
+    assert journal.register_shown() == (None, 0)
+    journal.upsert_policy("ASC-POL-001", {"title": "Carers Support Policy"})
+    journal.upsert_policy("ASC-POL-002", {"title": "Direct Payments Policy"})
+    shown = journal.generation()
+    journal.mark_register_synced(shown, 0, Written(shown, "ab" * 32, date(2026, 11, 29), "w"))
+    assert journal.register_shown() == ("ab" * 32, shown)
+    assert journal.changed_since(shown) == set()
+    journal.upsert_policy("ASC-POL-002", {"version": 2})
+    assert journal.changed_since(shown) == {"ASC-POL-002"}
+    assert journal.changed_since(0) == {"ASC-POL-001", "ASC-POL-002"}
