@@ -360,6 +360,10 @@ def main() -> int:
         _ws_peer, ours = batch(tmp, "ws-peer", peers, warm=True, samples=SAMPLES[:1])
         results["peer_pipeline"] = {**ours, "forms": peers}
         results["peer"] = carbone(tmp, peers)
+        # LibreOffice alone on the pipeline's own DOCX of those policies: how much of the
+        # pipeline's per-document figure is conversion with our export settings (tagged)
+        (tmp / "peer-floor").mkdir()
+        results["peer_floor"] = floor(outbox_docx(_ws_peer), tmp / "peer-floor")
         print("CPU per stage ...", flush=True)
         results["stages"] = stages(ws)
         results["rss"] = {"10": small["rss_mb"], str(forms): big["rss_mb"]}

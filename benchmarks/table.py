@@ -48,6 +48,14 @@ def table(r: dict[str, Any]) -> list[tuple[str, str, str]]:
         target = f"<= 20 ms {ok(ms <= 20)}" if stage.endswith("total per document") else ""
         rows.append((f"(g)   {stage}", f"{ms:.1f} ms", target))
     rows += peer_rows(r["peer"], r["peer_pipeline"])
+    if "peer_floor" in r:
+        rows.append(
+            (
+                "(p) floor: warm LO on those policies",
+                f"{1000 / r['peer_floor']['docs_per_s']:.0f} ms/doc",
+                "",
+            )
+        )
     sync = f["update_and_sync_s"]
     rows.append(("(f) 100 upserts + sync of 1,000", f"{sync:.2f}s", f"< 0.5 s {ok(sync < 0.5)}"))
     if "register_5000" in r:
