@@ -74,14 +74,19 @@ class _Sheet:
         font says; text without one takes the cell's font, so a cell formatted bold as a
         whole reads as bold text, which is what the officer saw.
         """
-        font = self.ws.cell(row + 1, col + 1).font
-        bold, italic = bool(font.b), bool(font.i)
+        cell = self.ws.cell(row + 1, col + 1)
+        bold, italic = bool(cell.font.b), bool(cell.font.i)
+        # a cell's hyperlink (Insert > Link) covers its whole text; writers decide with
+        # pipeline.links whether the address may be a link, as for Word
+        link = cell.hyperlink
+        href = str(link.target) if link is not None and link.target else None
         pieces = self.pieces.of(self.title, row, col)
         if pieces is None:
             cells = self.grid[row]
-            return (Run(cells[col] if col < len(cells) else "", bold, italic),)
+            return (Run(cells[col] if col < len(cells) else "", bold, italic, href),)
         return tuple(
-            Run(text, bold if b is None else b, italic if i is None else i) for text, b, i in pieces
+            Run(text, bold if b is None else b, italic if i is None else i, href)
+            for text, b, i in pieces
         )
 
     def next_filled(self, row: int, col: int, skip: frozenset[str]) -> int | None:

@@ -481,3 +481,21 @@ def test_a_literal_excel_escape_survives_shared_strings(
     policy = record.section("policy")
     assert record.value("title") == "Code _x0041_ policy"  # through its defined name
     assert policy is not None and [b.text for b in policy.blocks] == ["Code _x0041_ policy"]
+
+
+def test_a_cells_link_is_kept_on_its_text(tmp_path: Path, framework: Framework) -> None:
+    path = filled_xlsx(
+        framework,
+        "policy",
+        tmp_path / "p.xlsx",
+        POLICY_ANSWERS,
+        sections={**POLICY_SECTIONS, "Why we have this policy": "Read the Care Act 2014."},
+    )
+    wb = load_workbook(path)
+    ws = wb.active
+    (cell,) = [c for row in ws.iter_rows() for c in row if c.value == "Read the Care Act 2014."]
+    cell.hyperlink = "https://www.legislation.gov.uk/ukpga/2014/23"
+    wb.save(path)
+    blocks = {s.key: list(s.blocks) for s in read(path, framework).sections}
+    href = "https://www.legislation.gov.uk/ukpga/2014/23"
+    assert blocks["why"] == [Paragraph((Run("Read the Care Act 2014.", href=href),))]
