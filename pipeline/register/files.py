@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import warnings
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,7 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 
 from pipeline import atomic
+from pipeline.register.xml.package import within_limits
 
 
 class DamagedRegister(Exception):
@@ -140,6 +142,8 @@ def is_locked(path: Path) -> bool:
 def read_workbook(path: Path) -> Workbook:
     """Load the register for editing; PermissionError passes through (the file is busy)."""
     try:
+        with zipfile.ZipFile(path) as package:
+            within_limits(package.infolist())  # a zip bomb saved over it: damaged, not read
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # unsupported Excel extensions; nothing to act on
             return load_workbook(path)

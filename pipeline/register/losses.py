@@ -30,10 +30,11 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from pipeline.register.cells import COMMENT_AUTHOR
 from pipeline.register.layout import DUE_SOON, OVERDUE, STATUS_LIST
+from pipeline.safety.parsers import safe_parser
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _DRAW = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
-_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
+_PARSER = safe_parser()
 _SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _OURS_CF = tuple(f'="{text}"' for text in (OVERDUE, DUE_SOON))
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -89,7 +90,18 @@ def read_typed(data: bytes, name: str = "register.xlsx") -> Typed:
                 typed = {key: _text(found.get(key), strings) for key in TYPED}
                 cells.setdefault(ref_key(ref), typed)
         who, saved = _saved(pkg)
-    except (zipfile.BadZipFile, etree.XMLSyntaxError, Unsupported, KeyError, ValueError) as exc:
+    except (  # every way a damaged or hostile package breaks zipfile, zlib and lxml
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        RuntimeError,  # an encrypted part
+        NotImplementedError,  # a compression method zipfile lacks
+        etree.XMLSyntaxError,
+        Unsupported,
+        KeyError,
+        ValueError,
+        IndexError,
+    ) as exc:
         raise UnreadableRegister(
             f"{name} could not be read for sign-offs typed in it ({exc}); nothing typed in "
             "it was taken. Open it in Excel and save it again, or run `pipeline register "

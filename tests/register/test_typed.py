@@ -7,7 +7,9 @@ openpyxl does not write.
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import subprocess
 import zipfile
 from collections.abc import Iterator
@@ -20,6 +22,7 @@ from openpyxl import load_workbook
 from pipeline.journal.store import Journal
 from pipeline.register.typed import UnreadableRegister, edited, read_typed
 from pipeline.register.workbook import sync
+from pipeline.safety.limits import DEFAULT_LIMITS
 from tests.helpers.register import TODAY
 
 UNO_SCRIPT = Path(__file__).resolve().parent.parent / "helpers" / "calc_edits.py"
@@ -97,7 +100,11 @@ def test_a_number_typed_reads_as_its_figures(register: tuple[Journal, Path]) -> 
     [
         lambda data: data[: len(data) // 2],  # cut short
         lambda data: b"not a zip at all",
+        lambda data: _shared_string_out_of_range(data),
+        lambda data: _sheet_bytes_garbled(data),
+        lambda data: _bomb(data),
     ],
+    ids=["cut short", "not a zip", "string index", "garbled sheet", "zip bomb"],
 )
 def test_an_unreadable_register_is_a_sentence_not_a_crash(
     register: tuple[Journal, Path], damage: object
@@ -154,3 +161,69 @@ def test_typing_saved_by_libreoffice_calc_is_read(
     cells = read_typed(saved.read_bytes()).cells
     assert cells["ASC-POL-001"] == {"change_type": "Major", "sign_off_level": "OSLT"}
     assert cells["ASC-POL-002"] == {"change_type": "", "sign_off_level": ""}
+
+
+SHEET_PART = "xl/worksheets/sheet1.xml"
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {i.filename: zf.read(i) for i in zf.infolist()}
+
+
+def _zipped(parts: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, part in parts.items():
+            zf.writestr(name, part)
+    return out.getvalue()
+
+
+def _shared_string_out_of_range(data: bytes) -> bytes:
+    """The first reference cell naming a shared string the file does not hold (it once
+    raised IndexError, which stopped every batch)."""
+    parts = _parts(data)
+    sheet, found = re.subn(
+        rb'<c r="A2"([^>]*?) t="inlineStr"><is>.*?</is></c>',
+        rb'<c r="A2"\g<1> t="s"><v>99999</v></c>',
+        parts[SHEET_PART],
+        count=1,
+    )
+    assert found == 1
+    return _zipped({**parts, SHEET_PART: sheet})
+
+
+def _sheet_bytes_garbled(data: bytes) -> bytes:
+    """The sheet's packed bytes overwritten in the middle (zlib or a CRC check fails)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        info = zf.getinfo(SHEET_PART)
+    local = data[info.header_offset : info.header_offset + 30]
+    start = info.header_offset + 30 + int.from_bytes(local[26:28], "little")
+    start += int.from_bytes(local[28:30], "little") + info.compress_size // 2
+    return data[:start] + b"\xff" * 64 + data[start + 64 :]
+
+
+def _bomb(data: bytes) -> bytes:
+    """A part that unpacks past the safety gate's limits, packed into a few hundred KB."""
+    out = io.BytesIO(data)
+    with (
+        zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as zf,
+        zf.open("xl/media/big.bin", "w") as fh,
+    ):
+        chunk = bytes(1024 * 1024)
+        for _ in range(DEFAULT_LIMITS.max_member_bytes // len(chunk) + 1):
+            fh.write(chunk)
+    return out.getvalue()
+
+
+def test_a_zip_bomb_saved_over_the_register_is_set_aside_unread(
+    register: tuple[Journal, Path],
+) -> None:
+    journal, path = register
+    path.write_bytes(_bomb(path.read_bytes()))
+    result = sync(journal, path, today=TODAY)
+    assert result.written
+    aside = list(path.parent.glob("register.damaged-*.xlsx"))
+    assert len(aside) == 1 and aside[0].stat().st_size < 10 * 1024 * 1024
+    with zipfile.ZipFile(path) as zf:
+        assert "xl/media/big.bin" not in zf.namelist()  # a fresh register in its place

@@ -25,6 +25,9 @@ from lxml import etree
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
+from pipeline.errors import RejectedFile
+from pipeline.safety.limits import DEFAULT_LIMITS
+from pipeline.safety.package import check_listing
 from pipeline.safety.parsers import safe_parser
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -112,12 +115,27 @@ def parse_range(ref: str) -> tuple[int, int, int, int]:
     return r1, c1, r2, c2
 
 
+def within_limits(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a register that would unpack past the safety gate's limits, before unpacking.
+
+    register.xlsx never passes the gate (the pipeline wrote it), but managers edit it and a
+    file saved over it is as untrusted as a dropped form: a zip bomb there would exhaust
+    memory before every batch. ``zipfile`` never reads more than a part's declared size, so
+    the declared sizes bound what is read. Raises ``BadZipFile``: the callers' "damaged".
+    """
+    try:
+        check_listing(infos, DEFAULT_LIMITS)
+    except RejectedFile as exc:
+        raise zipfile.BadZipFile(f"register.xlsx {exc.reason}") from None
+
+
 class Package:
     """The parts of an .xlsx file, read once; changed parts are written back by :meth:`save`."""
 
     def __init__(self, source: Path | bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
             self._infos = zf.infolist()
+            within_limits(self._infos)
             self._data = {info.filename: zf.read(info) for info in self._infos}
         self.original = dict(self._data)  # every part as read, for the loss check
         self._changed: dict[str, bytes] = {}

@@ -78,7 +78,10 @@ def cell_value(cell: etree._Element, strings: list[str]) -> Any:
     if v is None or v.text is None:
         return None
     if kind == "s":
-        return strings[int(v.text)]
+        index = int(v.text)
+        if not 0 <= index < len(strings):
+            raise Unsupported(f"a cell names shared string {index} of {len(strings)}")
+        return strings[index]
     if kind in ("str", "e"):
         return v.text
     if kind == "b":
