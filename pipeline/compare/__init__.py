@@ -6,5 +6,5 @@ by word; ``tracked`` writes the new version with real Word tracked changes; ``re
 writes the same comparison for people reading a PDF (changes announced in words); both
 are written as WordprocessingML text (``wordml``) into python-docx's default template
 (``blank``).
-May import: records, wordml, xml_chars, atomic, zip_parts.
+May import: records, wordml, safety (its hardened parser), xml_chars, atomic, zip_parts.
 """

@@ -31,11 +31,13 @@ from docx.styles import BabelFish
 from lxml import etree
 
 from pipeline import wordml
+from pipeline.safety.parsers import safe_parser
 from pipeline.xml_chars import replace_illegal
 from pipeline.zip_parts import Template
 
 W = wordml.W
 DOCUMENT, CORE = "word/document.xml", "docProps/core.xml"
+_PARSER = safe_parser()  # the one parser factory, even for python-docx's own template
 DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _NS = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
@@ -54,8 +56,8 @@ class Blank:
         with zipfile.ZipFile(saved) as package:
             kept = set(package.namelist()) - {DOCUMENT, CORE}
             document = package.read(DOCUMENT).decode("utf-8")
-            self.core = etree.fromstring(package.read(CORE))
-            styles = etree.fromstring(package.read("word/styles.xml"))
+            self.core = etree.fromstring(package.read(CORE), _PARSER)
+            styles = etree.fromstring(package.read("word/styles.xml"), _PARSER)
         self.package = Template(saved.getvalue(), kept)
         start = document.index("<w:body>") + len("<w:body>")
         self.head, self.tail = document[:start], document[start:]

@@ -4,5 +4,5 @@
 (``docx_package``: a Word file opened with zipfile, parts parsed when asked; ``xlsx_runs``:
 the bold and italic inside Excel cells), ``clean`` replaces what XML cannot
 hold, ``blank/`` writes the blank forms officers fill.
-May import: framework, safety, records, labels, dates, errors, xml_chars.
+May import: framework, safety, records, labels, dates, xml_chars, atomic, errors.
 """

@@ -6,5 +6,5 @@ what changed), ``sync`` its register bookkeeping (a mixin of the journal: what i
 what the last sync wrote), ``schema`` its tables and upgrades, ``values`` how values are
 stored so dates round-trip, ``mail`` the mail queue and the reminders already sent,
 ``versions`` each accepted version's record.
-May import: titles, atomic, errors.
+May import: titles, faults, atomic, errors.
 """

@@ -10,6 +10,7 @@ gets the old answer. Refuses to follow a tree deeper than 100 levels (a malforme
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -20,6 +21,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObj
 from pipeline.pdf.update import PdfUpdate
 
 MAX_DEPTH = 100
+log = logging.getLogger(__name__)
 
 
 def resolve(value: PdfObject | None) -> PdfObject | None:
@@ -101,7 +103,9 @@ def with_roles(
             continue
         try:
             elem = ref.get_object()
-        except Exception:  # an object the cross-reference table does not know: not ours
+        except Exception as exc:  # noqa: BLE001 - pypdf raises anything on a broken object
+            # an object the cross-reference table does not know, or cannot parse: not ours
+            log.debug("object %d not read while looking for %s: %r", ref.idnum, wanted, exc)
             continue
         if (
             isinstance(elem, DictionaryObject)

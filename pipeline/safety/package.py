@@ -54,7 +54,7 @@ def check_package(
         zf = zipfile.ZipFile(fh)
     with zf:
         infos = zf.infolist()
-        lower = _check_listing(infos, limits)  # part names are case-insensitive in OPC
+        lower = check_listing(infos, limits)  # part names are case-insensitive in OPC
         # python-docx and openpyxl open [Content_Types].xml and _rels/.rels by exact name
         names = {info.filename for info in infos}
         if ext in _MACRO_EXTS or any(n.rsplit("/", 1)[-1] == "vbaproject.bin" for n in lower):
@@ -144,7 +144,7 @@ def _check_central_directory(fh: IO[bytes], limits: Limits) -> None:
     fh.seek(0)
 
 
-def _check_listing(infos: list[zipfile.ZipInfo], limits: Limits) -> set[str]:
+def check_listing(infos: list[zipfile.ZipInfo], limits: Limits) -> set[str]:
     """Reject zip bombs and path tricks using only the central directory.
 
     Returns the part names lower-cased (no two are the same, ignoring case).
