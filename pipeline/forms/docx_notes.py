@@ -9,7 +9,8 @@ the documents print as the section's "Notes" list.
 
 It reads the notes parts through :class:`~pipeline.forms.docx_package.WordPackage` (the
 hardened parser, nothing outside the zip), and never reads Word's separator notes (the line
-above the footnotes) or comments.
+above the footnotes) or comments. A picture in a note is not carried: it is named for the
+officer's report instead (:meth:`NoteTexts.pictures_in`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class NoteTexts:
     def __init__(self, ctx: DocContext) -> None:
         self.ctx = ctx
         self._read: dict[str, dict[str, tuple[Run, ...]]] = {}
+        self._pictures: dict[tuple[str, str], int] = {}  # notes holding drawings: how many
 
     def kind(self, place: int) -> str:
         """ "footnote" or "endnote": what the note at ``place`` is."""
@@ -47,6 +49,18 @@ class NoteTexts:
 
     def text(self, place: int) -> str:
         return "".join(r.text for r in self.runs(place))
+
+    def pictures_in(self, places: list[int]) -> list[str]:
+        """What the notes at ``places`` hold that a note cannot carry: their pictures, charts
+        and shapes ("a picture in a footnote ('Source: ...')"), for the officer's report."""
+        lost = []
+        for place in places:
+            self.runs(place)  # reads the notes part, counting its drawings
+            key = next(key for key, p in self.ctx.note_places.items() if p == place)
+            if self._pictures.get(key):
+                words = " ".join(self.text(place).split()[:8])
+                lost.append(f"a picture in a {key[0]}" + (f" ('{words}')" if words else ""))
+        return lost
 
     def _part(self, kind: str) -> dict[str, tuple[Run, ...]]:
         name = self.ctx.package.related(_PARTS[kind])
@@ -67,6 +81,13 @@ class NoteTexts:
             if runs:  # Word puts a space after the note's own number
                 runs[0] = replace(runs[0], text=runs[0].text.lstrip())
             notes[str(note.get(qn("w:id"), ""))] = merge_runs(runs)
+            drawings = [
+                d
+                for d in note.iter(qn("w:drawing"), qn("w:pict"))
+                if not any(str(a.tag).endswith("}Fallback") for a in d.iterancestors())
+            ]
+            if drawings:
+                self._pictures[(kind, str(note.get(qn("w:id"), "")))] = len(drawings)
         return notes
 
 

@@ -251,6 +251,8 @@ class _Reader:
                     self.current.blocks.append(Table(kept, header=True))
                     add_notes(table.notes, self.current.notes, self.notes)
                     self.noted.update(table.notes)
+                    lost = self.notes.pictures_in(table.notes)
+                    self.record.not_carried += [FieldValue(w, self._place()) for w in lost]
                 return
         if self._row_fields(table) == 0 and self.mode == "before":
             for cells in table.rows:
@@ -304,6 +306,8 @@ class _Reader:
             else:
                 block = number_notes(section_block(para), self.current.notes, self.notes)
                 self.noted.update(note_places(para.runs))
+                lost = self.notes.pictures_in(note_places(para.runs))
+                self.record.not_carried += [FieldValue(what, self._place()) for what in lost]
                 self.current.blocks.append(block)
         elif self.mode == "details":
             if headingish and self.current is not None:

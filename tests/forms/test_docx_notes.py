@@ -63,3 +63,22 @@ def test_a_note_outside_the_sections_is_named_as_not_carried(
         ("a footnote ('Version as approved.')", "table 1, before the first section")
     ]
     assert record.fields["version"].text == "2"  # the marker adds nothing to the value
+
+
+def test_a_picture_in_a_note_is_named_as_not_carried(tmp_path: Path, framework: Framework) -> None:
+    document = appendix3_document()
+    paragraphs = {p.text.split(" ")[0]: p for p in document.paragraphs}
+    notes = Notes(document)
+    notes.add(paragraphs["8.1"], "Source: the 2023 survey.", drawing=True)
+    notes.add(paragraphs["8.2"], "Statutory guidance, chapter 8.")
+    notes.finish()
+    document.save(str(tmp_path / "pictured.docx"))
+    record = read_form(tmp_path / "pictured.docx", framework, "docx")
+    lost = [(v.text, v.location) for v in record.not_carried]
+    assert len(lost) == 1 and lost[0][0] == "a picture in a footnote ('Source: the 2023 survey.')"
+    assert "8. The Policy" in lost[0][1]
+    policy = record.section("policy")
+    assert policy is not None and [b for b in policy.blocks if isinstance(b, Note)] == [
+        Note(1, (Run("Source: the 2023 survey."),), "footnote"),  # its words are still carried
+        Note(2, (Run("Statutory guidance, chapter 8."),), "footnote"),
+    ]

@@ -41,13 +41,23 @@ class Notes:
         self.document = document
         self.texts: dict[str, list[str]] = {"footnote": [], "endnote": []}
         self.links: dict[str, dict[int, tuple[str, str]]] = {"footnote": {}, "endnote": {}}
+        self.drawings: set[tuple[str, int]] = set()
 
     def add(
-        self, paragraph: Any, text: str, kind: str = "footnote", link: tuple[str, str] | None = None
+        self,
+        paragraph: Any,
+        text: str,
+        kind: str = "footnote",
+        link: tuple[str, str] | None = None,
+        *,
+        drawing: bool = False,
     ) -> None:
         """A marker for a new ``kind`` note saying ``text`` (then ``link``: (words, address),
-        a hyperlink in the notes part) at the end of ``paragraph``."""
+        a hyperlink in the notes part; ``drawing``: a drawing after it) at the end of
+        ``paragraph``."""
         self.texts[kind].append(text)
+        if drawing:
+            self.drawings.add((kind, len(self.texts[kind])))
         if link is not None:
             self.links[kind][len(self.texts[kind])] = link
         note_id = len(self.texts[kind])  # 1, 2, ...: -1 and 0 are Word's separators
@@ -83,6 +93,8 @@ class Notes:
                     words, url = self.links[kind][note_id]
                     r_id = part.relate_to(url, RT.HYPERLINK, is_external=True)
                     link = f'<w:hyperlink r:id="{r_id}"><w:r><w:t>{_esc(words)}</w:t></w:r></w:hyperlink>'
+                if (kind, note_id) in self.drawings:
+                    link += "<w:r><w:drawing/></w:r>"  # what the reader counts; never drawn
                 notes.append(
                     f'<w:{kind} w:id="{note_id}"><w:p><w:r><w:{kind}Ref/></w:r>'
                     f'<w:r><w:t xml:space="preserve"> {_esc(text)}</w:t></w:r>{link}</w:p></w:{kind}>'
