@@ -185,9 +185,7 @@ class Watcher:
 
     def _restart_observer(self) -> bool:
         """Replace a dead observer; False (and the old one gone) if the inbox is unreachable now."""
-        log.warning(
-            "The inbox watch on %s had stopped (share dropped?); restarting it.", self.inbox
-        )
+        log.warning("The inbox watch on %s had stopped (share dropped?); restarting.", self.inbox)
         self._stop_observer()
         try:
             self._start_observer()
