@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import docx
@@ -10,6 +9,7 @@ from docx.enum.style import WD_STYLE_TYPE
 
 from pipeline.forms.docx_package import RT_STYLES, WordPackage
 from pipeline.forms.docx_styles import DocContext
+from tests.helpers.packages import package_bytes, package_parts
 
 _RELS = "word/_rels/document.xml.rels"
 
@@ -23,14 +23,11 @@ def _with_style(path: Path, name: str) -> Path:
 
 
 def _rewrite(path: Path, member: str, edit: dict[bytes, bytes]) -> None:
-    with zipfile.ZipFile(path) as z:
-        parts = {i.filename: z.read(i) for i in z.infolist()}
+    parts = package_parts(path)
     for old, new in edit.items():
         assert old in parts[member]
         parts[member] = parts[member].replace(old, new)
-    with zipfile.ZipFile(path, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
+    package_bytes(parts, path)
 
 
 def test_each_document_is_read_with_its_own_styles(tmp_path: Path) -> None:

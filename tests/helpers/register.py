@@ -7,7 +7,6 @@ Not a conftest: the register tests import these by name.
 from __future__ import annotations
 
 import csv
-import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -27,12 +26,6 @@ def libreoffice_csv(path: Path, outdir: Path) -> list[list[str]]:
         libreoffice(path, "csv", outdir), newline="", encoding="utf-8", errors="replace"
     ) as fh:
         return list(csv.reader(fh))
-
-
-def parts(path: Path) -> dict[str, bytes]:
-    """Every part of an .xlsx file, by name, read with the standard library."""
-    with zipfile.ZipFile(path) as zf:
-        return {name: zf.read(name) for name in zf.namelist()}
 
 
 def type_in(path: Path, typed: dict[str, dict[str, object]], *, who: str = "") -> None:

@@ -19,8 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline.journal.store import Event, Journal
 from pipeline.register.workbook import rebuild, sync
 from pipeline.register.xml.fast import patch
+from tests.helpers.packages import package_parts as xlsx_parts
 from tests.helpers.register import TODAY, libreoffice_csv
-from tests.helpers.register import parts as xlsx_parts
 from tests.helpers.soffice import libreoffice
 
 

@@ -14,7 +14,6 @@ import json
 import re
 import shutil
 import subprocess
-import zipfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -37,6 +36,7 @@ from pipeline.register.workbook import held, rebuild, sync
 from pipeline.register.xml.fast import patch
 from pipeline.watch.status import workspace_status
 from pipeline.workspace import Workspace
+from tests.helpers.packages import package_parts
 from tests.helpers.register import TODAY
 
 UNO_SCRIPT = Path(__file__).resolve().parent.parent / "helpers" / "calc_edits.py"
@@ -146,18 +146,13 @@ UNO_EDITS = {"pivot table": "pivot", "shapes": "shapes", "picture": "picture", "
 # --- what must survive, read from the zip -----------------------------------------------------
 
 
-def _parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as zf:
-        return {name: zf.read(name) for name in zf.namelist()}
-
-
 def _all(path: Path, folder: str) -> bytes:
-    return b"".join(data for name, data in _parts(path).items() if name.startswith(folder))
+    return b"".join(data for name, data in package_parts(path).items() if name.startswith(folder))
 
 
 SURVIVES: dict[str, Callable[[Path], bool]] = {
-    "own sheet": lambda p: b'name="Budget notes"' in _parts(p)["xl/workbook.xml"],
-    "chart": lambda p: len([n for n in _parts(p) if n.startswith("xl/charts/chart")]) == 2,
+    "own sheet": lambda p: b'name="Budget notes"' in package_parts(p)["xl/workbook.xml"],
+    "chart": lambda p: len([n for n in package_parts(p) if n.startswith("xl/charts/chart")]) == 2,
     "comment": lambda p: b"Ask Sarah before June" in _all(p, "xl/comments"),
     "data validation": lambda p: (
         b"&quot;Yes,No&quot;" in _all(p, "xl/worksheets/")
@@ -170,10 +165,10 @@ SURVIVES: dict[str, Callable[[Path], bool]] = {
     "inserted column": lambda p: "keep an eye on this" in _values(p),
     "sorted rows": lambda p: _refs(p)[:5] == [f"ASC-POL-{n:03d}" for n in range(5, 0, -1)],
     "filter": lambda p: b"filterColumn" in _all(p, "xl/tables/"),
-    "renamed sheet": lambda p: b'name="Policies"' in _parts(p)["xl/workbook.xml"],
-    "pivot table": lambda p: any(n.startswith("xl/pivotTables/") for n in _parts(p)),
+    "renamed sheet": lambda p: b'name="Policies"' in package_parts(p)["xl/workbook.xml"],
+    "pivot table": lambda p: any(n.startswith("xl/pivotTables/") for n in package_parts(p)),
     "shapes": lambda p: b"Check with Sarah" in _all(p, "xl/drawings/"),
-    "picture": lambda p: any(n.startswith("xl/media/") for n in _parts(p)),
+    "picture": lambda p: any(n.startswith("xl/media/") for n in package_parts(p)),
     "range": lambda p: True,  # nothing of the manager's to keep: the table may come back
 }
 

@@ -23,6 +23,7 @@ from pipeline.journal.store import Journal
 from pipeline.register.typed import UnreadableRegister, edited, read_typed
 from pipeline.register.workbook import sync
 from pipeline.safety.limits import DEFAULT_LIMITS
+from tests.helpers.packages import package_bytes, package_parts
 from tests.helpers.register import TODAY
 
 UNO_SCRIPT = Path(__file__).resolve().parent.parent / "helpers" / "calc_edits.py"
@@ -127,15 +128,12 @@ def test_an_entity_typed_in_the_xml_is_not_expanded(register: tuple[Journal, Pat
     """The hardened parser: a DOCTYPE declaring an entity is never expanded into a value."""
     _, path = register
     _type(path, {"Change type@2": "PLACEHOLDER"})
-    with zipfile.ZipFile(path) as zf:
-        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    parts = package_parts(path)
     name = next(n for n, data in parts.items() if b"PLACEHOLDER" in data)  # sheet or strings
     body = parts[name].split(b"?>", 1)[-1].replace(b"PLACEHOLDER", b"&e;")
     root = body.lstrip()[1:].split(b" ", 1)[0].split(b">", 1)[0].decode()
     parts[name] = f'<!DOCTYPE {root} [<!ENTITY e "Major">]>'.encode() + body
-    with zipfile.ZipFile(path, "w") as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
+    package_bytes(parts, path)
     try:
         typed = read_typed(path.read_bytes()).cells["ASC-POL-001"]["change_type"]
     except UnreadableRegister:
@@ -166,23 +164,10 @@ def test_typing_saved_by_libreoffice_calc_is_read(
 SHEET_PART = "xl/worksheets/sheet1.xml"
 
 
-def _parts(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return {i.filename: zf.read(i) for i in zf.infolist()}
-
-
-def _zipped(parts: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, part in parts.items():
-            zf.writestr(name, part)
-    return out.getvalue()
-
-
 def _shared_string_out_of_range(data: bytes) -> bytes:
     """The first reference cell naming a shared string the file does not hold (it once
     raised IndexError, which stopped every batch)."""
-    parts = _parts(data)
+    parts = package_parts(data)
     sheet, found = re.subn(
         rb'<c r="A2"([^>]*?) t="inlineStr"><is>.*?</is></c>',
         rb'<c r="A2"\g<1> t="s"><v>99999</v></c>',
@@ -190,7 +175,7 @@ def _shared_string_out_of_range(data: bytes) -> bytes:
         count=1,
     )
     assert found == 1
-    return _zipped({**parts, SHEET_PART: sheet})
+    return package_bytes({**parts, SHEET_PART: sheet})
 
 
 def _sheet_bytes_garbled(data: bytes) -> bytes:

@@ -19,7 +19,8 @@ from openpyxl import load_workbook
 from pipeline.journal.store import Journal
 from pipeline.register.workbook import sync
 from pipeline.register.xml.fast import patch, unchanged
-from tests.helpers.register import TODAY, parts
+from tests.helpers.packages import package_parts as parts
+from tests.helpers.register import TODAY
 
 
 @pytest.fixture

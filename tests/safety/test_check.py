@@ -42,6 +42,8 @@ from pipeline.safety import parsers as safety_parsers  # noqa: E402
 from pipeline.safety import reasons  # noqa: E402
 from pipeline.safety.check import check_file, is_candidate, is_ignored  # noqa: E402
 from pipeline.safety.limits import Limits  # noqa: E402
+from tests.helpers.packages import package_bytes  # noqa: E402
+from tests.helpers.packages import package_parts as members  # noqa: E402
 
 REASONS = {
     reasons.ENCRYPTED,
@@ -95,11 +97,6 @@ def xlsx_file(tmp_path: Path) -> Path:
     return path
 
 
-def members(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as zf:
-        return {name: zf.read(name) for name in zf.namelist()}
-
-
 def rewrite(
     source: Path, target: Path, changes: dict[str, bytes | None], method: int = zipfile.ZIP_DEFLATED
 ) -> Path:
@@ -110,9 +107,7 @@ def rewrite(
             parts.pop(name, None)
         else:
             parts[name] = data
-    with zipfile.ZipFile(target, "w", method) as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
+    package_bytes(parts, target, method)
     return target
 
 
