@@ -36,6 +36,15 @@ from pipeline.errors import ConverterUnavailable
 log = logging.getLogger(__name__)
 
 
+def pdf_export_argument(pdfa: bool) -> str:
+    """The --convert-to argument in the JSON options syntax (LibreOffice 7.4 and later)."""
+    options = {
+        key: {"type": "boolean" if isinstance(v, bool) else "long", "value": str(v).lower()}
+        for key, v in export_filter_data(pdfa).items()
+    }
+    return "pdf:writer_pdf_Export:" + json.dumps(options, separators=(",", ":"))
+
+
 class OneShotConverter(ConverterBase):
     """One ``soffice --convert-to`` run per batch; nothing stays running between batches."""
 
@@ -43,14 +52,6 @@ class OneShotConverter(ConverterBase):
         self.settings = settings
         self.state_dir = state_dir.resolve()
         self.soffice = find_soffice(settings.soffice)
-
-    def _filter(self) -> str:
-        """The --convert-to argument in the JSON options syntax (LibreOffice 7.4 and later)."""
-        options = {
-            key: {"type": "boolean" if isinstance(v, bool) else "long", "value": str(v).lower()}
-            for key, v in export_filter_data(self.settings.pdfa).items()
-        }
-        return "pdf:writer_pdf_Export:" + json.dumps(options, separators=(",", ":"))
 
     def _run(self, profile: Path, inputs: list[Path], outdir: Path, timeout: float) -> bool:
         """Run soffice over ``inputs``; False if it had to be killed for taking too long.
@@ -61,7 +62,13 @@ class OneShotConverter(ConverterBase):
         """
         cmd = [self.soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless"]
         cmd += ["--norestore", "--nolockcheck", "--infilter=MS Word 2007 XML"]  # no text fallback
-        cmd += ["--convert-to", self._filter(), "--outdir", str(outdir), *map(str, inputs)]
+        cmd += [
+            "--convert-to",
+            pdf_export_argument(self.settings.pdfa),
+            "--outdir",
+            str(outdir),
+            *map(str, inputs),
+        ]
         proc = subprocess.Popen(
             cmd, stdin=DEVNULL, stdout=PIPE, stderr=subprocess.STDOUT, start_new_session=True
         )
