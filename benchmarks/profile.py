@@ -17,7 +17,7 @@ from pathlib import Path
 import run
 from pyinstrument import Profiler
 from pyinstrument.frame import Frame
-from stages import stages
+from stages import stages, unfinished_pdf
 
 
 def own_times(frame: Frame, into: dict[str, float]) -> dict[str, float]:
@@ -39,9 +39,10 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="pipeline-profile-") as name:
         ws, _ = run.batch(Path(name), "ws", 3, warm=True)
+        raw = unfinished_pdf(ws)  # LibreOffice's time is not the pipeline's
         profiler = Profiler(interval=0.001)
         profiler.start()
-        results = stages(ws, repeat=args.repeat)
+        results = stages(ws, raw, repeat=args.repeat)
         profiler.stop()
     session = profiler.last_session
     assert session is not None

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from carbone_peer import carbone
-from stages import stages
+from stages import stages, unfinished_pdf
 from table import table
 
 from pipeline.convert.base import ConversionJob, find_soffice
@@ -306,7 +306,7 @@ def stages_alone() -> int:
     """Row (g) by itself, on a workspace of the three samples (its PDF is finished)."""
     with tempfile.TemporaryDirectory(prefix="pipeline-stages-") as name:
         ws, _ = batch(Path(name), "ws", 3, warm=True)
-        results = stages(ws)
+        results = stages(ws, unfinished_pdf(ws))
     for stage, ms in results.items():
         print(f"{stage:<50} {ms:6.1f} ms CPU")
     return 0
@@ -365,7 +365,7 @@ def main() -> int:
         (tmp / "peer-floor").mkdir()
         results["peer_floor"] = floor(outbox_docx(_ws_peer), tmp / "peer-floor")
         print("CPU per stage ...", flush=True)
-        results["stages"] = stages(ws)
+        results["stages"] = stages(ws, unfinished_pdf(ws))
         results["rss"] = {"10": small["rss_mb"], str(forms): big["rss_mb"]}
         results["batch_10"] = small
         results["growth"] = {"10": small["seconds"] / 10, str(forms): big["seconds"] / forms}
