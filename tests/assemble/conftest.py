@@ -12,10 +12,7 @@ from pipeline.assemble.render import Assembler
 from pipeline.framework import Framework
 from pipeline.framework_load import default_framework
 from tests.helpers.paths import TEMPLATES
-from tests.helpers.render_records import (
-    context,
-    policy_record,
-)
+from tests.helpers.render_records import context, policy_record
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,7 @@ from pipeline.records import (
     FormRecord,
     Row,
 )
-from tests.helpers.render_records import (
-    W,
-    context,
-    style,
-)
+from tests.helpers.render_records import W, context, style
 
 
 def test_implementation_plan_has_every_area_in_framework_order(

@@ -18,11 +18,7 @@ from pipeline.records import (
     FieldValue,
 )
 from tests.helpers.paths import TEMPLATES
-from tests.helpers.render_records import (
-    _edited_templates,
-    context,
-    policy_record,
-)
+from tests.helpers.render_records import _edited_templates, context, policy_record
 
 
 def test_check_templates_reports_a_typo_with_a_suggestion(

@@ -16,15 +16,7 @@ import pytest
 from pipeline.safety import reasons
 from pipeline.safety.check import check_file
 from pipeline.safety.limits import Limits
-from tests.helpers.gate_files import (
-    CT,
-    DOC,
-    SHEET,
-    add_link,
-    add_override,
-    reject,
-    rewrite,
-)
+from tests.helpers.gate_files import CT, DOC, SHEET, add_link, add_override, reject, rewrite
 from tests.helpers.packages import package_parts as members
 
 # -- damaged ----------------------------------------------------------------------------

@@ -39,13 +39,7 @@ from pipeline.errors import RejectedFile  # noqa: E402
 from pipeline.safety import parsers as safety_parsers  # noqa: E402
 from pipeline.safety import reasons  # noqa: E402
 from pipeline.safety.check import check_file  # noqa: E402
-from tests.helpers.gate_files import (  # noqa: E402
-    DOC,
-    SHEET,
-    reject,
-    rewrite,
-    valid_reason,
-)
+from tests.helpers.gate_files import DOC, SHEET, reject, rewrite, valid_reason  # noqa: E402
 from tests.helpers.packages import package_parts as members  # noqa: E402
 
 # -- XXE and billion laughs: the gate, and the parsers behind it --------------------------

@@ -13,11 +13,7 @@ import pytest
 
 from pipeline.safety import reasons
 from pipeline.safety.check import check_file, is_candidate, is_ignored
-from tests.helpers.gate_files import (
-    CT,
-    add_link,
-    reject,
-)
+from tests.helpers.gate_files import CT, add_link, reject
 
 # -- names ------------------------------------------------------------------------------
 

@@ -20,12 +20,7 @@ from pipeline.validate.rules import (
     validate,
     version_key,
 )
-from tests.helpers.rule_records import (
-    TODAY,
-    check,
-    consultation,
-    policy,
-)
+from tests.helpers.rule_records import TODAY, check, consultation, policy
 
 # -- interpretation -----------------------------------------------------------------------
 

@@ -18,14 +18,7 @@ from pipeline.validate.rules import (
     interpret,
     validate,
 )
-from tests.helpers.rule_records import (
-    DATE_FIX,
-    DEVON_DETAILS,
-    check,
-    consultation,
-    policy,
-    section,
-)
+from tests.helpers.rule_records import DATE_FIX, DEVON_DETAILS, check, consultation, policy, section
 
 # -- the framework's own details -----------------------------------------------------------
 

@@ -9,9 +9,7 @@ from pipeline.records import FieldValue, FormRecord, Row
 from pipeline.validate.rules import (
     Problem,
 )
-from tests.helpers.rule_records import (
-    check,
-)
+from tests.helpers.rule_records import check
 
 # -- the implementation plan --------------------------------------------------------------
 

@@ -21,10 +21,7 @@ from pipeline.validate.rules import (
     interpret,
     validate,
 )
-from tests.helpers.rule_records import (
-    check,
-    policy,
-)
+from tests.helpers.rule_records import check, policy
 
 # -- the whole form ------------------------------------------------------------------------
 
