@@ -31,12 +31,10 @@ from tests.helpers.hostile import (
     cases,
     count_case,
     drawable_text,
-    expected_pieces,
-    expected_text,
     hostile_settings,
     slots,
-    write_form,
 )
+from tests.helpers.hostile_forms import expected_pieces, expected_text, write_form
 from tests.helpers.pdf_text import content_text
 
 pytestmark = [

@@ -36,12 +36,14 @@ from tests.helpers.hostile import (
     Case,
     cases,
     count_case,
+    hostile_settings,
+    hostile_text,
+)
+from tests.helpers.hostile_forms import (
     docx_text,
     excel_unescape,
     expected_pieces,
     expected_text,
-    hostile_settings,
-    hostile_text,
     normalised,
     write_form,
 )

@@ -14,7 +14,8 @@ from pipeline.compare.stored import from_json, to_json
 from pipeline.forms.read import read_form
 from pipeline.records import FormRecord, Note, Paragraph, Run, SectionContent
 from pipeline.safety.check import check_file
-from tests.helpers.hostile import FRAMEWORK, Case, slots, write_form
+from tests.helpers.hostile import FRAMEWORK, Case, slots
+from tests.helpers.hostile_forms import write_form
 from tests.helpers.paths import SAMPLE_POLICY
 from tests.helpers.versions import Edits, policy_version
 

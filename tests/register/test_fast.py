@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,12 +21,6 @@ from pipeline.register.xml.fast import patch
 from tests.helpers.packages import package_parts as xlsx_parts
 from tests.helpers.register import TODAY, libreoffice_csv
 from tests.helpers.soffice import libreoffice
-
-
-@pytest.fixture
-def journal(tmp_path: Path) -> Iterator[Journal]:
-    with Journal(tmp_path / ".pipeline" / "journal.sqlite") as j:
-        yield j
 
 
 def _policy(journal: Journal, n: int, **values: Any) -> str:

@@ -8,7 +8,6 @@ or with openpyxl.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,12 +20,6 @@ from pipeline.register.workbook import sync
 from pipeline.register.xml.fast import patch, unchanged
 from tests.helpers.packages import package_parts as parts
 from tests.helpers.register import TODAY
-
-
-@pytest.fixture
-def journal(tmp_path: Path) -> Iterator[Journal]:
-    with Journal(tmp_path / ".pipeline" / "journal.sqlite") as j:
-        yield j
 
 
 def _policies(journal: Journal, count: int) -> None:

@@ -14,7 +14,7 @@ from pipeline.watch.watcher import Watcher
 from pipeline.workspace import Workspace
 from tests.helpers.officers import appendix3_document
 from tests.helpers.register import register_rows, type_in
-from tests.watch.test_watcher import drop, outcomes, wait_for
+from tests.helpers.watching import drop, outcomes, wait_for
 
 pytestmark = pytest.mark.requires_libreoffice
 
