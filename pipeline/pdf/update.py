@@ -11,6 +11,12 @@ PDF/A allows incremental updates.
 
 LibreOffice writes classic cross-reference tables. A file that instead uses cross-reference
 streams (or is encrypted) is first rewritten whole by pypdf, then updated the same way.
+
+The objects an update reads are read by :class:`~pipeline.pdf.objects.FastPdfReader`
+(pypdf's reader with a faster parser) and the changed ones written by :func:`serialise`
+(pypdf's format, names escaped once per process): both were most of the time left in
+finishing a PDF once cloning was gone, and both give pypdf's bytes exactly
+(``tests/pdf/test_objects.py``).
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ from pypdf.generic import (
     PdfObject,
 )
 
+from pipeline.pdf.objects import FastPdfReader
+
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 
 
@@ -43,12 +51,12 @@ class PdfUpdate:
 
     def __init__(self, path: Path) -> None:
         data = path.read_bytes()
-        reader = PdfReader(io.BytesIO(data))
+        reader: PdfReader = FastPdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise ValueError("the PDF is encrypted")
         if not _classic_xref(data):
             data = _rewrite_classic(reader)
-            reader = PdfReader(io.BytesIO(data))
+            reader = FastPdfReader(io.BytesIO(data))
         self.data = data
         self.reader = reader
         self.trailer = reader.trailer
@@ -143,7 +151,7 @@ class PdfUpdate:
         for number, (generation, obj) in sorted(self._changed.items()):
             offsets[number] = (body.tell(), generation)
             body.write(f"{number} {generation} obj\n".encode("ascii"))
-            obj.write_to_stream(body)
+            body.write(serialise(obj))
             body.write(b"\nendobj\n")
         xref_at = body.tell()
         body.write(b"xref\n")
@@ -171,6 +179,60 @@ class PdfUpdate:
         trailer.write_to_stream(body)
         body.write(f"\nstartxref\n{xref_at}\n%%EOF\n".encode("ascii"))
         out.write(body.getvalue())
+
+
+def serialise(obj: PdfObject) -> bytes:
+    """``obj`` as pypdf's ``write_to_stream`` writes it, byte for byte.
+
+    Dictionaries, arrays, names, numbers and references (nearly all of a structure tree) are
+    written here, names from a cache: pypdf escapes a name character by character on every
+    write, which was a quarter of writing an update. Everything else (strings, reals,
+    streams, pypdf's subclasses) is written by pypdf itself.
+    """
+    parts: list[bytes] = []
+    _serialise(obj, parts)
+    return b"".join(parts)
+
+
+def _serialise(obj: PdfObject, parts: list[bytes]) -> None:
+    if type(obj) is NameObject:
+        parts.append(_name_bytes(obj))
+    elif type(obj) is IndirectObject:
+        parts.append(b"%d %d R" % (obj.idnum, obj.generation))
+    elif type(obj) is NumberObject:
+        parts.append(b"%d" % obj)
+    elif type(obj) is ArrayObject:
+        parts.append(b"[")
+        for item in obj:
+            parts.append(b" ")
+            _serialise(item, parts)
+        parts.append(b" ]")
+    elif type(obj) is DictionaryObject:
+        parts.append(b"<<\n")
+        for key, value in obj.items():
+            if len(key) > 2 and key[1] == "%" and key[-1] == "%":
+                continue  # pypdf's own bookkeeping keys are never written
+            _serialise(key, parts)
+            parts.append(b" ")
+            _serialise(value, parts)
+            parts.append(b"\n")
+        parts.append(b">>")
+    else:
+        out = io.BytesIO()
+        obj.write_to_stream(out)
+        parts.append(out.getvalue())
+
+
+_NAME_BYTES: dict[str, bytes] = {}
+
+
+def _name_bytes(name: NameObject) -> bytes:
+    written = _NAME_BYTES.get(name)
+    if written is None:
+        written = name.renumber()
+        if len(_NAME_BYTES) < 4096:
+            _NAME_BYTES[str(name)] = written
+    return written
 
 
 def _runs(numbers: list[int]) -> list[tuple[int, list[int]]]:
