@@ -39,6 +39,10 @@ KEPT = frozenset(
         CT.OFC_EXTENDED_PROPERTIES,
     }
 )
+# Parts each document's copy of the parsed template shares with it instead of copying:
+# the kept ones, and the headers and footers, which docxtpl renders into new parts and
+# leaves as they were (``DocxTemplate.map_headers_footers_xml``).
+SHARED = KEPT | {CT.WML_HEADER, CT.WML_FOOTER}
 
 
 def kept_parts(package: bytes, document: Any) -> Template:
@@ -53,6 +57,13 @@ def kept_parts(package: bytes, document: Any) -> Template:
             if len(part.rels):
                 kept.add(part.partname.rels_uri.membername)
     return Template(package, kept & present)
+
+
+def shared_parts(document: Any) -> dict[int, Any]:
+    """The parsed template ``document``'s parts no rendering writes into (``SHARED``), as a
+    ``copy.deepcopy`` memo: a document's copy refers to these instead of copying them."""
+    parts = document.part.package.iter_parts()
+    return {id(part): part for part in parts if part.content_type in SHARED}
 
 
 def rendered_package(kept: Template, document: Any) -> bytes:

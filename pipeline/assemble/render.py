@@ -33,7 +33,7 @@ from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, UndefinedE
 
 from pipeline import atomic, zip_parts
 from pipeline.assemble.blocks import BLOCK_STYLES, BlockWriter, clean_text
-from pipeline.assemble.package import kept_parts, rendered_package
+from pipeline.assemble.package import kept_parts, rendered_package, shared_parts
 from pipeline.assemble.patched import CompilingOnce, PatchingOnce
 from pipeline.assemble.values import (
     data,
@@ -144,12 +144,14 @@ class SectionBody(Subdoc):  # type: ignore[misc]  # docxtpl is untyped
 @dataclass(frozen=True)
 class _Loaded:
     """What a template's bytes decide, found once per template: the package parsed (each
-    document renders into a copy of it, never into it), the parts every document copies,
+    document renders into a copy of it, never into it), the parts every document's copy
+    shares with it (a ``deepcopy`` memo), the parts every document copies as zip entries,
     its paragraph style ids (name -> id, filled as styles are used), the block styles it
     lacks."""
 
     data: bytes
     parsed: WordDocument
+    shared: dict[int, Any]
     kept: zip_parts.Template
     style_ids: dict[str, str | None]
     missing_styles: tuple[str, ...]
@@ -199,12 +201,15 @@ class Assembler:
                     loaded = self._loaded[path] = _Loaded(
                         cached[1],
                         parsed,
+                        shared_parts(parsed),
                         kept_parts(cached[1], parsed),
                         {},
                         tuple(s for s in BLOCK_STYLES if not _has_style(parsed, s)),
                     )
             tpl = PatchingOnce(io.BytesIO(cached[1]))
-            tpl.docx = copy.deepcopy(loaded.parsed)  # a third of parsing the package again
+            # the parts rendering writes into are copied, the others shared: a quarter of
+            # copying it all (0.7 ms against 2.6 ms for the policy template)
+            tpl.docx = copy.deepcopy(loaded.parsed, dict(loaded.shared))
             tpl.loaded = loaded  # this template's, even if the file changes meanwhile
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise TemplateError(
