@@ -66,6 +66,13 @@ def shared_parts(document: Any) -> dict[int, Any]:
     return {id(part): part for part in parts if part.content_type in SHARED}
 
 
+def has_footnotes(document: Any) -> bool:
+    """Whether the parsed template ``document`` has a footnotes part for docxtpl to render
+    (rendering adds no part but a figure's picture)."""
+    parts = document.part.package.iter_parts()
+    return any(part.content_type == CT.WML_FOOTNOTES for part in parts)
+
+
 def rendered_package(kept: Template, document: Any) -> bytes:
     """The rendered ``document`` as .docx bytes: ``kept``'s entries, then every other
     part serialised by python-docx, as ``Document.save`` writes them."""
