@@ -20,19 +20,16 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from docx import Document
 from docx.document import Document as WordDocument
-from docx.oxml import parse_xml
-from docx.oxml.document import CT_Document
-from docx.oxml.ns import nsdecls
 from docx.oxml.ns import nsmap as docx_nsmap
-from docxtpl import DocxTemplate, Subdoc
+from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, UndefinedError
 
 from pipeline import atomic, zip_parts
-from pipeline.assemble.blocks import BLOCK_STYLES, BlockWriter, clean_text
+from pipeline.assemble.blocks import BLOCK_STYLES, BlockWriter, SectionBody, clean_text
 from pipeline.assemble.package import (
     has_footnotes,
     kept_parts,
@@ -123,27 +120,6 @@ class TemplateIssue:
 def _variable_of(exc: UndefinedError) -> str:
     m = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", str(exc.message or ""))
     return (m.group(1) or m.group(2)) if m else str(exc.message)
-
-
-class SectionBody(Subdoc):  # type: ignore[misc]  # docxtpl is untyped
-    """A docxtpl sub-document for one section, written into with python-docx.
-
-    ``tpl.new_subdoc()`` loads python-docx's whole default template (a package from disk)
-    only to throw away all but its empty body and its US Letter page: two thirds of the
-    time spent writing sections. This makes the empty body directly, with the template's
-    own page settings (so tables are sized for A4 and its margins); paragraphs written into it take their
-    styles, numbering and hyperlink relationships from the template's own document part,
-    exactly as docxtpl's do.
-    """
-
-    def __init__(self, tpl: DocxTemplate) -> None:
-        self.tpl = tpl
-        self.docx = tpl.get_docx()
-        element = cast(CT_Document, parse_xml(f"<w:document {nsdecls('w')}><w:body/></w:document>"))
-        page = self.docx.element.body.sectPr
-        if page is not None:  # tables are sized to the template's page, then this is dropped
-            element.body.append(copy.deepcopy(page))
-        self.subdocx = WordDocument(element, self.docx.part)
 
 
 @dataclass(frozen=True)
