@@ -126,7 +126,9 @@ class BlockWriter:
     paragraphs: int = 0
     _ordered_num: int | None = None
     _previous: Block | None = None
-    _styles: dict[str, Any] = field(default_factory=dict)
+    # style name -> python-docx style, shared like style_ids: the template's styles part
+    # is shared by its documents and never written into (``package.SHARED``)
+    styles: dict[str, Any] = field(default_factory=dict)
     _pending: list[str] = field(default_factory=list)  # paragraphs' XML not yet in the body
     # paragraph style name -> id, shared by one document's sections (see _add)
     style_ids: dict[str, str | None] = field(default_factory=dict)
@@ -166,9 +168,9 @@ class BlockWriter:
         self._pending.clear()
 
     def _style(self, name: str) -> Any:
-        if name not in self._styles:
-            self._styles[name] = self.subdoc.styles[name]
-        return self._styles[name]
+        if name not in self.styles:
+            self.styles[name] = self.subdoc.styles[name]
+        return self.styles[name]
 
     def _add(self, style: str, content: str = "", numbering: str = "") -> None:
         """A paragraph in ``style``, its id looked up once per document (python-docx looked

@@ -74,6 +74,24 @@ class PatchingOnce(DocxTemplate):  # type: ignore[misc]  # docxtpl is untyped
     _lined: ClassVar[dict[str, str]] = {}  # a patched part -> one paragraph per line
     _lock: ClassVar[threading.Lock] = threading.Lock()
     has_footnotes = True  # False: the template has no footnotes part to render
+    # Set by the assembler: this template's body and header and footer parts as docxtpl
+    # reads them before rendering, by part, read once (the body is read before anything
+    # writes into it; headers and footers are the template's own parts, never written).
+    kept_xml: dict[str, str] | None = None
+
+    def get_xml(self) -> str:
+        return self._kept("", super().get_xml)
+
+    def get_part_xml(self, part: Any) -> str:
+        return self._kept(str(part.partname), lambda: super(PatchingOnce, self).get_part_xml(part))
+
+    def _kept(self, key: str, read: Any) -> str:
+        if self.kept_xml is None:
+            return str(read())
+        xml = self.kept_xml.get(key)
+        if xml is None:
+            xml = self.kept_xml[key] = str(read())
+        return xml
 
     def patch_xml(self, src_xml: str) -> str:
         return _kept(

@@ -127,14 +127,17 @@ class _Loaded:
     """What a template's bytes decide, found once per template: the package parsed (each
     document renders into a copy of it, never into it), the parts every document's copy
     shares with it (a ``deepcopy`` memo), the parts every document copies as zip entries,
-    its paragraph style ids (name -> id, filled as styles are used), the block styles it
-    lacks, whether it has a footnotes part."""
+    its paragraph style ids (name -> id) and styles (name -> style) as they are used, its
+    body and headers and footers as docxtpl reads them (``PatchingOnce.kept_xml``), the
+    block styles it lacks, whether it has a footnotes part."""
 
     data: bytes
     parsed: WordDocument
     shared: dict[int, Any]
     kept: zip_parts.Template
     style_ids: dict[str, str | None]
+    styles: dict[str, Any]
+    xml: dict[str, str]
     missing_styles: tuple[str, ...]
     footnotes: bool
 
@@ -186,6 +189,8 @@ class Assembler:
                         shared_parts(parsed),
                         kept_parts(cached[1], parsed),
                         {},
+                        {},
+                        {},
                         tuple(s for s in BLOCK_STYLES if not _has_style(parsed, s)),
                         has_footnotes(parsed),
                     )
@@ -195,6 +200,7 @@ class Assembler:
             tpl.docx = copy.deepcopy(loaded.parsed, dict(loaded.shared))
             tpl.loaded = loaded  # this template's, even if the file changes meanwhile
             tpl.has_footnotes = loaded.footnotes
+            tpl.kept_xml = loaded.xml
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise TemplateError(
                 f"The template {path} is not a Word (.docx) document: {exc}."
@@ -302,11 +308,11 @@ class Assembler:
     @staticmethod
     def _sections(tpl: DocxTemplate, record: FormRecord, form: FormType) -> list[dict[str, Any]]:
         sections = []
-        style_ids = tpl.loaded.style_ids  # this template's, for every document
+        style_ids, styles = tpl.loaded.style_ids, tpl.loaded.styles  # for every document
         for number, section in enumerate(form.sections, start=1):
             content = record.section(section.key)
             body = SectionBody(tpl)
-            writer = BlockWriter(body, number, style_ids=style_ids)
+            writer = BlockWriter(body, number, style_ids=style_ids, styles=styles)
             writer.write(content.blocks if content else ())
             sections.append(
                 {
