@@ -78,14 +78,48 @@ def rendered_package(kept: Template, document: Any) -> bytes:
     part serialised by python-docx, as ``Document.save`` writes them."""
     package = document.part.package
     parts = list(package.iter_parts())
+    types = tuple((part.partname, part.content_type) for part in parts)
     new = {
-        CONTENT_TYPES_URI.lstrip("/"): _ContentTypesItem.from_parts(parts).blob,  # type: ignore[no-untyped-call]
-        PACKAGE_URI.rels_uri.membername: package.rels.xml,
+        CONTENT_TYPES_URI.lstrip("/"): _serialised(
+            types,
+            lambda: _ContentTypesItem.from_parts(parts).blob,  # type: ignore[no-untyped-call]
+        ),
+        PACKAGE_URI.rels_uri.membername: _rels_xml(package.rels),
     }
     for part in parts:
         name = part.partname.membername
         if name not in kept.names:
             new[name] = part.blob
         if len(part.rels) and part.partname.rels_uri.membername not in kept.names:
-            new[part.partname.rels_uri.membername] = part.rels.xml
+            new[part.partname.rels_uri.membername] = _rels_xml(part.rels)
     return kept.fill(new)
+
+
+_SERIALISED: dict[tuple[Any, ...], Any] = {}
+_LIMIT = 256  # relationship and content types parts of a few templates, with or without links
+
+
+def _rels_xml(rels: Any) -> Any:
+    """``rels.xml`` (python-docx builds it element by element, each relationship's target
+    a ``posixpath.relpath``), kept by what decides it: each relationship's id, type, mode
+    and target, in order, and the folder targets are relative to."""
+    key = tuple(
+        (
+            rel.rId,
+            rel.reltype,
+            rel.is_external,
+            rel.target_ref if rel.is_external else rel.target_part.partname,
+        )
+        for rel in rels.values()
+    )
+    return _serialised((rels._baseURI, *key), lambda: rels.xml)
+
+
+def _serialised(key: tuple[Any, ...], serialise: Any) -> Any:
+    """What ``serialise()`` gives, kept under ``key``, everything that decides it."""
+    made = _SERIALISED.get(key)
+    if made is None:
+        if len(_SERIALISED) >= _LIMIT:
+            _SERIALISED.clear()
+        made = _SERIALISED[key] = serialise()
+    return made
