@@ -16,8 +16,8 @@ as a ``copy.deepcopy`` memo) instead of copying them, since rendering never writ
 them (docxtpl renders headers and footers into new parts). The relationship parts and the
 content types python-docx would build element by element for every document are kept by
 what decides them, so a document with the same links and pictures as one before reuses
-its text. Together with ``patched``'s passes, instructions per render (valgrind
-cachegrind, ten renders less none, the sample forms): in the commit that made them.
+its text. Together with ``patched``'s passes: a policy renders in 9.6 ms CPU instead of
+12.1 ms (figures and commands in ``patched``).
 
 What it refuses: a part is kept only if its content type is one that neither docxtpl nor
 the block writer ever writes into (``KEPT``); anything else, including content types it

@@ -39,8 +39,15 @@ anything (each checked part for part against docxtpl's own in ``tests/assemble/t
   without one (``has_footnotes``, set from the template: rendering adds only pictures)
   has nothing for it to do.
 
-Figures (``benchmarks/run.py --stages``, render DOCX, medians of 3 runs): in the commit
-that made them.
+It never changes what docxtpl writes: a table, a part or a property it cannot show to be
+left as it is goes to docxtpl's own method, whole.
+
+Figures, with ``package``'s sharing, for the sample policy, implementation plan and
+consultation response: ``benchmarks/run.py --stages``, render DOCX, medians of 3 runs
+alternating with the code before on this shared 2-core machine: 12.1 -> 9.6 ms,
+8.4 -> 6.5 ms, 7.9 -> 5.2 ms CPU; instructions per render, which the machine's load does not
+move (``valgrind --tool=cachegrind --cache-sim=no``, a process rendering each form ten
+times less one rendering none): 37.6M -> 27.4M, 30.6M -> 20.2M, 23.4M -> 15.1M.
 """
 
 from __future__ import annotations
