@@ -28,7 +28,7 @@ from pipeline.convert.oneshot import pdf_export_argument
 from pipeline.forms.read import read_form
 from pipeline.framework import FormType
 from pipeline.framework_load import default_framework
-from pipeline.html.page import PageContext, render_document
+from pipeline.html.page import PageContext, render_documents
 from pipeline.journal.store import Journal
 from pipeline.journal.values import Event
 from pipeline.journal.versions import save_version
@@ -154,9 +154,9 @@ def _libreoffice_pdf(docx: Path, out: Path, *, pdfa: bool) -> Path:
 
 
 def _pages(record: FormRecord, form: FormType, out: Path) -> None:
-    for draft in (False, True):
-        ctx = PageContext("Bench", "BENCH-1", "3", "Council", "1 May 2026", (), draft)
-        atomic.write_text(out / f"page-{draft}.html", render_document(record, form, ctx))
+    ctx = PageContext("Bench", "BENCH-1", "3", "Council", "1 May 2026", ())
+    for draft, html in zip((False, True), render_documents(record, form, ctx), strict=True):
+        atomic.write_text(out / f"page-{draft}.html", html)  # as publish/prepare writes both
 
 
 _COUNT = [0]

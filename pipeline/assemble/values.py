@@ -18,12 +18,16 @@ from pipeline.framework import Area, Column, FormType
 from pipeline.labels import normalise
 from pipeline.records import FormRecord, Row
 
+_DOCXTPL_ESCAPE = re.compile(r"(?<=[{}%])_(?=[{}%])")
+
 
 def data(text: str) -> Markup:
     """A value made safe to place in WordprocessingML: cleaned, escaped, docxtpl escapes kept."""
     escaped = str(escape(clean_text(text)))
+    if "_" not in escaped:  # most values: nothing for the pattern below to find
+        return Markup(escaped)
     # "&#95;" is "_" for the XML parser, but stops docxtpl's "{_{" -> "{{" rewrite.
-    return Markup(re.sub(r"(?<=[{}%])_(?=[{}%])", "&#95;", escaped))
+    return Markup(_DOCXTPL_ESCAPE.sub("&#95;", escaped))
 
 
 def document_title(record: FormRecord, form: FormType) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from pipeline.records import FormRecord, ListItem, SectionContent, SubHeading, Table, block_text
@@ -49,8 +50,8 @@ class Item:
     text: str
     level: int = 0
 
-    @property
-    def key(self) -> str:
+    @cached_property
+    def key(self) -> str:  # asked for four times or more per comparison: found once
         return words_key(self.text)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup, escape
 
@@ -83,20 +83,37 @@ def page(head_title: str, body: Iterable[str], *, council: str) -> str:
 
 def render_document(record: FormRecord, form: FormType, ctx: PageContext) -> str:
     """The document's page; a DRAFT says so in its ``<title>`` and before its heading."""
+    return _page(ctx, _body(record, form, ctx))
+
+
+def render_documents(record: FormRecord, form: FormType, ctx: PageContext) -> tuple[str, str]:
+    """The page clean and DRAFT (whatever ``ctx.draft`` says), as :func:`render_document`
+    makes each, in one pass: all but their first lines is the same, so it is made once."""
+    body = _body(record, form, ctx)
+    return _page(replace(ctx, draft=False), body), _page(replace(ctx, draft=True), body)
+
+
+def _page(ctx: PageContext, body: list[str]) -> str:
+    """The page around ``body``, with what a DRAFT changes: its title, notice and date."""
     head_title = f"{DRAFT_PREFIX if ctx.draft else ''}{ctx.title} – {ctx.council}"
-    body: list[str] = []
+    top: list[str] = []
     if ctx.draft:
-        body.append(
+        top.append(
             '<p class="draft">DRAFT: this document is not yet approved for publication '
             "and may change.</p>"
         )
-    body.append(f"<h1>{text(ctx.title)}</h1>")
-    body.append(
+    top.append(f"<h1>{text(ctx.title)}</h1>")
+    top.append(
         f"<p>{'Made' if ctx.draft else 'Published'} {text(ctx.published)}. "
         f"Version {text(ctx.version)}. "
         f"Reference {text(ctx.ref)}.</p>"
     )
-    body.extend(_details(record, form, ctx))
+    return page(head_title, [*top, *body], council=ctx.council)
+
+
+def _body(record: FormRecord, form: FormType, ctx: PageContext) -> list[str]:
+    """Everything after the heading's date line: the same clean or DRAFT."""
+    body = _details(record, form, ctx)
     for number, section in enumerate(form.sections, start=1):
         content = record.section(section.key)
         body.append(f"<h2>{number}. {text(section.title)}</h2>")
@@ -114,7 +131,7 @@ def render_document(record: FormRecord, form: FormType, ctx: PageContext) -> str
     body.append(
         f"<footer><p>Produced by {text(ctx.council)} on {text(ctx.published)}.</p></footer>"
     )
-    return page(head_title, body, council=ctx.council)
+    return body
 
 
 def _details(record: FormRecord, form: FormType, ctx: PageContext) -> list[str]:

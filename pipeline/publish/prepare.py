@@ -21,7 +21,7 @@ from pipeline.compare.stored import to_json
 from pipeline.convert.base import ConversionJob
 from pipeline.dates import format_date
 from pipeline.framework import Framework
-from pipeline.html.page import PageContext, render_document
+from pipeline.html.page import PageContext, render_documents
 from pipeline.journal.store import FileOutcome, Journal
 from pipeline.journal.versions import versions_of
 from pipeline.pdf.finish import PdfMetadata
@@ -319,13 +319,14 @@ class Preparer:
         """The document's web page, clean and DRAFT, kept as masters: the gate picks one."""
         fw = self.framework
         paths = {"html": self.outbox.document_path(ref, folder(version), f"{name}.html")}
-        for draft, key in ((False, "html_master"), (True, "html_draft_master")):
+        context = PageContext(title, ref, version, fw.council, format_date(today), tuple(history))
+        pages = render_documents(record, fw.form(record.form_type), context)  # clean, DRAFT
+        for (draft, key), html in zip(
+            ((False, "html_master"), (True, "html_draft_master")), pages, strict=True
+        ):
             master = self.outbox.master_path(ref, version, name + ("-draft" if draft else ""))
             master = master.with_suffix(".html")
-            context = PageContext(
-                title, ref, version, fw.council, format_date(today), tuple(history), draft
-            )
-            atomic.write_text(master, render_document(record, fw.form(record.form_type), context))
+            atomic.write_text(master, html)
             paths[key] = master
         return {key: str(path) for key, path in paths.items()}
 

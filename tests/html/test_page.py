@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import lxml.html
 
+from pipeline.forms.read import read_form
 from pipeline.framework_load import load_framework
-from pipeline.html.page import PageContext, render_document
+from pipeline.html.page import PageContext, render_document, render_documents
 from pipeline.records import (
     FieldValue,
     Figure,
@@ -20,6 +22,8 @@ from pipeline.records import (
     SubHeading,
     Table,
 )
+from pipeline.safety.check import check_file
+from tests.helpers.paths import SAMPLE_POLICY
 
 FW = load_framework()
 POLICY = FW.form("policy")
@@ -166,3 +170,14 @@ def test_notes_link_from_their_marker_and_back_and_their_text_is_escaped() -> No
         (marker,) = doc.xpath(f"//a[@href='#{note.get('id')}']")
         assert note.xpath("./a[starts-with(@href, '#note')]/@href") == [f"#{marker.get('id')}"]
     assert doc.xpath("//ol[@class='notes']/preceding-sibling::h3[1]/text()") == ["Notes"]
+
+
+def test_both_pages_in_one_pass_are_each_page_made_alone() -> None:
+    policy = read_form(SAMPLE_POLICY, FW, check_file(SAMPLE_POLICY))
+    history = (("2", "1 May 2024", "Reviewed <b>", "A. Person"),)
+    for draft in (False, True):
+        ctx = PageContext("Personal Budgets", "ASC-1", "3", "Council", "1 May 2026", history, draft)
+        clean, marked = render_documents(policy, POLICY, ctx)
+        assert clean == render_document(policy, POLICY, replace(ctx, draft=False))
+        assert marked == render_document(policy, POLICY, replace(ctx, draft=True))
+        assert "DRAFT" in marked and "DRAFT" not in clean
