@@ -60,6 +60,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, Template, TemplateError
 from lxml import etree
 
+from pipeline.safety.parsers import safe_parser
 from pipeline.wordml import W
 
 LIMIT = 64  # template parts (body, headers, footers) of a few templates, edited or not
@@ -131,7 +132,7 @@ class PatchingOnce(DocxTemplate):  # type: ignore[misc]  # docxtpl is untyped
 
     def fix_tables(self, xml: str) -> Any:
         """docxtpl's ``fix_tables`` only for a table whose rows do not match its grid."""
-        tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))  # docxtpl's parse
+        tree = etree.fromstring(xml, parser=safe_parser(recover=True))  # recover as docxtpl does
         if all(_fits(table) for table in tree.iter(_TABLE)):
             return tree
         return super().fix_tables(xml)

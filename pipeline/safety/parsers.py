@@ -20,15 +20,17 @@ _PARSER_NAME = "oxml_parser"
 _PROBE = b'<!DOCTYPE r [<!ENTITY probe "EXPANDED">]><r xmlns="urn:probe">&probe;</r>'
 
 
-def safe_parser(*, remove_blank_text: bool = False) -> etree.XMLParser:
+def safe_parser(*, remove_blank_text: bool = False, recover: bool = False) -> etree.XMLParser:
     """A new lxml parser with entities, DTDs, network access and huge trees all off.
 
     A new one per caller: a parser carries state (an element class lookup, its error log),
     so callers that keep one keep their own. ``remove_blank_text`` only where the caller
-    rewrites the XML and wants no layout whitespace.
+    rewrites the XML and wants no layout whitespace; ``recover`` only where the caller stands
+    in for a library that parses its own output that way (docxtpl's table pass).
     """
     return etree.XMLParser(
         remove_blank_text=remove_blank_text,
+        recover=recover,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
