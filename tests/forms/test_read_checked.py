@@ -15,12 +15,17 @@ from pipeline.safety.check import check_file, checked_file
 from tests.helpers.packages import package_bytes, package_parts
 
 
+def _form(folder: Path, policy_form: Callable[[str], bytes], title: str) -> Path:
+    path = folder / f"{title}.docx"
+    path.write_bytes(policy_form(title))
+    return path
+
+
 def test_the_record_is_the_same_as_reading_the_file(
     tmp_path: Path, policy_form: Callable[[str], bytes]
 ) -> None:
     fw = default_framework()
-    path = tmp_path / "form.docx"
-    path.write_bytes(policy_form("Same Record Policy"))
+    path = _form(tmp_path, policy_form, "Same Record Policy")
     handed = read_form(path, fw, checked_file(path))
     assert to_json(handed) == to_json(read_form(path, fw, check_file(path)))
     assert handed.value("title") == "Same Record Policy"
@@ -30,8 +35,7 @@ def test_a_file_changed_after_the_gate_is_read_as_the_gate_checked_it(
     tmp_path: Path, policy_form: Callable[[str], bytes]
 ) -> None:
     fw = default_framework()
-    path = tmp_path / "form.docx"
-    path.write_bytes(policy_form("Checked Title Policy"))
+    path = _form(tmp_path, policy_form, "Checked Title Policy")
     checked = checked_file(path)
     parts = package_parts(path)
     doc = parts["word/document.xml"]
@@ -44,8 +48,6 @@ def test_a_file_changed_after_the_gate_is_read_as_the_gate_checked_it(
 def test_a_verdict_on_another_file_is_refused(
     tmp_path: Path, policy_form: Callable[[str], bytes]
 ) -> None:
-    one, other = tmp_path / "one.docx", tmp_path / "other.docx"
-    one.write_bytes(policy_form("One Policy"))
-    other.write_bytes(policy_form("Other Policy"))
+    one, other = (_form(tmp_path, policy_form, t) for t in ("One Policy", "Other Policy"))
     with pytest.raises(ValueError, match="verdict"):
         read_form(other, default_framework(), checked_file(one))
