@@ -7,7 +7,8 @@ pictures and the ``PipelineForm`` property. The blank forms start from python-do
 default template, whose ``styles.xml`` is 350 KB of 167 styles, parsed for every form.
 Reading the sample policy went from 29.9 to 7.7 ms of CPU with this module (``make bench``
 row (g), "policy: read", the README's Speed section; styles kept per process). This
-opens the zip with the standard library and parses each part with the safety gate's
+takes the parts the safety gate read and checked (:class:`~pipeline.safety.check.CheckedFile`),
+or else opens the zip with the standard library, and parses each part with the gate's
 hardened parser (:func:`pipeline.safety.parsers.safe_parser`) only when it is first asked
 for. python-docx stays the writer (blank forms, templates, comparison documents).
 

@@ -8,8 +8,6 @@ this gathers those facts so the paragraph reader can ask simple questions.
 from __future__ import annotations
 
 import copy
-import hashlib
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -92,28 +90,31 @@ class StyleTable:
         return self._styles[sid]
 
 
-_TABLES: OrderedDict[bytes, StyleTable] = OrderedDict()
+_TABLES: list[tuple[bytes, StyleTable]] = []  # (styles part, its table), the latest first
 _TABLES_KEPT = 8  # different styles parts kept: forms made from the same blank share one
+_TABLE_BYTES = 4 * 1024 * 1024  # a bigger styles part is parsed each time, never kept
 
 
 def style_table(package: WordPackage) -> StyleTable:
     """The document's style table, parsed once per distinct styles part in this process.
 
     Forms filled from the same blank form carry the same 350 KB styles part; parsing it was
-    most of opening a form. The key is the part's SHA-256, so a file can never be read with
-    another file's styles (a CRC, which the zip already holds, can be forged to collide).
+    most of opening a form. A kept table is found by the part's bytes compared whole with
+    each kept part's (lengths first, then memcmp: 0.02 ms), so a file can never be read
+    with another file's styles; its SHA-256, the key before, cost 0.9 ms a form.
     """
     name = package.related(RT_STYLES)
     if name is None:
         return StyleTable(None)
     blob = package.blob(name)
-    key = hashlib.sha256(blob).digest()
-    table = _TABLES.get(key)
-    if table is None:
-        table = _TABLES[key] = StyleTable(package.xml(name))
-        while len(_TABLES) > _TABLES_KEPT:
-            _TABLES.popitem(last=False)
-    _TABLES.move_to_end(key)
+    for i, (kept, table) in enumerate(_TABLES):
+        if kept == blob:
+            _TABLES.insert(0, _TABLES.pop(i))
+            return table
+    table = StyleTable(package.xml(name))
+    if len(blob) <= _TABLE_BYTES:
+        _TABLES.insert(0, (blob, table))
+        del _TABLES[_TABLES_KEPT:]
     return table
 
 
