@@ -28,6 +28,7 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Literal
 
 from pipeline.safety.limits import DEFAULT_LIMITS, Limits
@@ -107,7 +108,7 @@ def checked_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> CheckedFile:
             return CheckedFile(path, check_ole(fh, ext))
         if head.startswith(b"PK"):
             kind, parts = check_package(fh, ext, limits, deadline)
-            return CheckedFile(path, kind, parts)
+            return CheckedFile(path, kind, None if parts is None else MappingProxyType(parts))
         if zipfile.is_zipfile(fh):
             raise damaged("it has extra data in front of it")
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):

@@ -77,11 +77,14 @@ def check_package(
                 raise damaged("its list of contents is missing")
             raise not_ours("a zip archive", "drop the Word or Excel form itself")
         tally = Tally(limits)
-        offer = HAND_OVER_BYTES if sum(i.file_size for i in infos) <= HAND_OVER_BYTES else 0
         read: dict[str, bytes | None] = {
             _TYPES: read_member(zf, zf.getinfo(_TYPES), limits, tally, deadline, keep=True)
         }
         types = _parse_content_types(read[_TYPES] or b"")
+        # only what may be a Word document is kept for its reader (Excel reads the file)
+        word = _CT_DOCX in types[1].values()
+        small = sum(i.file_size for i in infos) <= HAND_OVER_BYTES
+        offer = HAND_OVER_BYTES if word and small else 0
         # shared strings first: sheets are measured against them
         for info in sorted(infos, key=lambda i: _content_type(types, i.filename) != CT_STRINGS):
             if info.filename == _TYPES:
