@@ -25,17 +25,35 @@ _LEADING_NUMBER = re.compile(
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 
+_SHORT = 80  # characters: labels and headings, which recur from form to form
+
+
 def normalise(text: str) -> str:
     """Case-, space-, punctuation- and plural-insensitive form of a label.
 
     "Strategic Owners:" -> "strategic owner"; "8. The Policy" -> "the policy";
-    "Time-Scale" -> "time scale".
+    "Time-Scale" -> "time scale". Short texts are kept for the process (it is pure): every
+    form of a batch repeats the same labels and headings, and each is normalised several
+    times while a form is recognised and read (``make bench`` row g, "read").
     """
+    return _normalise_short(text) if len(text) <= _SHORT else _normalise(text)
+
+
+@lru_cache(maxsize=4096)
+def _normalise_short(text: str) -> str:
+    return _normalise(text)
+
+
+def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _LEADING_NUMBER.sub("", text)
     text = text.replace("&", " and ")
     words = _NON_WORD.sub(" ", text.casefold()).split()
-    return " ".join(_singular(w) for w in words)
+    # a plural's "s" goes (not from "ss", "us", "is" or short words); inline, as a function
+    # call per word was most of normalising a paragraph
+    return " ".join(
+        [w[:-1] if w[-1] == "s" and len(w) > 3 and w[-2] not in "siu" else w for w in words]
+    )
 
 
 @lru_cache(maxsize=8192)
@@ -44,12 +62,6 @@ def name_key(name: str) -> str:
     kept for the process: the same few hundred names are compared with every label of every
     form, and normalising them again was a third of reading a form (``make bench`` row g)."""
     return normalise(name)
-
-
-def _singular(word: str) -> str:
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
 
 
 def matches(text: str, names: Iterable[str]) -> bool:

@@ -32,7 +32,7 @@ from pipeline.publish.prepare import Prepared, Preparer
 from pipeline.publish.signoff import take_from_register
 from pipeline.records import FormRecord
 from pipeline.register import workbook
-from pipeline.safety.check import check_file
+from pipeline.safety.check import checked_file
 from pipeline.settle import Settler, Work
 from pipeline.titles import title_key
 from pipeline.validate.identity import check_identity
@@ -109,14 +109,14 @@ class Pipeline:
     def _read_any(self, path: Path, scratch: Path) -> FormRecord:
         """The form in ``path``; other formats (.doc, .odt, .xls...) converted first by
         LibreOffice in ``scratch`` and passed through the safety gate again."""
-        kind = check_file(path)
-        if kind in ("docx", "xlsx"):
-            return read_form(path, self.framework, kind)
+        checked = checked_file(path)
+        if checked.kind in ("docx", "xlsx"):
+            return read_form(path, self.framework, checked)
         converted = convert_legacy(
-            path, kind, scratch, self.workspace.converter, self.workspace.state
+            path, checked.kind, scratch, self.workspace.converter, self.workspace.state
         )
-        again = check_file(converted)
-        if again not in ("docx", "xlsx"):
+        again = checked_file(converted)
+        if again.kind not in ("docx", "xlsx"):
             raise RejectedFile(
                 "damaged file", "LibreOffice could not make it into a Word or Excel file"
             )

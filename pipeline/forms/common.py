@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pipeline.errors import RejectedFile
 from pipeline.framework import Area, Column, FormType, Section
-from pipeline.labels import best_match, normalise
+from pipeline.labels import best_match, name_key, normalise
 from pipeline.records import Block, FieldValue, FormRecord, ListItem, Paragraph, Row, Run
 from pipeline.safety.reasons import DAMAGED, NOT_OURS
 
@@ -80,7 +80,7 @@ def is_appendix_heading(text: str) -> bool:
 
 
 def is_details_heading(text: str) -> bool:
-    return len(text) < 60 and normalise(text) in {normalise(h) for h in DETAILS_HEADINGS}
+    return len(text) < 60 and normalise(text) in {name_key(h) for h in DETAILS_HEADINGS}
 
 
 def match_section(form: FormType, text: str) -> Section | None:

@@ -19,6 +19,34 @@ from pipeline.forms.docx_package import Element
 from pipeline.forms.docx_styles import DocContext, Style, num_pr, on_off, outline_level
 from pipeline.records import Block, ListItem, Run, Table
 
+# Clark names of the elements and attributes read per paragraph, made once (qn() per
+# lookup was a tenth of reading a form: benchmarks/profile.py).
+_W_B = qn("w:b")
+_W_BR = qn("w:br")
+_W_CR = qn("w:cr")
+_W_CUSTOM_XML = qn("w:customXml")
+_W_FLD_CHAR = qn("w:fldChar")
+_W_FLD_CHAR_TYPE = qn("w:fldCharType")
+_W_FLD_SIMPLE = qn("w:fldSimple")
+_W_HYPERLINK = qn("w:hyperlink")
+_W_I = qn("w:i")
+_W_ID = qn("w:id")
+_W_INSTR = qn("w:instr")
+_W_INSTR_TEXT = qn("w:instrText")
+_W_NO_BREAK_HYPHEN = qn("w:noBreakHyphen")
+_W_PTAB = qn("w:ptab")
+_W_P_PR = qn("w:pPr")
+_W_P_STYLE = qn("w:pStyle")
+_W_R_PR = qn("w:rPr")
+_W_R_STYLE = qn("w:rStyle")
+_W_SHOWING_PLC_HDR = qn("w:showingPlcHdr")
+_W_T = qn("w:t")
+_W_TAB = qn("w:tab")
+_W_TAG = qn("w:tag")
+_W_TYPE = qn("w:type")
+_W_VAL = qn("w:val")
+
+
 W_P, W_TBL, W_TR, W_TC, W_R = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:r")
 W_SDT, W_SDT_CONTENT, W_SDT_PR = qn("w:sdt"), qn("w:sdtContent"), qn("w:sdtPr")
 W_TXBX = qn("w:txbxContent")
@@ -101,10 +129,10 @@ class _RunWalker:
             tag = child.tag
             if tag == W_R:
                 self._run(child, href)
-            elif tag == qn("w:hyperlink"):
+            elif tag == _W_HYPERLINK:
                 self.walk(child, self.ctx.link(child) or href)
-            elif tag == qn("w:fldSimple"):
-                self.walk(child, _field_target(str(child.get(qn("w:instr"), ""))) or href)
+            elif tag == _W_FLD_SIMPLE:
+                self.walk(child, _field_target(str(child.get(_W_INSTR, ""))) or href)
             elif tag == W_SDT:
                 content = child.find(W_SDT_CONTENT)
                 if content is not None and not showing_placeholder(child):
@@ -120,13 +148,13 @@ class _RunWalker:
         return href
 
     def _run(self, r: Element, href: str | None) -> None:
-        rpr = r.find(qn("w:rPr"))
+        rpr = r.find(_W_R_PR)
         bold = italic = None
         char_style = None
         if rpr is not None:
-            bold, italic = on_off(rpr.find(qn("w:b"))), on_off(rpr.find(qn("w:i")))
-            rs = rpr.find(qn("w:rStyle"))
-            char_style = str(rs.get(qn("w:val"))) if rs is not None else None
+            bold, italic = on_off(rpr.find(_W_B)), on_off(rpr.find(_W_I))
+            rs = rpr.find(_W_R_STYLE)
+            char_style = str(rs.get(_W_VAL)) if rs is not None else None
         if bold is None:
             bold = self.ctx.inherited(char_style, "bold") if char_style else None
         if italic is None:
@@ -135,8 +163,8 @@ class _RunWalker:
         italic = bool(self.para_italic if italic is None else italic)
         for child in r:
             tag = child.tag
-            if tag == qn("w:fldChar"):
-                kind = child.get(qn("w:fldCharType"))
+            if tag == _W_FLD_CHAR:
+                kind = child.get(_W_FLD_CHAR_TYPE)
                 if kind == "begin":
                     self.fields.append(["", "instr"])
                 elif kind == "separate" and self.fields:
@@ -144,14 +172,14 @@ class _RunWalker:
                 elif kind == "end" and self.fields:
                     self.fields.pop()
                 continue
-            if tag == qn("w:instrText"):
+            if tag == _W_INSTR_TEXT:
                 if self.fields:
                     self.fields[-1][0] += child.text or ""
                 continue
             if not all(phase == "result" for _, phase in self.fields):
                 continue
             if tag in NOTE_REFS:
-                place = self.ctx.note_place(NOTE_REFS[tag], str(child.get(qn("w:id"), "")))
+                place = self.ctx.note_place(NOTE_REFS[tag], str(child.get(_W_ID, "")))
                 self.runs.append(Run("", bold, italic, None, note=place))
                 continue
             text = _inner_text(child)
@@ -161,15 +189,15 @@ class _RunWalker:
 
 def _inner_text(child: Element) -> str:
     tag = child.tag
-    if tag == qn("w:t"):
+    if tag == _W_T:
         return str(child.text or "")
-    if tag in (qn("w:tab"), qn("w:ptab")):
+    if tag in (_W_TAB, _W_PTAB):
         return "\t"
-    if tag == qn("w:br"):
-        return "\n" if child.get(qn("w:type"), "textWrapping") == "textWrapping" else ""
-    if tag == qn("w:cr"):
+    if tag == _W_BR:
+        return "\n" if child.get(_W_TYPE, "textWrapping") == "textWrapping" else ""
+    if tag == _W_CR:
         return "\n"
-    if tag == qn("w:noBreakHyphen"):
+    if tag == _W_NO_BREAK_HYPHEN:
         return "-"
     return ""
 
@@ -183,9 +211,9 @@ def inline_text(el: Element, ctx: DocContext) -> str:
 
 def read_paragraph(p: Element, ctx: DocContext) -> WordPara:
     """A paragraph's visible runs, style and list numbering."""
-    ppr = p.find(qn("w:pPr"))
-    style_el = ppr.find(qn("w:pStyle")) if ppr is not None else None
-    style_id = str(style_el.get(qn("w:val"))) if style_el is not None else None
+    ppr = p.find(_W_P_PR)
+    style_el = ppr.find(_W_P_STYLE) if ppr is not None else None
+    style_id = str(style_el.get(_W_VAL)) if style_el is not None else None
     walker = _RunWalker(ctx, style_id)
     walker.walk(p, None)
     chain = list(ctx.chain(style_id))
@@ -236,7 +264,7 @@ def iter_blocks(parent: Element, tag: str | None = None) -> Iterator[tuple[Eleme
             content = child.find(W_SDT_CONTENT)
             if content is not None and not showing_placeholder(child):
                 yield from iter_blocks(content, sdt_tag(child) or tag)
-        elif child.tag == qn("w:customXml"):
+        elif child.tag == _W_CUSTOM_XML:
             yield from iter_blocks(child, tag)
 
 
@@ -264,13 +292,13 @@ def text_boxes(p: Element) -> list[Element]:
 
 def sdt_tag(sdt: Element) -> str | None:
     pr = sdt.find(W_SDT_PR)
-    el = pr.find(qn("w:tag")) if pr is not None else None
-    return str(el.get(qn("w:val"))) if el is not None and el.get(qn("w:val")) else None
+    el = pr.find(_W_TAG) if pr is not None else None
+    return str(el.get(_W_VAL)) if el is not None and el.get(_W_VAL) else None
 
 
 def showing_placeholder(sdt: Element) -> bool:
     pr = sdt.find(W_SDT_PR)
-    return pr is not None and pr.find(qn("w:showingPlcHdr")) is not None
+    return pr is not None and pr.find(_W_SHOWING_PLC_HDR) is not None
 
 
 def table_rows(tbl: Element) -> list[list[Element]]:
@@ -289,7 +317,7 @@ def _children(parent: Element, wanted: str) -> Iterator[tuple[Element, str | Non
             content = child.find(W_SDT_CONTENT)
             if content is not None:
                 yield from _children(content, wanted)
-        elif child.tag == qn("w:customXml"):
+        elif child.tag == _W_CUSTOM_XML:
             yield from _children(child, wanted)
 
 

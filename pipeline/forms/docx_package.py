@@ -7,7 +7,8 @@ pictures and the ``PipelineForm`` property. The blank forms start from python-do
 default template, whose ``styles.xml`` is 350 KB of 167 styles, parsed for every form.
 Reading the sample policy went from 29.9 to 7.7 ms of CPU with this module (``make bench``
 row (g), "policy: read", the README's Speed section; styles kept per process). This
-opens the zip with the standard library and parses each part with the safety gate's
+takes the parts the safety gate read and checked (:class:`~pipeline.safety.check.CheckedFile`),
+or else opens the zip with the standard library, and parses each part with the gate's
 hardened parser (:func:`pipeline.safety.parsers.safe_parser`) only when it is first asked
 for. python-docx stays the writer (blank forms, templates, comparison documents).
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -50,12 +52,17 @@ class Relationship:
 
 
 class WordPackage:
-    """One .docx opened for reading (use as a context manager, or :meth:`close`)."""
+    """One .docx opened for reading (use as a context manager, or :meth:`close`).
 
-    def __init__(self, path: Path) -> None:
-        self._zip = zipfile.ZipFile(path)
+    ``parts`` are the members as the safety gate read them (:class:`CheckedFile`), when it
+    handed them over: then the file is not opened again and no part inflated twice.
+    """
+
+    def __init__(self, path: Path, parts: Mapping[str, bytes] | None = None) -> None:
+        self._zip = zipfile.ZipFile(path) if parts is None else None
+        self._parts: Mapping[str, bytes] = {} if parts is None else parts
         try:
-            self._names = set(self._zip.namelist())
+            self._names = set(self._parts if self._zip is None else self._zip.namelist())
             package_rels = self._relationships("")
             main = next(
                 (r for r in package_rels.values() if r.type == RT_OFFICE_DOCUMENT),
@@ -66,10 +73,10 @@ class WordPackage:
             self._package_rels = package_rels
             body = self.xml(self.main).find(_W_BODY) if self.main in self._names else None
         except BaseException:
-            self._zip.close()
+            self.close()
             raise
         if body is None:
-            self._zip.close()
+            self.close()
             raise ValueError("the document has no body")
         self.body: Element = body
         self._parsed: dict[str, Element] = {}
@@ -83,17 +90,19 @@ class WordPackage:
         self.close()
 
     def close(self) -> None:
-        self._zip.close()
+        if self._zip is not None:
+            self._zip.close()
 
     def xml(self, name: str) -> Element:
         """The member ``name`` parsed (a ``KeyError`` when the zip has none)."""
-        return etree.fromstring(self._zip.read(name), _PARSER)
+        return etree.fromstring(self.blob(name), _PARSER)
 
     def blob(self, name: str) -> bytes:
-        return self._zip.read(name)
+        return self._parts[name] if self._zip is None else self._zip.read(name)
 
-    def info(self, name: str) -> zipfile.ZipInfo:
-        return self._zip.getinfo(name)
+    def size(self, name: str) -> int:
+        """The member's size unpacked (a ``KeyError`` when the zip has none)."""
+        return len(self._parts[name]) if self._zip is None else self._zip.getinfo(name).file_size
 
     def related(self, rel_type: str) -> str | None:
         """The member name the main document's first relationship of this type points to."""

@@ -10,6 +10,7 @@ items, tables, bold, italic, links) so the assembled policy says exactly what th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -72,9 +73,12 @@ class _Open:
     notes: list[Note] = field(default_factory=list)  # its footnotes and endnotes, numbered
 
 
-def read_docx(path: Path, framework: Framework) -> FormRecord:
-    """Read a Word form; the caller turns parser failures into a rejection."""
-    with WordPackage(path) as package:
+def read_docx(
+    path: Path, framework: Framework, parts: Mapping[str, bytes] | None = None
+) -> FormRecord:
+    """Read a Word form (from ``parts``, the gate's bytes, when given); the caller turns
+    parser failures into a rejection."""
+    with WordPackage(path, parts) as package:
         ctx = DocContext(package)
         items = read_items(package.body, ctx)
         form = framework.form(choose_form(framework, evidence(items, read_marker_docx(package))))

@@ -8,8 +8,6 @@ this gathers those facts so the paragraph reader can ask simple questions.
 from __future__ import annotations
 
 import copy
-import hashlib
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +22,31 @@ from pipeline.forms.docx_package import (
     WordPackage,
 )
 
+# Clark names of the elements and attributes read per paragraph, made once (qn() per
+# lookup was a tenth of reading a form: benchmarks/profile.py).
+_R_ID = qn("r:id")
+_W_ABSTRACT_NUM = qn("w:abstractNum")
+_W_ABSTRACT_NUM_ID = qn("w:abstractNumId")
+_W_ANCHOR = qn("w:anchor")
+_W_B = qn("w:b")
+_W_BASED_ON = qn("w:basedOn")
+_W_I = qn("w:i")
+_W_ILVL = qn("w:ilvl")
+_W_LVL = qn("w:lvl")
+_W_LVL_OVERRIDE = qn("w:lvlOverride")
+_W_LVL_TEXT = qn("w:lvlText")
+_W_NAME = qn("w:name")
+_W_NUM = qn("w:num")
+_W_NUM_FMT = qn("w:numFmt")
+_W_NUM_ID = qn("w:numId")
+_W_NUM_PR = qn("w:numPr")
+_W_OUTLINE_LVL = qn("w:outlineLvl")
+_W_P_PR = qn("w:pPr")
+_W_R_PR = qn("w:rPr")
+_W_STYLE = qn("w:style")
+_W_STYLE_ID = qn("w:styleId")
+_W_VAL = qn("w:val")
+
 _OFF = frozenset({"0", "false", "off", "none"})
 _MAX_STYLE_DEPTH = 12
 
@@ -32,7 +55,7 @@ def on_off(el: Element | None) -> bool | None:
     """An on/off property (``w:b``, ``w:i``): ``None`` when absent."""
     if el is None:
         return None
-    return str(el.get(qn("w:val"), "true")).lower() not in _OFF
+    return str(el.get(_W_VAL, "true")).lower() not in _OFF
 
 
 @dataclass(frozen=True)
@@ -54,8 +77,8 @@ class StyleTable:
 
     def __init__(self, root: Element | None) -> None:
         self._elements: dict[str, Element] = {}
-        for st in root.findall(qn("w:style")) if root is not None else ():
-            sid = st.get(qn("w:styleId"))
+        for st in root.findall(_W_STYLE) if root is not None else ():
+            sid = st.get(_W_STYLE_ID)
             if sid:
                 self._elements[sid] = st
         self._styles: dict[str, Style | None] = {}
@@ -67,28 +90,31 @@ class StyleTable:
         return self._styles[sid]
 
 
-_TABLES: OrderedDict[bytes, StyleTable] = OrderedDict()
+_TABLES: list[tuple[bytes, StyleTable]] = []  # (styles part, its table), the latest first
 _TABLES_KEPT = 8  # different styles parts kept: forms made from the same blank share one
+_TABLE_BYTES = 4 * 1024 * 1024  # a bigger styles part is parsed each time, never kept
 
 
 def style_table(package: WordPackage) -> StyleTable:
     """The document's style table, parsed once per distinct styles part in this process.
 
     Forms filled from the same blank form carry the same 350 KB styles part; parsing it was
-    most of opening a form. The key is the part's SHA-256, so a file can never be read with
-    another file's styles (a CRC, which the zip already holds, can be forged to collide).
+    most of opening a form. A kept table is found by the part's bytes compared whole with
+    each kept part's (lengths first, then memcmp: 0.02 ms), so a file can never be read
+    with another file's styles; its SHA-256, the key before, cost 0.9 ms a form.
     """
     name = package.related(RT_STYLES)
     if name is None:
         return StyleTable(None)
     blob = package.blob(name)
-    key = hashlib.sha256(blob).digest()
-    table = _TABLES.get(key)
-    if table is None:
-        table = _TABLES[key] = StyleTable(package.xml(name))
-        while len(_TABLES) > _TABLES_KEPT:
-            _TABLES.popitem(last=False)
-    _TABLES.move_to_end(key)
+    for i, (kept, table) in enumerate(_TABLES):
+        if kept == blob:
+            _TABLES.insert(0, _TABLES.pop(i))
+            return table
+    table = StyleTable(package.xml(name))
+    if len(blob) <= _TABLE_BYTES:
+        _TABLES.insert(0, (blob, table))
+        del _TABLES[_TABLES_KEPT:]
     return table
 
 
@@ -123,13 +149,13 @@ class DocContext:
         if numbering is None:
             return
         abstract: dict[str, dict[int, tuple[str, str]]] = {}
-        for an in numbering.findall(qn("w:abstractNum")):
-            abstract[str(an.get(qn("w:abstractNumId")))] = _levels(an)
-        for num in numbering.findall(qn("w:num")):
-            num_id = str(num.get(qn("w:numId")))
-            ref = num.find(qn("w:abstractNumId"))
-            levels = dict(abstract.get(str(ref.get(qn("w:val"))), {})) if ref is not None else {}
-            for override in num.findall(qn("w:lvlOverride")):
+        for an in numbering.findall(_W_ABSTRACT_NUM):
+            abstract[str(an.get(_W_ABSTRACT_NUM_ID))] = _levels(an)
+        for num in numbering.findall(_W_NUM):
+            num_id = str(num.get(_W_NUM_ID))
+            ref = num.find(_W_ABSTRACT_NUM_ID)
+            levels = dict(abstract.get(str(ref.get(_W_VAL)), {})) if ref is not None else {}
+            for override in num.findall(_W_LVL_OVERRIDE):
                 levels.update(_levels(override))
             for ilvl, fmt in levels.items():
                 self._levels[(num_id, ilvl)] = fmt
@@ -158,7 +184,7 @@ class DocContext:
         return self._levels.get((num_id, ilvl))
 
     def link(self, hyperlink: Element) -> str | None:
-        rid, anchor = hyperlink.get(qn("r:id")), hyperlink.get(qn("w:anchor"))
+        rid, anchor = hyperlink.get(_R_ID), hyperlink.get(_W_ANCHOR)
         rels = self._part_rels
         rel = (
             None
@@ -174,52 +200,52 @@ class DocContext:
 
 
 def _read_style(sid: str, st: Element) -> Style:
-    name_el, based_el = st.find(qn("w:name")), st.find(qn("w:basedOn"))
-    ppr, rpr = st.find(qn("w:pPr")), st.find(qn("w:rPr"))
+    name_el, based_el = st.find(_W_NAME), st.find(_W_BASED_ON)
+    ppr, rpr = st.find(_W_P_PR), st.find(_W_R_PR)
     return Style(
-        name=str(name_el.get(qn("w:val"), sid)) if name_el is not None else sid,
-        based_on=str(based_el.get(qn("w:val"))) if based_el is not None else None,
+        name=str(name_el.get(_W_VAL, sid)) if name_el is not None else sid,
+        based_on=str(based_el.get(_W_VAL)) if based_el is not None else None,
         outline=outline_level(ppr),
-        bold=on_off(rpr.find(qn("w:b"))) if rpr is not None else None,
-        italic=on_off(rpr.find(qn("w:i"))) if rpr is not None else None,
+        bold=on_off(rpr.find(_W_B)) if rpr is not None else None,
+        italic=on_off(rpr.find(_W_I)) if rpr is not None else None,
         num=num_pr(ppr),
     )
 
 
 def outline_level(ppr: Element | None) -> int | None:
-    el = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
+    el = ppr.find(_W_OUTLINE_LVL) if ppr is not None else None
     if el is None:
         return None
     try:
-        return int(el.get(qn("w:val"), "9"))
+        return int(el.get(_W_VAL, "9"))
     except ValueError:
         return None
 
 
 def num_pr(ppr: Element | None) -> tuple[str, int | None] | None:
-    num = ppr.find(qn("w:numPr")) if ppr is not None else None
+    num = ppr.find(_W_NUM_PR) if ppr is not None else None
     if num is None:
         return None
-    num_id, ilvl = num.find(qn("w:numId")), num.find(qn("w:ilvl"))
+    num_id, ilvl = num.find(_W_NUM_ID), num.find(_W_ILVL)
     if num_id is None:
         return None
     try:
-        level = int(ilvl.get(qn("w:val"), "0")) if ilvl is not None else None
+        level = int(ilvl.get(_W_VAL, "0")) if ilvl is not None else None
     except ValueError:
         level = 0
-    return str(num_id.get(qn("w:val"), "0")), level
+    return str(num_id.get(_W_VAL, "0")), level
 
 
 def _levels(parent: Element) -> dict[int, tuple[str, str]]:
     out: dict[int, tuple[str, str]] = {}
-    for lvl in parent.findall(qn("w:lvl")):
+    for lvl in parent.findall(_W_LVL):
         try:
-            ilvl = int(lvl.get(qn("w:ilvl"), "0"))
+            ilvl = int(lvl.get(_W_ILVL, "0"))
         except ValueError:
             continue
-        fmt, text = lvl.find(qn("w:numFmt")), lvl.find(qn("w:lvlText"))
+        fmt, text = lvl.find(_W_NUM_FMT), lvl.find(_W_LVL_TEXT)
         out[ilvl] = (
-            str(fmt.get(qn("w:val"), "decimal")) if fmt is not None else "decimal",
-            str(text.get(qn("w:val"), "")) if text is not None else "",
+            str(fmt.get(_W_VAL, "decimal")) if fmt is not None else "decimal",
+            str(text.get(_W_VAL, "")) if text is not None else "",
         )
     return out

@@ -34,7 +34,7 @@ _PARSER = safe_parser()
 def read_marker_docx(package: WordPackage) -> str | None:
     """The ``PipelineForm`` custom property's value, or ``None``."""
     name = package.package_part(_CUSTOM_RT)
-    if name is None or package.info(name).file_size > _MAX_PART:
+    if name is None or package.size(name) > _MAX_PART:
         return None
     root = package.xml(name)
     for prop in root:

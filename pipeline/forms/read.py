@@ -20,6 +20,7 @@ from pipeline.forms.docx_reader import read_docx
 from pipeline.forms.xlsx_reader import read_xlsx
 from pipeline.framework import Framework
 from pipeline.records import FormRecord
+from pipeline.safety.check import CheckedFile
 from pipeline.safety.reasons import TOO_LARGE
 
 log = logging.getLogger(__name__)
@@ -27,14 +28,24 @@ log = logging.getLogger(__name__)
 Kind = Literal["docx", "xlsx"]
 
 
-def read_form(path: Path, framework: Framework, kind: Kind) -> FormRecord:
+def read_form(path: Path, framework: Framework, kind: Kind | CheckedFile) -> FormRecord:
     """Read one dropped file as whichever of the framework's forms it is.
 
+    ``kind`` is the gate's verdict on ``path``: :func:`~pipeline.safety.check.checked_file`'s
+    :class:`CheckedFile` has the Word document read from the very bytes the gate checked,
+    without opening the file again; a bare "docx"/"xlsx" reads the file as it is now.
     Raises :class:`RejectedFile` for a damaged file or one that is none of our forms.
     """
-    reader = read_docx if kind == "docx" else read_xlsx
+    parts = None
+    if isinstance(kind, CheckedFile):
+        if Path(kind.path) != Path(path) or kind.kind not in ("docx", "xlsx"):
+            raise ValueError(f"the gate's verdict is on {kind.path} as {kind.kind}, not {path}")
+        kind, parts = ("docx", kind.parts) if kind.kind == "docx" else ("xlsx", None)
     try:
-        record = reader(Path(path), framework)
+        if kind == "docx":
+            record = read_docx(Path(path), framework, parts)
+        else:
+            record = read_xlsx(Path(path), framework)
     except RejectedFile:
         raise
     except MemoryError:

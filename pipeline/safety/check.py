@@ -8,7 +8,10 @@ then the zip's members and ``[Content_Types].xml``) whether a file is a Word or 
 we can read, and otherwise raises :class:`~pipeline.errors.RejectedFile` with one of the
 fixed reasons of :mod:`pipeline.safety.reasons` and advice an officer can follow. Every zip
 member is read once, streamed and bounded, so the parsers later never meet a CRC error, a
-zip bomb, a DTD or an entity declaration.
+zip bomb, a DTD or an entity declaration. :func:`checked_file` gives the same verdict with
+a Word document's members as the gate read them (:class:`CheckedFile`), so the reader
+parses exactly the bytes that were checked and inflates none twice; the gate keeps nothing
+itself (no cache: a file can change between two looks).
 
 The checks live beside it, each bounded by :class:`~pipeline.safety.limits.Limits`:
 :mod:`pipeline.safety.ole` (legacy and encrypted Office), :mod:`pipeline.safety.package`
@@ -22,7 +25,10 @@ from __future__ import annotations
 import os
 import time
 import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Literal
 
 from pipeline.safety.limits import DEFAULT_LIMITS, Limits
@@ -61,12 +67,33 @@ def is_candidate(name: str) -> bool:
 Kind = Literal["docx", "xlsx", "doc", "rtf", "odt", "xls", "ods"]
 
 
+@dataclass(frozen=True, eq=False)
+class CheckedFile:
+    """A file the gate passed: how to read it, and for a Word document the parts it read.
+
+    ``parts`` (member name: bytes, every member of the zip) are exactly the bytes the gate
+    streamed, CRC-checked and scanned, so the reader parses what was checked and never
+    inflates a part twice; ``None`` when the reader must open the file itself (Excel, the
+    formats LibreOffice converts, a package over
+    :data:`~pipeline.safety.package.HAND_OVER_BYTES`). Nothing keeps it beyond the caller.
+    """
+
+    path: Path
+    kind: Kind
+    parts: Mapping[str, bytes] | None = field(default=None, repr=False)
+
+
 def check_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Kind:
     """Return how to read ``path`` (see :data:`Kind`), or raise :class:`RejectedFile`.
 
     OSError opening the file itself propagates: a file still being copied or locked is
     not a verdict on its content, so the caller should retry later rather than reject it.
     """
+    return checked_file(path, limits).kind
+
+
+def checked_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> CheckedFile:
+    """:func:`check_file`'s verdict with the parts the gate read, for the reader."""
     deadline = time.monotonic() + limits.max_check_seconds
     ext = Path(path).suffix.lower()
     with open(path, "rb") as fh:
@@ -78,13 +105,14 @@ def check_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Kind:
         head = fh.read(512)
         fh.seek(0)
         if head.startswith(OLE_MAGIC):
-            return check_ole(fh, ext)
+            return CheckedFile(path, check_ole(fh, ext))
         if head.startswith(b"PK"):
-            return check_package(fh, ext, limits, deadline)
+            kind, parts = check_package(fh, ext, limits, deadline)
+            return CheckedFile(path, kind, None if parts is None else MappingProxyType(parts))
         if zipfile.is_zipfile(fh):
             raise damaged("it has extra data in front of it")
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
-        return "rtf"
+        return CheckedFile(path, "rtf")
     raise not_ours(_describe(head, ext))
 
 

@@ -43,12 +43,23 @@ _OFFICE_EXTS = frozenset({".docx", ".xlsx", ".dotx", ".xltx"}) | _MACRO_EXTS
 _CT_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _CT_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 _SAFE_EXTERNAL_RELS = ("/hyperlink", "/attachedTemplate")  # never fetched by our parsers
+# A Word document whose members add up to no more than this is handed to its reader as the
+# bytes the gate read; a bigger one is read again from the file (memory stays bounded).
+HAND_OVER_BYTES = 32 * 1024 * 1024
+
+
+PackageKind = Literal["docx", "xlsx", "odt", "ods"]
 
 
 def check_package(
     fh: IO[bytes], ext: str, limits: Limits, deadline: float
-) -> Literal["docx", "xlsx", "odt", "ods"]:
-    """Check an OOXML package member by member; return its format or raise."""
+) -> tuple[PackageKind, dict[str, bytes] | None]:
+    """Check an OOXML package member by member; return its format or raise.
+
+    With the format come the members as the gate read them (name: bytes) for a Word
+    document whose members add up to at most :data:`HAND_OVER_BYTES`, so its reader need
+    not open and inflate the zip again; ``None`` for any other package.
+    """
     _check_central_directory(fh, limits)
     with damaged_unless_ok("its zip structure is broken"):
         zf = zipfile.ZipFile(fh)
@@ -61,28 +72,38 @@ def check_package(
             raise macros()
         if _TYPES not in names:
             if "mimetype" in names:
-                return _check_opendocument(zf, infos, lower, limits, deadline)
+                return _check_opendocument(zf, infos, lower, limits, deadline), None
             if ext in _OFFICE_EXTS:
                 raise damaged("its list of contents is missing")
             raise not_ours("a zip archive", "drop the Word or Excel form itself")
         tally = Tally(limits)
-        types = _parse_content_types(
-            read_member(zf, zf.getinfo(_TYPES), limits, tally, deadline, keep=True)
-        )
-        kept: dict[str, bytes] = {}  # shared strings first: sheets are measured against them
+        read: dict[str, bytes | None] = {
+            _TYPES: read_member(zf, zf.getinfo(_TYPES), limits, tally, deadline, keep=True)
+        }
+        types = _parse_content_types(read[_TYPES] or b"")
+        # only what may be a Word document is kept for its reader (Excel reads the file)
+        word = _CT_DOCX in types[1].values()
+        small = sum(i.file_size for i in infos) <= HAND_OVER_BYTES
+        offer = HAND_OVER_BYTES if word and small else 0
+        # shared strings first: sheets are measured against them
         for info in sorted(infos, key=lambda i: _content_type(types, i.filename) != CT_STRINGS):
+            if info.filename == _TYPES:
+                continue
             ctype = _content_type(types, info.filename)
             keep = info.filename.lower().endswith(".rels")
-            data = read_member(zf, info, limits, tally, deadline, keep=keep, ctype=ctype)
-            if keep:
-                kept[info.filename] = data
+            read[info.filename] = read_member(
+                zf, info, limits, tally, deadline, keep=keep, ctype=ctype, offer=offer
+            )
             if "macroenabled" in ctype or "vbaproject" in ctype:
                 if "sheet.binary" in ctype:
                     raise not_ours("an Excel binary workbook (.xlsb)")
                 raise macros()
-    for rels_name, data in kept.items():
-        _check_relationships(data, rels_name, lower)
-    return _main_format(types, kept.get("_rels/.rels"), lower)
+    for name, data in read.items():
+        if name.lower().endswith(".rels"):
+            _check_relationships(data or b"", name, lower)
+    kind = _main_format(types, read.get("_rels/.rels"), lower)
+    parts = {name: data for name, data in read.items() if data is not None}
+    return kind, parts if kind == "docx" and len(parts) == len(infos) else None
 
 
 _MANIFEST = "META-INF/manifest.xml"
@@ -103,14 +124,14 @@ def _check_opendocument(
     LibreOffice converts it before it is read. Macros and passwords are refused."""
     tally = Tally(limits)
     mimetype = read_member(zf, zf.getinfo("mimetype"), limits, tally, deadline, keep=True)
-    kind = _ODF_KINDS.get(mimetype.strip())
+    kind = _ODF_KINDS.get((mimetype or b"").strip())
     if kind is None:
         raise not_ours("an OpenDocument file that is not a text document or spreadsheet")
     if any(n.startswith(("basic/", "scripts/")) for n in lower):
         raise macros()
     for info in infos:
         data = read_member(zf, info, limits, tally, deadline, keep=info.filename == _MANIFEST)
-        if info.filename == _MANIFEST and b"encryption-data" in data:
+        if info.filename == _MANIFEST and b"encryption-data" in (data or b""):
             raise encrypted()
     return kind
 
