@@ -46,13 +46,15 @@ def test_version() -> None:
     assert result.output == f"pipeline, version {__version__}\n"
 
 
-def test_outside_a_workspace_is_a_one_line_error_with_exit_2(tmp_path: Path) -> None:
-    with CliRunner().isolated_filesystem(temp_dir=tmp_path) as folder:
-        result = CliRunner().invoke(cli, ["run"])
+def test_outside_a_workspace_is_a_one_line_error_with_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # click's isolated_filesystem is deprecated (Click 9 drops it)
+    result = CliRunner().invoke(cli, ["run"])
     assert result.exit_code == 2
     assert result.output.startswith("Error: No pipeline.toml in ")
     assert result.output.count("\n") == 1
-    assert str(Path(folder).resolve()) in result.output
+    assert str(tmp_path.resolve()) in result.output
 
 
 def test_init_then_empty_run(tmp_path: Path) -> None:
