@@ -62,7 +62,7 @@ _STREAM = re.compile(_WS + rb"*stream *(?:\r\n|\r|\n)")
 _ENDSTREAM = re.compile(_WS + rb"*endstream")
 _XREF = re.compile(rb"xref" + _WS + rb"+")
 _SUBSECTION = re.compile(rb"(\d+) (\d+)[ ]*(?:\r\n|\r|\n)")
-_ENTRIES = b"(?:\\d{10} \\d{5} [nf](?: \\r| \\n|\\r\\n))"
+_ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])(?: \r| \n|\r\n)")
 _TRAILER = re.compile(_WS + rb"*trailer" + _WS + rb"*")
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _ESCAPES = {
@@ -166,17 +166,17 @@ class FastPdfReader(PdfReader):
             first, count = int(head[1]), int(head[2])
             pos = head.end()
             block = data[pos : pos + 20 * count]
-            if re.fullmatch(_ENTRIES + b"{%d}" % count, block) is None:
+            entries = _ENTRY.findall(block)  # each exactly 20 bytes: all of block, no gaps
+            if len(block) != 20 * count or len(entries) != count:
                 raise Unread("a cross-reference entry not 20 bytes")
-            for i in range(count):
-                entry = block[20 * i : 20 * i + 20]
-                number, generation, kind = first + i, int(entry[11:16]), entry[17:18]
+            for number, (offset, written, kind) in enumerate(entries, start=first):
+                generation = int(written)
                 numbers = self.xref.setdefault(generation, {})
                 free = self.xref_free_entry.setdefault(generation, {})
                 if number in numbers or number in free:
                     continue  # a newer section has it already
                 if kind == b"n":
-                    numbers[number] = int(entry[:10])
+                    numbers[number] = int(offset)
                 free[number] = kind == b"f"
             pos += 20 * count
         tail = _TRAILER.match(data, pos)
