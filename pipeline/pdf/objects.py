@@ -66,12 +66,16 @@ _XREF = re.compile(rb"xref" + _WS + rb"+")
 _SUBSECTION = re.compile(rb"(\d+) (\d+)[ ]*(?:\r\n|\r|\n)")
 _ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])(?: \r| \n|\r\n)")
 _TRAILER = re.compile(_WS + rb"*trailer" + _WS + rb"*")
-_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
+STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")  # in the last 1024 bytes
 _ESCAPES = {
     ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("b"): b"\b", ord("f"): b"\f",
     **{c: bytes([c]) for c in b"()/\\ %<>[]#_&$"},
 }  # fmt: skip  # pypdf's __ESCAPE_DICT__: it reads these as the character itself
 _MAX_DEPTH = 100
+# pypdf (7.x) refuses arrays and dictionaries over 100,000 entries and streams declared over
+# 75 MB: anything near that is pypdf's to read (and refuse), whatever its version's limits
+_MAX_ENTRIES = 10_000
+_MAX_STREAM = 10_000_000
 _MAX_NAME = 4096 - 16  # pypdf's NameObject._LENGTH_LIMIT, less a chunk it may read past
 _MAX_SHARED = 4096  # names and integers kept to share, per process
 _NAMES: dict[bytes, NameObject] = {}
@@ -138,7 +142,7 @@ class FastPdfReader(PdfReader):
         does for classic tables: newest section first, an entry or trailer key once set kept."""
         if not data.startswith(b"%PDF-"):
             raise Unread("no PDF header")
-        found = _STARTXREF.search(data, max(0, len(data) - 1024))
+        found = STARTXREF.search(data, max(0, len(data) - 1024))
         if found is None:
             raise Unread("no startxref at the end")
         self._startxref = int(found[1])
@@ -154,8 +158,10 @@ class FastPdfReader(PdfReader):
             for name, value in trailer.items():
                 if name not in self.trailer:
                     self.trailer[name] = value
-            prev = trailer.get("/Prev")
-            at = int(prev) if isinstance(prev, int) else None
+            prev = trailer.raw_get("/Prev") if "/Prev" in trailer else None
+            if prev is not None and (type(prev) is not NumberObject or prev < 0):
+                raise Unread("a /Prev that is not an offset")
+            at = None if prev is None else int(prev)
         if "/Encrypt" in self.trailer or "/XRefStm" in self.trailer or "/Root" not in self.trailer:
             raise Unread("encrypted, hybrid or without a root")
 
@@ -175,8 +181,9 @@ class FastPdfReader(PdfReader):
                 generation = int(written)
                 numbers = self.xref.setdefault(generation, {})
                 free = self.xref_free_entry.setdefault(generation, {})
-                if number in numbers or number in free:
-                    continue  # a newer section has it already
+                if number in numbers:
+                    continue  # a newer section has it in use (a newer free entry does not
+                    # count: pypdf lets an older section's in-use entry win over it)
                 if kind == b"n":
                     numbers[number] = int(offset)
                 free[number] = kind == b"f"
@@ -210,7 +217,11 @@ class FastPdfReader(PdfReader):
     def _stream(self, data: bytes, entries: DictionaryObject, at: int) -> StreamObject:
         written = entries.raw_get("/Length") if "/Length" in entries else None
         length = written.get_object() if isinstance(written, IndirectObject) else written
-        if not isinstance(length, int) or isinstance(length, bool) or length < 0:
+        if (
+            not isinstance(length, int)
+            or isinstance(length, bool)
+            or not 0 <= length <= _MAX_STREAM
+        ):
             raise Unread("a stream without a usable /Length")
         if _ENDSTREAM.match(data, at + length) is None:
             raise Unread("/Length does not end at endstream")
@@ -266,6 +277,8 @@ class FastPdfReader(PdfReader):
                 return value, pos
             top = stack[-1]
             container = top[0]
+            if len(container) >= _MAX_ENTRIES:
+                raise Unread("a container pypdf may refuse as too big")
             if type(container) is ArrayObject:
                 container.append(value)
             elif top[1] is None:

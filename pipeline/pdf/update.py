@@ -22,7 +22,6 @@ finishing a PDF once cloning was gone, and both give pypdf's bytes exactly
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -37,9 +36,7 @@ from pypdf.generic import (
     PdfObject,
 )
 
-from pipeline.pdf.objects import FastPdfReader
-
-_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
+from pipeline.pdf.objects import STARTXREF, FastPdfReader
 
 
 class PdfUpdate:
@@ -107,6 +104,10 @@ class PdfUpdate:
 
     def add(self, obj: PdfObject) -> IndirectObject:
         """Give ``obj`` a new object number; it is written with the update."""
+        if type(obj) is NameObject:  # the reader shares names and numbers: never stamp one
+            obj = NameObject(obj)
+        elif type(obj) is NumberObject:
+            obj = NumberObject(obj)
         number = self._next
         self._next += 1
         self._changed[number] = (0, obj)
@@ -230,7 +231,7 @@ def _name_bytes(name: NameObject) -> bytes:
     written = _NAME_BYTES.get(name)
     if written is None:
         written = name.renumber()
-        if len(_NAME_BYTES) < 4096:
+        if len(_NAME_BYTES) < 4096 and len(name) <= 64:  # bounded: names come from forms too
             _NAME_BYTES[str(name)] = written
     return written
 
@@ -247,7 +248,7 @@ def _runs(numbers: list[int]) -> list[tuple[int, list[int]]]:
 
 
 def _startxref(data: bytes) -> int:
-    match = _STARTXREF.search(data[-1024:])
+    match = STARTXREF.search(data[-1024:])
     if match is None:
         raise ValueError("not a complete PDF: no startxref at the end")
     return int(match.group(1))

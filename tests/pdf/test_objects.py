@@ -175,6 +175,7 @@ def test_literal_strings_with_any_escapes_read_as_pypdf_reads_them(texts: list[b
         b"<< /K [ 3 0 R ] % a comment\n /S /P >>",
         b"1 2",  # two values where one object should be
         b"<< /A#20B /C#2x >>",  # names with #-escapes, one not hex
+        b"[" + b" 0" * 100_001 + b" ]",  # more entries than pypdf reads: pypdf refuses it
     ],
 )
 def test_odd_objects_read_as_pypdf_reads_them(body: bytes) -> None:
@@ -191,3 +192,27 @@ def test_a_file_it_cannot_read_is_read_by_pypdf_whole() -> None:
     data = classic_pdf([b"(x)"]).replace(b"00000 n \n", b"00000 n\n")  # 19-byte entries
     reader = assert_reads_as_pypdf(data)
     assert not reader.fast
+
+
+def test_a_prev_that_is_not_an_offset_is_pypdfs_to_read() -> None:
+    data = classic_pdf([b"(x)"]).replace(b"/Root 1 0 R >>", b"/Root 1 0 R /Prev 3 0 R >>")
+    outcomes = []
+    for reader in (FastPdfReader, PdfReader):
+        try:
+            outcomes.append(plain(reader(io.BytesIO(data)).trailer))
+        except Exception as exc:  # noqa: BLE001 - both readers must agree, whatever it is
+            outcomes.append(type(exc).__name__)
+    assert outcomes[0] == outcomes[1]
+
+
+def test_an_object_freed_in_a_newer_section_reads_as_pypdf_reads_it() -> None:
+    """pypdf lets an older section's in-use entry win over a newer free one of the same
+    generation; the fast path keeps the same table."""
+    data = classic_pdf([b"(kept)"])
+    first = int(data[data.rindex(b"startxref") + 10 :].split()[0])
+    update = (
+        b"xref\n3 1\n0000000000 00000 f \ntrailer\n<< /Size 4 /Root 1 0 R /Prev %d >>\n" % first
+    )
+    data += update + b"startxref\n%d\n%%%%EOF\n" % len(data)
+    reader = assert_reads_as_pypdf(data)
+    assert reader.fast
