@@ -106,6 +106,7 @@ def rendered_package(kept: Template, document: Any) -> bytes:
 
 _SERIALISED: dict[tuple[Any, ...], Any] = {}
 _LIMIT = 256  # relationship and content types parts of a few templates, with or without links
+_KEEP_BYTES = 64 * 1024  # a part bigger than this (a form's thousand links) is made each time
 
 
 def _rels_xml(rels: Any) -> Any:
@@ -128,7 +129,9 @@ def _serialised(key: tuple[Any, ...], serialise: Any) -> Any:
     """What ``serialise()`` gives, kept under ``key``, everything that decides it."""
     made = _SERIALISED.get(key)
     if made is None:
-        if len(_SERIALISED) >= _LIMIT:
-            _SERIALISED.clear()
-        made = _SERIALISED[key] = serialise()
+        made = serialise()
+        if sum(len(str(part)) for part in key) + len(made) <= _KEEP_BYTES:
+            if len(_SERIALISED) >= _LIMIT:
+                _SERIALISED.clear()
+            _SERIALISED[key] = made
     return made

@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from pipeline.assemble import package
 from pipeline.assemble.render import Assembler, RenderContext
 from pipeline.forms.read import read_form
 from pipeline.framework_load import default_framework
@@ -74,3 +75,13 @@ def test_a_template_edited_gives_its_new_parts_to_the_next_document(
         package_parts(tmp_path / "b.docx")["word/theme/theme1.xml"]
         == edited["word/theme/theme1.xml"]
     )
+
+
+def test_a_big_serialised_part_is_made_each_time_and_never_kept() -> None:
+    """A form's thousand links make a big relationships part: kept, it would stay in memory
+    for the life of a watching process, used by one document only."""
+    small, big = ("small-part-key",), ("big-part-key",)
+    assert package._serialised(small, lambda: b"<r/>") == b"<r/>"
+    assert package._serialised(big, lambda: b"x" * 100_000) == b"x" * 100_000
+    assert small in package._SERIALISED
+    assert big not in package._SERIALISED
