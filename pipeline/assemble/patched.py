@@ -30,8 +30,10 @@ anything (each checked part for part against docxtpl's own in ``tests/assemble/t
   grid. When no row has more cells than the grid has columns and the widest row (spans
   counted as docxtpl counts them) fills the grid, it changes nothing; that is checked here
   in one look per row (at its spans only when it has one), and a body with any other
-  table goes to docxtpl's whole. The parse is docxtpl's, with its parser's options, of
-  docxtpl's own output, so the tree is the one docxtpl builds.
+  table goes to docxtpl's whole. The parse is the one parser factory's, recovering as
+  docxtpl's does, of docxtpl's own output; a body where the two parsers could build
+  different trees (an entity reference, which ours keeps and docxtpl's drops, or a ``w``
+  prefix bound to another namespace) goes to docxtpl's whole too.
 - ``render_properties`` renders six core properties as Jinja templates; text with no
   ``{``, carriage return or line feed is rendered by Jinja as itself, so it is set as it
   is, in docxtpl's order (setting a property adds its element, so the order is kept).
@@ -133,7 +135,8 @@ class PatchingOnce(DocxTemplate):  # type: ignore[misc]  # docxtpl is untyped
     def fix_tables(self, xml: str) -> Any:
         """docxtpl's ``fix_tables`` only for a table whose rows do not match its grid."""
         tree = etree.fromstring(xml, parser=safe_parser(recover=True))  # recover as docxtpl does
-        if all(_fits(table) for table in tree.iter(_TABLE)):
+        ours = tree.nsmap.get("w") == W and next(tree.iter(etree.Entity), None) is None
+        if ours and all(_fits(table) for table in tree.iter(_TABLE)):
             return tree
         return super().fix_tables(xml)
 

@@ -147,3 +147,18 @@ def test_a_template_with_footnotes_has_them_rendered(tmp_path: Path) -> None:
     Assembler(folder, framework).render(record, out, context=context)
     footnotes = package_parts(out)["word/footnotes.xml"]
     assert b"Issued by Devon County Council" in footnotes and b"{{" not in footnotes
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f'<w:body xmlns:w="{W}"><w:p><w:r><w:t>a&nbsp;b</w:t></w:r></w:p><w:sectPr/></w:body>',
+        '<w:body xmlns:w="urn:another"><w:p/><w:tbl><w:tblGrid/></w:tbl><w:sectPr/></w:body>',
+    ],
+)
+def test_a_body_our_parser_could_read_otherwise_is_docxtpls_whole(body: str) -> None:
+    """An entity reference (which the one parser factory keeps and docxtpl's parser drops)
+    or a ``w`` prefix bound elsewhere: the tree is the one docxtpl builds."""
+    tpl = _template("policy.docx")
+    expected = etree.tostring(DocxTemplate.fix_tables(tpl, body))
+    assert etree.tostring(tpl.fix_tables(body)) == expected
