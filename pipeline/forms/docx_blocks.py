@@ -16,12 +16,22 @@ from docx.oxml.ns import qn
 
 from pipeline.forms.common import merge_runs, para_number_end, typed_block
 from pipeline.forms.docx_package import Element
-from pipeline.forms.docx_styles import DocContext, Style, num_pr, on_off, outline_level
+from pipeline.forms.docx_styles import (
+    W_B,
+    W_I,
+    W_P_PR,
+    W_R_PR,
+    W_VAL,
+    DocContext,
+    Style,
+    num_pr,
+    on_off,
+    outline_level,
+)
 from pipeline.records import Block, ListItem, Run, Table
 
 # Clark names of the elements and attributes read per paragraph, made once (qn() per
 # lookup was a tenth of reading a form: benchmarks/profile.py).
-_W_B = qn("w:b")
 _W_BR = qn("w:br")
 _W_CR = qn("w:cr")
 _W_CUSTOM_XML = qn("w:customXml")
@@ -29,22 +39,18 @@ _W_FLD_CHAR = qn("w:fldChar")
 _W_FLD_CHAR_TYPE = qn("w:fldCharType")
 _W_FLD_SIMPLE = qn("w:fldSimple")
 _W_HYPERLINK = qn("w:hyperlink")
-_W_I = qn("w:i")
 _W_ID = qn("w:id")
 _W_INSTR = qn("w:instr")
 _W_INSTR_TEXT = qn("w:instrText")
 _W_NO_BREAK_HYPHEN = qn("w:noBreakHyphen")
 _W_PTAB = qn("w:ptab")
-_W_P_PR = qn("w:pPr")
 _W_P_STYLE = qn("w:pStyle")
-_W_R_PR = qn("w:rPr")
 _W_R_STYLE = qn("w:rStyle")
 _W_SHOWING_PLC_HDR = qn("w:showingPlcHdr")
 _W_T = qn("w:t")
 _W_TAB = qn("w:tab")
 _W_TAG = qn("w:tag")
 _W_TYPE = qn("w:type")
-_W_VAL = qn("w:val")
 
 
 W_P, W_TBL, W_TR, W_TC, W_R = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:r")
@@ -148,13 +154,13 @@ class _RunWalker:
         return href
 
     def _run(self, r: Element, href: str | None) -> None:
-        rpr = r.find(_W_R_PR)
+        rpr = r.find(W_R_PR)
         bold = italic = None
         char_style = None
         if rpr is not None:
-            bold, italic = on_off(rpr.find(_W_B)), on_off(rpr.find(_W_I))
+            bold, italic = on_off(rpr.find(W_B)), on_off(rpr.find(W_I))
             rs = rpr.find(_W_R_STYLE)
-            char_style = str(rs.get(_W_VAL)) if rs is not None else None
+            char_style = str(rs.get(W_VAL)) if rs is not None else None
         if bold is None:
             bold = self.ctx.inherited(char_style, "bold") if char_style else None
         if italic is None:
@@ -211,9 +217,9 @@ def inline_text(el: Element, ctx: DocContext) -> str:
 
 def read_paragraph(p: Element, ctx: DocContext) -> WordPara:
     """A paragraph's visible runs, style and list numbering."""
-    ppr = p.find(_W_P_PR)
+    ppr = p.find(W_P_PR)
     style_el = ppr.find(_W_P_STYLE) if ppr is not None else None
-    style_id = str(style_el.get(_W_VAL)) if style_el is not None else None
+    style_id = str(style_el.get(W_VAL)) if style_el is not None else None
     walker = _RunWalker(ctx, style_id)
     walker.walk(p, None)
     chain = list(ctx.chain(style_id))
@@ -293,7 +299,7 @@ def text_boxes(p: Element) -> list[Element]:
 def sdt_tag(sdt: Element) -> str | None:
     pr = sdt.find(W_SDT_PR)
     el = pr.find(_W_TAG) if pr is not None else None
-    return str(el.get(_W_VAL)) if el is not None and el.get(_W_VAL) else None
+    return str(el.get(W_VAL)) if el is not None and el.get(W_VAL) else None
 
 
 def showing_placeholder(sdt: Element) -> bool:

@@ -23,14 +23,15 @@ from pipeline.forms.docx_package import (
 )
 
 # Clark names of the elements and attributes read per paragraph, made once (qn() per
-# lookup was a tenth of reading a form: benchmarks/profile.py).
+# lookup was a tenth of reading a form: benchmarks/profile.py); the public ones docx_blocks
+# reads too.
 _R_ID = qn("r:id")
 _W_ABSTRACT_NUM = qn("w:abstractNum")
 _W_ABSTRACT_NUM_ID = qn("w:abstractNumId")
 _W_ANCHOR = qn("w:anchor")
-_W_B = qn("w:b")
+W_B = qn("w:b")
 _W_BASED_ON = qn("w:basedOn")
-_W_I = qn("w:i")
+W_I = qn("w:i")
 _W_ILVL = qn("w:ilvl")
 _W_LVL = qn("w:lvl")
 _W_LVL_OVERRIDE = qn("w:lvlOverride")
@@ -41,11 +42,11 @@ _W_NUM_FMT = qn("w:numFmt")
 _W_NUM_ID = qn("w:numId")
 _W_NUM_PR = qn("w:numPr")
 _W_OUTLINE_LVL = qn("w:outlineLvl")
-_W_P_PR = qn("w:pPr")
-_W_R_PR = qn("w:rPr")
+W_P_PR = qn("w:pPr")
+W_R_PR = qn("w:rPr")
 _W_STYLE = qn("w:style")
 _W_STYLE_ID = qn("w:styleId")
-_W_VAL = qn("w:val")
+W_VAL = qn("w:val")
 
 _OFF = frozenset({"0", "false", "off", "none"})
 _MAX_STYLE_DEPTH = 12
@@ -55,7 +56,7 @@ def on_off(el: Element | None) -> bool | None:
     """An on/off property (``w:b``, ``w:i``): ``None`` when absent."""
     if el is None:
         return None
-    return str(el.get(_W_VAL, "true")).lower() not in _OFF
+    return str(el.get(W_VAL, "true")).lower() not in _OFF
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ class DocContext:
         for num in numbering.findall(_W_NUM):
             num_id = str(num.get(_W_NUM_ID))
             ref = num.find(_W_ABSTRACT_NUM_ID)
-            levels = dict(abstract.get(str(ref.get(_W_VAL)), {})) if ref is not None else {}
+            levels = dict(abstract.get(str(ref.get(W_VAL)), {})) if ref is not None else {}
             for override in num.findall(_W_LVL_OVERRIDE):
                 levels.update(_levels(override))
             for ilvl, fmt in levels.items():
@@ -201,13 +202,13 @@ class DocContext:
 
 def _read_style(sid: str, st: Element) -> Style:
     name_el, based_el = st.find(_W_NAME), st.find(_W_BASED_ON)
-    ppr, rpr = st.find(_W_P_PR), st.find(_W_R_PR)
+    ppr, rpr = st.find(W_P_PR), st.find(W_R_PR)
     return Style(
-        name=str(name_el.get(_W_VAL, sid)) if name_el is not None else sid,
-        based_on=str(based_el.get(_W_VAL)) if based_el is not None else None,
+        name=str(name_el.get(W_VAL, sid)) if name_el is not None else sid,
+        based_on=str(based_el.get(W_VAL)) if based_el is not None else None,
         outline=outline_level(ppr),
-        bold=on_off(rpr.find(_W_B)) if rpr is not None else None,
-        italic=on_off(rpr.find(_W_I)) if rpr is not None else None,
+        bold=on_off(rpr.find(W_B)) if rpr is not None else None,
+        italic=on_off(rpr.find(W_I)) if rpr is not None else None,
         num=num_pr(ppr),
     )
 
@@ -217,7 +218,7 @@ def outline_level(ppr: Element | None) -> int | None:
     if el is None:
         return None
     try:
-        return int(el.get(_W_VAL, "9"))
+        return int(el.get(W_VAL, "9"))
     except ValueError:
         return None
 
@@ -230,10 +231,10 @@ def num_pr(ppr: Element | None) -> tuple[str, int | None] | None:
     if num_id is None:
         return None
     try:
-        level = int(ilvl.get(_W_VAL, "0")) if ilvl is not None else None
+        level = int(ilvl.get(W_VAL, "0")) if ilvl is not None else None
     except ValueError:
         level = 0
-    return str(num_id.get(_W_VAL, "0")), level
+    return str(num_id.get(W_VAL, "0")), level
 
 
 def _levels(parent: Element) -> dict[int, tuple[str, str]]:
@@ -245,7 +246,7 @@ def _levels(parent: Element) -> dict[int, tuple[str, str]]:
             continue
         fmt, text = lvl.find(_W_NUM_FMT), lvl.find(_W_LVL_TEXT)
         out[ilvl] = (
-            str(fmt.get(_W_VAL, "decimal")) if fmt is not None else "decimal",
-            str(text.get(_W_VAL, "")) if text is not None else "",
+            str(fmt.get(W_VAL, "decimal")) if fmt is not None else "decimal",
+            str(text.get(W_VAL, "")) if text is not None else "",
         )
     return out
