@@ -196,7 +196,9 @@ def para_number_end(text: str) -> int:
 
 
 def strip_para_number(text: str) -> str:
-    return text[para_number_end(text) :].strip()
+    """``text`` without its paragraph number ("8. The Policy": "The Policy"); a text that
+    is nothing but a number stays as it is."""
+    return text[para_number_end(text) :].strip() or text.strip()
 
 
 def typed_block(runs: tuple[Run, ...]) -> Block:

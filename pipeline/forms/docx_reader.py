@@ -306,7 +306,7 @@ class _Reader:
             self._close_block()
         if self.mode == "section" and self.current is not None:
             if headingish:
-                self.current.blocks.append(SubHeading(_heading_text(text)))
+                self.current.blocks.append(SubHeading(strip_para_number(text)))
             else:
                 block = number_notes(section_block(para), self.current.notes, self.notes)
                 self.noted.update(note_places(para.runs))
@@ -316,7 +316,7 @@ class _Reader:
         elif self.mode == "details":
             if headingish and self.current is not None:
                 self.mode = "section"
-                self.current.blocks.append(SubHeading(_heading_text(text)))
+                self.current.blocks.append(SubHeading(strip_para_number(text)))
             else:
                 self.record.unplaced.append(FieldValue(text, "the details block"))
         elif _short(text) or (_styled_title(para) and _short(text.rstrip().removesuffix("."))):
@@ -396,7 +396,3 @@ def _styled_title(para: WordPara) -> bool:
 
 def _short(text: str) -> bool:
     return len(text.split()) <= _SHORT and not text.rstrip().endswith((".", ";", ","))
-
-
-def _heading_text(text: str) -> str:
-    return strip_para_number(text) or text.strip()
