@@ -12,8 +12,8 @@ constructors and string rules, so everything downstream is unchanged and an upda
 with this reader is byte for byte the one pypdf's reader gives
 (``tests/pdf/test_objects.py``). The figure: ``make bench`` row (g) "finish a PDF" went from
 37.4 ms of CPU to 14.1 and 11.4 ms in two runs (the README's Speed section); run alternately
-with the code before on one machine, ``python benchmarks/run.py --stages`` gave medians of
-25.9 and 17.5 ms (the same code's figures move with the machine's load).
+at 442b1ce (before) and 51b724f (after) on one machine, ``python benchmarks/run.py --stages``
+gave medians of 25.9 and 17.5 ms (the same code's figures move with the machine's load).
 
 What it refuses: it is a fast path, never a second opinion. Anything it would not read
 exactly as pypdf does is handed to pypdf: a file whose last cross-reference section is
