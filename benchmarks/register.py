@@ -16,7 +16,6 @@ import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import run
 from pyinstrument import Profiler
@@ -25,7 +24,7 @@ from pipeline.journal.store import Journal
 from pipeline.register import workbook
 
 
-def profiled(tmp: Path, template: dict[str, Any], policies: int, updates: int) -> None:
+def profiled(tmp: Path, policies: int, updates: int) -> None:
     profiler = Profiler(interval=0.001)
     journal = Journal(tmp / "reg" / "journal.sqlite")
     try:
@@ -62,7 +61,7 @@ def main() -> int:
                 f"1 upsert + sync {f['one_update_and_sync_s']:.2f} s ({cpu['one']:.2f})"
             )
             if args.profile and n == args.policies[0]:
-                profiled(tmp, template, n, args.updates)
+                profiled(tmp, n, args.updates)
     return 0
 
 

@@ -20,7 +20,7 @@ from dataclasses import replace
 from docx.oxml.ns import qn
 
 from pipeline.forms.common import merge_runs
-from pipeline.forms.docx_blocks import W_P, read_paragraph
+from pipeline.forms.docx_blocks import W_P, in_fallback, read_paragraph
 from pipeline.forms.docx_styles import DocContext
 from pipeline.records import Block, ListItem, Note, Paragraph, Run
 
@@ -82,9 +82,7 @@ class NoteTexts:
                 runs[0] = replace(runs[0], text=runs[0].text.lstrip())
             notes[str(note.get(qn("w:id"), ""))] = merge_runs(runs)
             drawings = [
-                d
-                for d in note.iter(qn("w:drawing"), qn("w:pict"))
-                if not any(str(a.tag).endswith("}Fallback") for a in d.iterancestors())
+                d for d in note.iter(qn("w:drawing"), qn("w:pict")) if not in_fallback(d, note)
             ]
             if drawings:
                 self._pictures[(kind, str(note.get(qn("w:id"), "")))] = len(drawings)

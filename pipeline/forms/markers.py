@@ -18,12 +18,11 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 
 from pipeline.forms.common import MARKER_NAME
-from pipeline.forms.docx_package import WordPackage
+from pipeline.forms.docx_package import RT_CUSTOM_PROPERTIES, WordPackage
 from pipeline.safety.parsers import safe_parser
 
 _CUSTOM_PART = "/docProps/custom.xml"
 _CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-_CUSTOM_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
@@ -33,7 +32,7 @@ _PARSER = safe_parser()
 
 def read_marker_docx(package: WordPackage) -> str | None:
     """The ``PipelineForm`` custom property's value, or ``None``."""
-    name = package.package_part(_CUSTOM_RT)
+    name = package.package_part(RT_CUSTOM_PROPERTIES)
     if name is None or package.size(name) > _MAX_PART:
         return None
     root = package.xml(name)
@@ -56,7 +55,7 @@ def write_marker_docx(document: DocxDocument, key: str) -> None:
     blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     package = document.part.package
     part = Part(PackURI(_CUSTOM_PART), _CUSTOM_CT, blob, package)
-    package.relate_to(part, _CUSTOM_RT)
+    package.relate_to(part, RT_CUSTOM_PROPERTIES)
 
 
 def read_marker_xlsx(workbook: Workbook) -> str | None:

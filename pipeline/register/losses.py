@@ -126,11 +126,6 @@ def _count_sheet(root: etree._Element, found: Counter[str]) -> None:
     found["filter"] += sum(1 for _ in root.iter(_MAIN + "autoFilter"))
 
 
-def count_zip(data: bytes) -> Counter[str]:
-    """:func:`count` for a whole .xlsx held in memory."""
-    return count(*_reader(zip_parts(data)))
-
-
 def zip_parts(data: bytes) -> dict[str, bytes]:
     """Every part of an .xlsx held in memory, by name."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:

@@ -26,11 +26,10 @@ from lxml import etree
 from openpyxl.utils import get_column_letter
 
 from pipeline.errors import PipelineError
-from pipeline.register.cells import COLUMNS, SHEET, header_key, ref_key
+from pipeline.register.cells import COLUMNS, SHEET, TYPED_IN, header_key, ref_key
 from pipeline.register.xml.package import Package, Unsupported
 from pipeline.register.xml.patch import Sheet, cell_value, shared_strings
 
-TYPED = ("change_type", "sign_off_level")  # the register columns managers may fill
 _CORE = "docProps/core.xml"
 _CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 _DCTERMS = "{http://purl.org/dc/terms/}"
@@ -87,7 +86,7 @@ def read_typed(data: bytes, name: str = "register.xlsx") -> Typed:
             found = _cells(sheet.rows[number], {f"{v}{number}": k for k, v in letters.items()})
             ref = _text(found.get("ref"), strings)
             if ref:
-                typed = {key: _text(found.get(key), strings) for key in TYPED}
+                typed = {key: _text(found.get(key), strings) for key in TYPED_IN}
                 cells.setdefault(ref_key(ref), typed)
         who, saved = _saved(pkg)
     except (  # every way a damaged or hostile package breaks zipfile, zlib and lxml
@@ -124,7 +123,7 @@ def _register_sheet(pkg: Package, strings: list[str]) -> tuple[Sheet, dict[str, 
         found: dict[str, int] = {}
         for col, cell in Sheet.cells(sheet.rows[1]).items():
             found.setdefault(header_key(cell_value(cell, strings)), col)
-        wanted = {c.key: header_key(c.header) for c in COLUMNS if c.key in ("ref", *TYPED)}
+        wanted = {c.key: header_key(c.header) for c in COLUMNS if c.key in ("ref", *TYPED_IN)}
         if header_key("Title") in found and all(h in found for h in wanted.values()):
             return sheet, {key: found[h] for key, h in wanted.items()}
     raise Unsupported("no sheet headed Reference, Title, Change type and Sign-off level")
