@@ -47,7 +47,6 @@ from pipeline.pdf.update import PdfUpdate
 
 CLAUSE_ROLES = frozenset({"/Numbered Paragraph"})  # assemble/blocks.py: NUMBERED_STYLE
 MAX_LABEL_GLYPHS = 12
-_MARKED = re.compile(rb"/MCID\s+(\d+)\s*>>\s*BDC(.*?)EMC", re.S)
 _SHOWS = re.compile(rb"\bT[Jj]\b")
 _HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
 _LITERAL = re.compile(rb"\(((?:[^()\\]|\\.)*)\)", re.S)

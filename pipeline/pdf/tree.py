@@ -18,7 +18,7 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
 
-from pipeline.pdf.update import PdfUpdate
+from pipeline.pdf.update import PdfUpdate, name_bytes
 
 MAX_DEPTH = 100
 log = logging.getLogger(__name__)
@@ -64,17 +64,7 @@ def tree_root(reader: PdfReader) -> DictionaryObject | None:
     return tree if isinstance(tree, DictionaryObject) else None
 
 
-_DELIMITERS = b"()<>[]{}/%#"
 _ROLE_END = rb"(?=[\s/<>\[\]()])"
-
-
-def _name_bytes(name: str) -> bytes:
-    """A PDF name as a file writes it: ``/Numbered Paragraph`` is ``/Numbered#20Paragraph``."""
-    out = bytearray(b"/")
-    for byte in name.lstrip("/").encode("utf-8"):
-        regular = 0x21 <= byte <= 0x7E and byte not in _DELIMITERS
-        out += bytes([byte]) if regular else b"#%02X" % byte
-    return bytes(out)
 
 
 def with_roles(
@@ -90,7 +80,9 @@ def with_roles(
     other way is missed, never guessed.
     """
     wanted = set(roles)
-    names = b"|".join(re.escape(_name_bytes(r)) for r in sorted(wanted))
+    names = b"|".join(
+        re.escape(name_bytes(NameObject("/" + r.lstrip("/")))) for r in sorted(wanted)
+    )
     data = update.data
     found: dict[int, tuple[IndirectObject, DictionaryObject]] = {}
     for match in re.finditer(rb"/S\s*(?:%s)%s" % (names, _ROLE_END), data):
@@ -123,12 +115,7 @@ def _attached(ref: IndirectObject, elem: DictionaryObject) -> bool:
     parent = resolve(elem.get("/P")) if "/P" in elem else None
     if not isinstance(parent, DictionaryObject):
         return False
-    listed = parent.raw_get("/K") if "/K" in parent else None
-    items = resolve(listed)
-    return any(
-        isinstance(k, IndirectObject) and k.idnum == ref.idnum
-        for k in (items if isinstance(items, ArrayObject) else [listed])
-    )
+    return any(isinstance(k, IndirectObject) and k.idnum == ref.idnum for k in kid_list(parent))
 
 
 _HEADER = re.compile(rb"(\d+)\s+(\d+)\s+obj$")

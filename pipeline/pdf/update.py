@@ -198,7 +198,7 @@ def serialise(obj: PdfObject) -> bytes:
 
 def _serialise(obj: PdfObject, parts: list[bytes]) -> None:
     if type(obj) is NameObject:
-        parts.append(_name_bytes(obj))
+        parts.append(name_bytes(obj))
     elif type(obj) is IndirectObject:
         parts.append(b"%d %d R" % (obj.idnum, obj.generation))
     elif type(obj) is NumberObject:
@@ -228,7 +228,8 @@ def _serialise(obj: PdfObject, parts: list[bytes]) -> None:
 _NAME_BYTES: dict[str, bytes] = {}
 
 
-def _name_bytes(name: NameObject) -> bytes:
+def name_bytes(name: NameObject) -> bytes:
+    """``name`` as a PDF file writes it (``/Numbered#20Paragraph``), escaped by pypdf once."""
     written = _NAME_BYTES.get(name)
     if written is None:
         written = name.renumber()

@@ -291,8 +291,7 @@ def held(journal: Journal, path: Path, *, today: date | None = None) -> str | No
         draft = _draft(
             path, snap, today or date.today(), fast=True, dry=True, data=data, since=since
         )
-        before = draft.before if draft.before is not None else losses.zip_parts(path.read_bytes())
-        lost = losses.lost_between(before, draft.parts)
+        lost = _lost(data, draft)
     except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError, DamagedRegister):
         return None  # damaged: the next sync sets it aside and says so
     return _held(path, lost).reason if lost else None
