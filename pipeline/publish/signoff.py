@@ -34,7 +34,6 @@ from pipeline.register.typed import Typed, UnreadableRegister, edited, read_type
 
 log = logging.getLogger(__name__)
 
-FILE = "register.xlsx"
 OUTCOME = "register"  # the History sheet's outcome for a value taken from the register
 
 
@@ -80,7 +79,7 @@ def decide(
         ours = bool(text) and text == " ".join(str(row.get(f.column) or "").split())
         if key:  # the journal has it: never overwritten from the register
             if text and not ours and found != key and (entry or {}).get("typed") != text:
-                entries[f.column] = _over(f, row, entry, text, key)
+                entries[f.column] = _over(f, row, entry, text, key, typed.file)
             elif entry and entry.get("over") and (not text or ours or found == key):
                 _settled(entries, f.column, entry)  # the cell shows the journal's value again
             continue
@@ -93,7 +92,7 @@ def decide(
             continue  # already noted
         if stale:
             note = (
-                f'"{text}" was not taken: a form for this policy arrived after {FILE} was '
+                f'"{text}" was not taken: a form for this policy arrived after {typed.file} was '
                 "last updated, so this row was older than the policy. If it still applies, "
                 "type it again."
             )
@@ -109,7 +108,7 @@ def decide(
             label = next(level.label for level in levels if level.key == found)
             values[f.key] = found
             values[f.column] = label
-            said = f'Taken from {FILE}{typed.by()}, typed as "{text}".'
+            said = f'Taken from {typed.file}{typed.by()}, typed as "{text}".'
             entries[f.column] = {"typed": text, "key": found, "note": said, "taken": said}
             taken.append(f"{f.noun} {label}")
     if entries == (row.get("register_typed") or {}) and not values:
@@ -128,11 +127,11 @@ def _settled(entries: dict[str, dict[str, str]], column: str, entry: dict[str, s
 
 
 def _over(
-    f: TypedField, row: dict[str, Any], entry: dict[str, str] | None, text: str, key: str
+    f: TypedField, row: dict[str, Any], entry: dict[str, str] | None, text: str, key: str, file: str
 ) -> dict[str, str]:
     """The note for a value typed over one the journal holds: left as it was."""
     earlier = (entry or {}).get("taken", "")
-    source = f"as taken from {FILE} earlier" if earlier else "as the form says"
+    source = f"as taken from {file} earlier" if earlier else "as the form says"
     shown = str(row.get(f.column) or key)
     note = (
         f'Left {source}: "{shown}". "{text}" was typed here but not taken: the register '
@@ -174,12 +173,12 @@ def take_typed(
                 journal.add_event(
                     Event(
                         when=datetime.now(),
-                        file=FILE,
+                        file=typed.file,
                         form_type="policy",
                         policy_ref=ref,
                         who=typed.who,
                         outcome=OUTCOME,
-                        detail=f"{' and '.join(decision.taken)} taken from {FILE}{typed.by()}",
+                        detail=f"{' and '.join(decision.taken)} taken from {typed.file}{typed.by()}",
                     )
                 )
         done.append(ref)

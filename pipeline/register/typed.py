@@ -47,6 +47,7 @@ class Typed:
     cells: dict[str, dict[str, str]] = field(default_factory=dict)
     who: str = ""
     saved: datetime | None = None
+    file: str = "register.xlsx"  # the register's name, as notes and events say it
 
     def by(self) -> str:
         """ " (saved by Jo Adams on 29/11/2026 14:02)", as much of it as the file says."""
@@ -106,7 +107,7 @@ def read_typed(data: bytes, name: str = "register.xlsx") -> Typed:
             "it was taken. Open it in Excel and save it again, or run `pipeline register "
             "rebuild --to register-new.xlsx` to start a fresh register beside it"
         ) from exc
-    return Typed(cells, who, saved)
+    return Typed(cells, who, saved, name)
 
 
 def _register_sheet(pkg: Package, strings: list[str]) -> tuple[Sheet, dict[str, int]]:

@@ -97,3 +97,15 @@ def test_what_the_pipeline_wrote_in_the_cell_is_not_typing() -> None:
     derived["change_type"] = "New policy (worked out: no reference and version 1: a new policy)"
     shown = _cells(derived["change_type"])
     assert decide(derived, shown, FRAMEWORK, TYPED, stale=False) is None
+
+
+def test_the_notes_name_the_register_as_the_workspace_names_it() -> None:
+    """register.xlsx is configurable (pipeline.toml): a note names the file managers opened."""
+    typed = Typed(who="Jo Manager", file="adult-care-register.xlsx")
+    decision = decide(DRAFT, _cells("Major change"), FRAMEWORK, typed, stale=False)
+    assert decision is not None
+    note = decision.values["register_typed"]["change_type"]["note"]
+    assert (
+        note
+        == 'Taken from adult-care-register.xlsx (saved by Jo Manager), typed as "Major change".'
+    )
