@@ -39,6 +39,7 @@ _LABEL_VALUE = re.compile(r"^([^:\t\n]{1,80}?)\s*(?::|\t)\s*(.*)$", re.DOTALL)
 _SEPARATORS = re.compile(r"\s*(?::|\s[-–—|]\s)\s*")
 _APPENDIX = re.compile(r"^\s*appendix\s+[\w.]+\b", re.IGNORECASE)
 DETAILS_HEADINGS = ("Policy details", "Document details", "Details", "Document control")
+_DETAILS_KEYS = frozenset(name_key(h) for h in DETAILS_HEADINGS)
 MAX_HEADING_WORDS = 15
 
 
@@ -80,7 +81,7 @@ def is_appendix_heading(text: str) -> bool:
 
 
 def is_details_heading(text: str) -> bool:
-    return len(text) < 60 and normalise(text) in {name_key(h) for h in DETAILS_HEADINGS}
+    return len(text) < 60 and normalise(text) in _DETAILS_KEYS
 
 
 def match_section(form: FormType, text: str) -> Section | None:

@@ -352,6 +352,8 @@ class _Reader:
         """Notes pointed at from where no section carries them (the details, the title, a
         heading): the officer is told which, and where."""
         places = item.notes if isinstance(item, TableItem) else note_places(item.para.runs)
+        if not places:
+            return
         where = self._place(item.index if isinstance(item, TableItem) else None)
         for place in places:
             if place not in self.noted:
