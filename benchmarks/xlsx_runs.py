@@ -4,7 +4,8 @@ Reads three policies with ``read_xlsx`` as it is, and with the runs switched off
 cell then gives its plain text, as before runs were read): a one-sheet policy with four
 rich section cells, and a "Section | Text" sheet of 2,000 rich cells as openpyxl writes it
 (inline strings) and as LibreOffice saves it (shared strings, as Excel does). Prints the
-median CPU time of 7 reads each (CPU, not wall time: the machine is shared). It measures; it changes nothing on disk but its own temp folder.
+median CPU time of 7 reads each (CPU, not wall time: the machine is shared). It measures;
+it changes nothing on disk but its own temporary folder, removed at the end.
 
     PYTHONPATH=. .venv/bin/python benchmarks/xlsx_runs.py
 """
@@ -22,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
+from pipeline.convert.base import find_soffice
 from pipeline.forms import xlsx_runs
 from pipeline.forms.xlsx_reader import read_xlsx
 from pipeline.framework_load import default_framework
@@ -51,12 +53,16 @@ def _policy(path: Path, rows: int) -> Path:
 
 
 def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="xlsx-runs-") as name:
+        measure(Path(name))
+
+
+def measure(folder: Path) -> None:
     framework = default_framework()
-    folder = Path(tempfile.mkdtemp(prefix="xlsx-runs-"))
     small, big = _policy(folder / "policy.xlsx", 2), _policy(folder / "big.xlsx", 2000)
     saved = folder / "lo"
     subprocess.run(
-        ["soffice", f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
+        [find_soffice("soffice"), f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
          "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(saved), str(big)],
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
