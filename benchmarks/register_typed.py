@@ -5,7 +5,8 @@ register.xlsx, and reading the sheet when someone did.
 
 For each size: a journal of that many policies and the register a sync writes from it, then
 the median of 20 "was it edited?" checks (the journal's record of the file + its SHA-256:
-what every batch pays) and of 5 reads of the whole sheet (what a batch pays after a manager
+what the sign-off check adds to every batch; the sync after it reads and hashes the file
+again for its own check) and of 5 reads of the whole sheet (what a batch pays after a manager
 saved the file). It measures; it never changes the pipeline.
 """
 
