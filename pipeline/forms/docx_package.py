@@ -20,7 +20,6 @@ reader runs (:mod:`pipeline.safety.package`).
 
 from __future__ import annotations
 
-import posixpath
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from typing import Any
 
 from lxml import etree
 
+from pipeline.safety.opc import rels_name, target_part
 from pipeline.safety.parsers import safe_parser
 
 _PKG_R = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -140,27 +140,18 @@ class WordPackage:
         )
 
     def _relationships(self, source: str) -> dict[str, Relationship]:
-        folder, name = posixpath.split(source)
-        rels_name = posixpath.join(folder, "_rels", f"{name}.rels")
-        if rels_name not in self._names:
+        links = rels_name(source)
+        if links not in self._names:
             return {}
         out: dict[str, Relationship] = {}
-        for rel in self.xml(rels_name).iter(f"{{{_PKG_R}}}Relationship"):
+        for rel in self.xml(links).iter(f"{{{_PKG_R}}}Relationship"):
             rid, target = rel.get("Id"), rel.get("Target")
             if not rid or target is None:
                 continue
             if rel.get("TargetMode") == "External":
                 out[rid] = Relationship(str(rel.get("Type", "")), str(target), True)
                 continue
-            member = self._member(folder, str(target))
-            if member is not None:
+            member = target_part(source, str(target))
+            if member in self._names:
                 out[rid] = Relationship(str(rel.get("Type", "")), member, False)
         return out
-
-    def _member(self, folder: str, target: str) -> str | None:
-        """A relative or absolute part name resolved to a member of this zip, or ``None``."""
-        joined = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-        name = posixpath.normpath(joined)
-        if name.startswith("../") or name == ".." or name not in self._names:
-            return None
-        return name

@@ -16,7 +16,6 @@ gives no runs, and the cell's plain text (openpyxl's) stands.
 from __future__ import annotations
 
 import logging
-import posixpath
 import zipfile
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from lxml import etree
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from pipeline.forms.clean import excel_unescape
+from pipeline.safety.opc import rels_name, target_part
 from pipeline.safety.parsers import safe_parser
 from pipeline.xml_chars import replace_illegal
 
@@ -112,17 +112,14 @@ class CellRuns:
         rid: str | None = None,
     ) -> str | None:
         """The part a relationship of ``source`` ("" for the package) points to, by type or id."""
-        folder, base = posixpath.split(source)
-        rels = posixpath.join(folder, "_rels", f"{base}.rels")
+        rels = rels_name(source)
         if rels not in names:
             return None
         for rel in self._parse(package, rels).iter(f"{_RELS}Relationship"):
             matches = rel.get("Id") == rid if kind is None else rel.get("Type", "").endswith(kind)
             if not matches:
                 continue
-            target = rel.get("Target", "")
-            path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-            path = posixpath.normpath(path)
+            path = target_part(source, rel.get("Target", ""))
             return path if path in names else None
         return None
 

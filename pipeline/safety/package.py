@@ -21,6 +21,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from pipeline.safety.limits import Limits
+from pipeline.safety.opc import target_part
 from pipeline.safety.parsers import safe_parser
 from pipeline.safety.parts import CT_STRINGS, Tally, read_member
 from pipeline.safety.reasons import (
@@ -248,8 +249,8 @@ def _check_relationships(data: bytes, rels_name: str, names: set[str]) -> None:
         if not isinstance(el.tag, str) or etree.QName(el).localname != "Relationship":
             continue
         if str(el.get("TargetMode", "")).lower() != "external":
-            target = unquote(str(el.get("Target", ""))).split("#")[0].replace("\\", "/")
-            part = posixpath.normpath(posixpath.join("/" + folder, target)).lstrip("/")
+            target = str(el.get("Target", ""))
+            part = target_part(source, target)
             if target and part.lower() not in names:
                 raise damaged(f"a part it refers to is missing ({part})")
         else:

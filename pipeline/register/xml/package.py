@@ -11,7 +11,6 @@ it for it to survive.
 from __future__ import annotations
 
 import io
-import posixpath
 import re
 import time
 import zipfile
@@ -27,6 +26,7 @@ from openpyxl.utils.datetime import to_excel
 
 from pipeline.errors import RejectedFile
 from pipeline.safety.limits import DEFAULT_LIMITS
+from pipeline.safety.opc import rels_name, target_part
 from pipeline.safety.package import check_listing
 from pipeline.safety.parsers import safe_parser
 
@@ -180,10 +180,7 @@ class Package:
     def remove(self, name: str) -> None:
         self._removed.add(name)
 
-    @staticmethod
-    def rels_name(part: str) -> str:
-        folder, name = posixpath.split(part)
-        return posixpath.join(folder, "_rels", name + ".rels")
+    rels_name = staticmethod(rels_name)
 
     def rels(self, part: str) -> list[Rel]:
         """The part's relationships (none if it has no .rels part)."""
@@ -199,10 +196,7 @@ class Package:
             external = rel.get("TargetMode") == "External"
             target = str(rel.get("Target", ""))
             if not external:
-                base = posixpath.dirname(part)
-                target = posixpath.normpath(
-                    target[1:] if target.startswith("/") else posixpath.join(base, target)
-                )
+                target = target_part(part, target)
             kind = str(rel.get("Type", "")).rsplit("/", 1)[-1]
             out.append(Rel(str(rel.get("Id")), kind, target, external))
         self._rels[name] = (data, out)
