@@ -84,8 +84,8 @@ def check_package(
         types = _parse_content_types(read[_TYPES] or b"")
         # only what may be a Word document is kept for its reader (Excel reads the file)
         word = _CT_DOCX in types[1].values()
-        small = sum(i.file_size for i in infos) <= HAND_OVER_BYTES
-        offer = HAND_OVER_BYTES if word and small else 0
+        # bounded by the declared sizes: read_member refuses a member bigger than it says
+        hand_over = word and sum(i.file_size for i in infos) <= HAND_OVER_BYTES
         # shared strings first: sheets are measured against them
         for info in sorted(infos, key=lambda i: _content_type(types, i.filename) != CT_STRINGS):
             if info.filename == _TYPES:
@@ -93,7 +93,7 @@ def check_package(
             ctype = _content_type(types, info.filename)
             keep = info.filename.lower().endswith(".rels")
             read[info.filename] = read_member(
-                zf, info, limits, tally, deadline, keep=keep, ctype=ctype, offer=offer
+                zf, info, limits, tally, deadline, keep=keep, ctype=ctype, hand_over=hand_over
             )
             if "macroenabled" in ctype or "vbaproject" in ctype:
                 if "sheet.binary" in ctype:
@@ -104,7 +104,7 @@ def check_package(
             _check_relationships(data or b"", name, lower)
     kind = _main_format(types, read.get("_rels/.rels"), lower)
     parts = {name: data for name, data in read.items() if data is not None}
-    return kind, parts if kind == "docx" and len(parts) == len(infos) else None
+    return kind, parts if kind == "docx" and hand_over else None
 
 
 _MANIFEST = "META-INF/manifest.xml"

@@ -51,25 +51,25 @@ def read_member(
     *,
     keep: bool,
     ctype: str = "",
-    offer: int = 0,
+    hand_over: bool = False,
 ) -> bytes | None:
     """Stream one member through a bounded read, CRC-checked by zipfile at the end.
 
     XML is scanned for DTDs and entity declarations (never parsed here), worksheets and
     shared strings are counted. Returns the bytes when ``keep`` (small parts the gate
-    parses itself; over :data:`_KEEP_BYTES` is a rejection), or when the member is at most
-    ``offer`` bytes (parts handed over to the reader once checked); otherwise ``None``.
+    parses itself; over :data:`_KEEP_BYTES` is a rejection) or ``hand_over`` (the package is
+    small enough for its parts to go to the reader once checked); otherwise ``None``.
     """
     name = info.filename.lower()
     ext = name.rsplit(".", 1)[-1] if "." in name.rsplit("/", 1)[-1] else ""
     xmlish = ctype.endswith("xml") or ext in {"xml", "rels", "vml", "svg"}
     # A DTD or entity needs "<!": most parts have no "!" at all, and looking for one byte
-    # (memchr) is ~100x faster than the pattern's search, which stops at every "<".
+    # (memchr) costs far less than the pattern's search, which stops at every "<".
     maps = "xmlmaps" in ctype  # an XML map's schemaLocation needs no "!"
     counter = _CELL if ctype == CT_SHEET else _SHARED_STRING if ctype == CT_STRINGS else None
     tally.start_part()
     decoder: codecs.IncrementalDecoder | None = None
-    kept: list[bytes] | None = [] if keep or offer else None  # joined once: one allocation
+    kept: list[bytes] | None = [] if keep or hand_over else None  # joined once: one allocation
     carry, seen, first, done = b"", 0, True, 0
     with damaged_unless_ok("part of it is corrupt or cut short"), zf.open(info) as member:
         while True:
@@ -84,10 +84,7 @@ def read_member(
             if time.monotonic() > deadline:
                 raise too_large(f"it took over {limits.max_check_seconds:g} seconds to check")
             if kept is not None:
-                if keep or seen <= offer:
-                    kept.append(chunk)
-                else:
-                    kept = None  # over what the reader is offered: it reads the file itself
+                kept.append(chunk)
             if first:  # also scan parts that only look like XML: a parser may be told they are
                 xmlish = xmlish or chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(_XML_STARTS)
                 decoder = _xml_decoder(chunk, info.filename) if xmlish else None
