@@ -148,11 +148,10 @@ class Pipeline:
         result = BatchResult()
         # before anything writes the register over what managers typed in it
         typed_note = take_from_register(self.journal, self.outbox, self.workspace.register)
-        try:
-            return self._forms(files, today, result)
-        finally:
-            if typed_note:
-                result.register_note = f"{typed_note}; {result.register_note}"
+        self._forms(files, today, result)
+        if typed_note:
+            result.register_note = f"{typed_note}; {result.register_note}"
+        return result
 
     def _forms(self, files: Sequence[Path] | None, today: date, result: BatchResult) -> BatchResult:
         claims = inbox.orphans(self.workspace)
